@@ -1,0 +1,74 @@
+# Maillage: `make run` sets everything up and serves; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+UV := $(VENV)/bin/uv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access prod clean help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "Python >= 3.12 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the locked dependencies
+	@mkdir -p var
+
+migrate: install ## Apply the database migrations
+	$(MANAGE) migrate --no-input
+
+demo: migrate ## (Re)generate the demo territory
+	$(VENV)/bin/maillage demo
+
+run: migrate ## Install, migrate, load the demo when the database is empty, serve with the task worker
+	$(MANAGE) demo --if-empty
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	@$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(MANAGE) db_worker & \
+	  $(MANAGE) runserver --skip-checks $(HOST):$(PORT)
+
+prod: install ## Serve with granian (production profile; needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) collectstatic --no-input --verbosity 0
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
+	  --workers $${WORKERS:-4} --working-dir src config.wsgi:application
+
+test: install ## Run the whole test suite (SQLite, or the database in DATABASE_URL)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check, Django checks, missing migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install ## Update the translation catalogues and compile them
+	$(MANAGE) makemessages --all --ignore=.venv --ignore=var --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench-directory: install ## Directory benchmark: 100k services, import and search p50/p95
+	$(MANAGE) bench_directory $(BENCH_ARGS)
+
+bench-access: install ## Access benchmark: 1M persons, decision, person page, audit verify
+	$(MANAGE) bench_access $(BENCH_ARGS)
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("maillage.core.urls")),
+    path("accounts/", include("maillage.accounts.urls")),
+    path("directory/", include("maillage.directory.urls")),
+    path("people/", include("maillage.people.urls")),
+    path("consent/", include("maillage.consent.urls")),
+    path("access/", include("maillage.access.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+handler404 = "maillage.core.views.page_not_found"
+handler500 = "maillage.core.views.server_error"

@@ -1,0 +1,23 @@
+"""The `maillage` console command: Django's management commands, with the project's settings.
+
+`maillage demo` regenerates the demo territory, `maillage audit verify` checks the audit chain, and
+`maillage --help` lists every command.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "maillage"
+    if len(argv) == 1 or argv[1] in {"-h", "--help"}:
+        argv[1:] = ["help"]
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()
