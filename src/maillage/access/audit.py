@@ -174,9 +174,22 @@ def record(
 
     `organisation_id` defaults to the actor's current organisation. `extra` must hold ids only.
     """
-    record_many([event_data(actor=actor, action=action, outcome=outcome, person=person, category=category,
-                            purpose=purpose, reason=reason, break_glass=break_glass,
-                            organisation_id=organisation_id, extra=extra)])
+    record_many(
+        [
+            event_data(
+                actor=actor,
+                action=action,
+                outcome=outcome,
+                person=person,
+                category=category,
+                purpose=purpose,
+                reason=reason,
+                break_glass=break_glass,
+                organisation_id=organisation_id,
+                extra=extra,
+            )
+        ]
+    )
 
 
 def event_data(
@@ -225,7 +238,9 @@ class VerifyResult:
     def message(self) -> str:
         if self.ok:
             return f"OK: {self.checked} entries, chain intact."
-        return f"FAIL at entry seq={self.first_bad_seq} id={self.first_bad_id}: {self.problem} ({self.checked} checked)"
+        return (
+            f"FAIL at entry seq={self.first_bad_seq} id={self.first_bad_id}: {self.problem} ({self.checked} checked)"
+        )
 
 
 _VERIFY_COLUMNS = (
@@ -292,7 +307,9 @@ def verify(*, chunk: int = 20000, progress: Any = None) -> VerifyResult:
                 problem = "sequence goes backwards (reordered or inserted)"
             return VerifyResult(False, checked, seq, pk, problem)
         if prev_hash != expected_prev:
-            return VerifyResult(False, checked, seq, pk, "link to the previous entry is broken (deleted, inserted or reordered)")
+            return VerifyResult(
+                False, checked, seq, pk, "link to the previous entry is broken (deleted, inserted or reordered)"
+            )
         if is_pg:
             created_text = str(created.astimezone(UTC).replace(tzinfo=None))
         else:
@@ -329,6 +346,8 @@ def verify(*, chunk: int = 20000, progress: Any = None) -> VerifyResult:
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq, head.hash) != (last_seq, expected_prev if checked else head.hash):
         if head.seq > last_seq:
-            return VerifyResult(False, checked, last_seq + 1, None, f"entries {last_seq + 1}..{head.seq} are missing at the end")
+            return VerifyResult(
+                False, checked, last_seq + 1, None, f"entries {last_seq + 1}..{head.seq} are missing at the end"
+            )
         return VerifyResult(False, checked, head.seq, None, "chain head does not match the last entry")
     return VerifyResult(True, checked)

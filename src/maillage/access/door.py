@@ -34,7 +34,7 @@ on the strength of them audit through `person_for`/`audit_list`.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -51,7 +51,7 @@ from maillage.consent.models import Consent, Objection
 from maillage.people.models import Involvement, Person
 
 ALL_CATEGORIES = frozenset(Category)
-F = TypeVar("F", bound=Callable[..., Any])
+type View = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -202,8 +202,10 @@ def _category_for_org(facts: _Facts, organisation_id: int, care_provider: bool, 
         if category == Category.HEALTH and not care_provider:
             best = best or Decision(False, Reason.HEALTH_NOT_CARE_PROVIDER, organisation_id=organisation_id)
             continue
-        reason = Reason.CARE_TEAM_SHARING if consent.legal_basis == LegalBasis.CARE_TEAM_SHARING else (
-            Reason.LEGAL_OBLIGATION
+        reason = (
+            Reason.CARE_TEAM_SHARING
+            if consent.legal_basis == LegalBasis.CARE_TEAM_SHARING
+            else (Reason.LEGAL_OBLIGATION)
         )
         if best is None or not best.allowed:
             best = Decision(True, reason, consent, organisation_id)
@@ -291,8 +293,7 @@ def categories_for_many(
         return {p.pk: frozenset() for p in persons}
     facts = _facts_many(actor, persons, timezone.now())
     return {
-        p.pk: frozenset(c for c in Category if _decide(actor, p, str(action), c, facts[p.pk]).allowed)
-        for p in persons
+        p.pk: frozenset(c for c in Category if _decide(actor, p, str(action), c, facts[p.pk]).allowed) for p in persons
     }
 
 
@@ -305,7 +306,9 @@ def check(
     return decision
 
 
-def require(actor: Any, person: Person, *, action: Action | str, category: Category | str, purpose: str = "") -> Decision:
+def require(
+    actor: Any, person: Person, *, action: Action | str, category: Category | str, purpose: str = ""
+) -> Decision:
     """`check`, then `Http404` when denied: for services and views acting on a person already in hand."""
     decision = check(actor, person, action=action, category=category, purpose=purpose)
     if not decision.allowed:
@@ -419,7 +422,7 @@ NO_PERSON_DATA_ATTRIBUTE = "maillage_no_person_data"
 
 def person_data(
     categories: Iterable[Category | str] = (Category.IDENTITY,), action: Action | str = Action.VIEW
-) -> Callable[[F], F]:
+) -> Callable[[View], View]:
     """Declare that a view or API operation returns or changes person data of these categories.
 
     It must resolve the person through `person_for` (or list through `persons_visible_to` + `audit_list`);
@@ -427,14 +430,14 @@ def person_data(
     """
     declared = {"categories": frozenset(Category(c) for c in categories), "action": Action(action)}
 
-    def mark(view: F) -> F:
+    def mark(view: View) -> View:
         setattr(view, PERSON_DATA_ATTRIBUTE, declared)
         return view
 
     return mark
 
 
-def no_person_data(view: F) -> F:
+def no_person_data(view: View) -> View:
     """Declare that a view or API operation never returns or changes person data."""
     setattr(view, NO_PERSON_DATA_ATTRIBUTE, True)
     return view

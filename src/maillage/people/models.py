@@ -219,9 +219,7 @@ class Involvement(TrackedModel):
     Ended involvements are kept: the history stays readable.
     """
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="involvements"
-    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="involvements")
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="involvements"
     )
