@@ -236,7 +236,7 @@ def read_json_data(bundle: Bundle, data: Any, source: str, hsds_type: str | None
     if isinstance(data, dict) and data and all(str(key).endswith(".csv") for key in data):
         from maillage.directory.hsds.tabular import read_tables  # the tabular data package, as JSON
 
-        read_tables(bundle, {name: rows for name, rows in data.items()}, source)
+        read_tables(bundle, dict(data.items()), source)
         return
     if isinstance(data, dict) and data.get("version") and "openapi_url" in data:
         bundle.warnings.append(f"{source}: API description, nothing to import")

@@ -112,7 +112,8 @@ def _resource_paths(directory: Path, bundle: Bundle) -> list[str]:
         paths = [resource["path"] for resource in package["resources"]]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
         bundle.warnings.append(
-            f"datapackage.json cannot be read ({error.__class__.__name__}); the CSV files are read by their standard names"
+            f"datapackage.json cannot be read ({error.__class__.__name__}); "
+            "the CSV files are read by their standard names"
         )
         return names
     return [path for path in paths if isinstance(path, str) and "/" not in path and "\\" not in path]
