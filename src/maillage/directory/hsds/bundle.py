@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from maillage.directory.hsds.validation import record_errors
 
 # For each type, its nested collections: key -> (child type, the child's field that points back, many?).
@@ -231,7 +233,9 @@ def _objects(data: Any, source: str) -> Iterator[tuple[object, str]]:
         yield data, source
 
 
-def read_json_data(bundle: Bundle, data: Any, source: str, hsds_type: str | None = None) -> None:
+def read_json_data(
+    bundle: Bundle, data: Any, source: str, hsds_type: str | None = None, *, progress: bool = False
+) -> None:
     """Add an HSDS JSON document: one object, a list of objects, a page, or the tabular shape in JSON."""
     if isinstance(data, dict) and data and all(str(key).endswith(".csv") for key in data):
         from maillage.directory.hsds.tabular import read_tables  # the tabular data package, as JSON
@@ -241,20 +245,47 @@ def read_json_data(bundle: Bundle, data: Any, source: str, hsds_type: str | None
     if isinstance(data, dict) and data.get("version") and "openapi_url" in data:
         bundle.warnings.append(f"{source}: API description, nothing to import")
         return
-    for item, where in _objects(data, source):
+    total = len(data) if isinstance(data, list) else len(data.get("contents") or []) if isinstance(data, dict) else 1
+    items = tqdm(_objects(data, source), total=total, desc=f"read {source}", disable=not progress, leave=False)
+    for item, where in items:
         add_object(bundle, hsds_type, item, where)
 
 
-def read_json_file(bundle: Bundle, path: Path, hsds_type: str | None = None) -> None:
+# File names that tell the type of the objects inside (ours, the examples', and the API's paths).
+FILE_TYPES = {
+    "taxonomies": "taxonomy",
+    "taxonomy_list": "taxonomy",
+    "taxonomy": "taxonomy",
+    "taxonomy_terms": "taxonomy_term",
+    "taxonomy_term_list": "taxonomy_term",
+    "taxonomy_term": "taxonomy_term",
+    "organizations": "organization",
+    "organization_list": "organization",
+    "organization_full": "organization",
+    "organization": "organization",
+    "services": "service",
+    "service_list": "service",
+    "service_full": "service",
+    "service": "service",
+    "locations": "location",
+    "location": "location",
+    "service_at_locations": "service_at_location",
+    "service_at_location_list": "service_at_location",
+    "service_at_location_full": "service_at_location",
+    "service_at_location": "service_at_location",
+}
+
+
+def read_json_file(bundle: Bundle, path: Path, hsds_type: str | None = None, *, progress: bool = False) -> None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         bundle.reject("file", {}, path.name, [f"not valid JSON: {error}"])
         return
-    read_json_data(bundle, data, path.name, hsds_type)
+    read_json_data(bundle, data, path.name, hsds_type or FILE_TYPES.get(path.stem.lower()), progress=progress)
 
 
-def read_paths(paths: Iterable[Path], hsds_type: str | None = None) -> Bundle:
+def read_paths(paths: Iterable[Path], hsds_type: str | None = None, *, progress: bool = False) -> Bundle:
     """Read JSON files, tabular data packages (a directory or its datapackage.json) and single CSV files."""
     from maillage.directory.hsds.tabular import read_package
 
@@ -262,11 +293,11 @@ def read_paths(paths: Iterable[Path], hsds_type: str | None = None) -> Bundle:
     for path in paths:
         path = Path(path)
         if path.is_dir() or path.name == "datapackage.json":
-            read_package(bundle, path if path.is_dir() else path.parent)
+            read_package(bundle, path if path.is_dir() else path.parent, progress=progress)
         elif path.suffix.lower() == ".csv":
-            read_package(bundle, path.parent, only=[path.name])
+            read_package(bundle, path.parent, only=[path.name], progress=progress)
         elif path.is_file():
-            read_json_file(bundle, path, hsds_type)
+            read_json_file(bundle, path, hsds_type, progress=progress)
         else:
             bundle.reject("file", {}, str(path), ["file not found"])
     return bundle

@@ -145,6 +145,7 @@ class HsdsImporter:
         wanted: dict[str, dict[str, Any]],
         *,
         defaults: dict[str, Any] | None = None,
+        record_defaults: dict[str, dict[str, Any]] | None = None,
     ) -> set[str]:
         """Create, update or skip each row (public id -> field values); returns the ids created or updated."""
         counts = self.report.counts[hsds_type]
@@ -181,7 +182,8 @@ class HsdsImporter:
                         update_fields = [*diff, "updated_at", "updated_by"]
                     candidate = (public_id, instance, update_fields)
                 else:
-                    instance = model(public_id=uuid.UUID(public_id), **{**(defaults or {}), **values})
+                    initial = {**(defaults or {}), **(record_defaults or {}).get(public_id, {}), **values}
+                    instance = model(public_id=uuid.UUID(public_id), **initial)
                     if has_tracking:
                         instance.updated_by = self.updated_by
                     candidate = (public_id, instance, [])
@@ -292,14 +294,15 @@ class HsdsImporter:
 
     def import_terms(self, bundle: Bundle) -> None:
         records = bundle.records.get("taxonomy_term", {})
-        wanted = {}
+        wanted, creation = {}, {}
         for term_id, record in records.items():
             taxonomy_pk, problem = self._taxonomy_for_term(bundle, record)
             if taxonomy_pk is None:
                 self.reject(bundle, "taxonomy_term", term_id, [problem])
                 continue
-            wanted[term_id] = {**mapping.term_fields(record), "taxonomy_id": taxonomy_pk}
-        self.upsert(bundle, TaxonomyTerm, "taxonomy_term", wanted)
+            fields, creation[term_id] = mapping.term_fields(record)
+            wanted[term_id] = {**fields, "taxonomy_id": taxonomy_pk}
+        self.upsert(bundle, TaxonomyTerm, "taxonomy_term", wanted, record_defaults=creation)
         # Parents once every term exists; a parent missing from the file and the database is dropped.
         parents = self.known(TaxonomyTerm, "taxonomy_term", [str(r.get("parent_id") or "") for r in records.values()])
         links = {}
@@ -447,11 +450,14 @@ class HsdsImporter:
         bundle: Bundle,
         hsds_type: str,
         model: type[models.Model],
-        build: Callable[[str, dict[str, Any]], dict[str, Any] | str],
+        build: Callable[[str, dict[str, Any]], dict[str, Any] | str | None],
     ) -> None:
+        """Rows of a linked type: `build` gives their fields, a reason to reject, or None to leave them out."""
         wanted = {}
         for record_id, record in bundle.records.get(hsds_type, {}).items():
             fields = build(record_id, record)
+            if fields is None:
+                continue
             if isinstance(fields, str):
                 self.reject(bundle, hsds_type, record_id, [fields])
                 continue
@@ -479,7 +485,10 @@ class HsdsImporter:
         self._linked(bundle, "service_at_location", ServiceAtLocation, build)
 
     def _territory_for_area(self, record: dict[str, Any]) -> int | None:
-        for candidate in (mapping.text(record.get("extent")), mapping.text(record.get("name"))):
+        candidates = [mapping.text(record.get("extent"))]
+        if record.get("extent_type") != mapping.TERRITORY_EXTENT:
+            candidates.append(mapping.text(record.get("name")))
+        for candidate in candidates:
             if candidate and len(candidate) <= 20:
                 matches = list(Territory.objects.filter(code=candidate).values_list("pk", flat=True)[:2])
                 if len(matches) == 1:
@@ -509,13 +518,15 @@ class HsdsImporter:
             Organisation, "organization", refs("phone", "organization_id") + refs("contact", "organization_id")
         )
 
-        def phone(record_id: str, record: dict[str, Any]) -> dict[str, Any] | str:
+        def phone(record_id: str, record: dict[str, Any]) -> dict[str, Any] | str | None:
             links = {
                 "service_id": services.get(str(record.get("service_id") or "")),
                 "location_id": locations.get(str(record.get("location_id") or "")),
                 "organisation_id": organisations.get(str(record.get("organization_id") or "")),
             }
-            if not any(links.values()):
+            if not links["service_id"] and not links["location_id"]:
+                if links["organisation_id"] or record.get("contact_id") or record.get("service_at_location_id"):
+                    return None  # kept as the phone of the organisation or of the contact
                 return "belongs to no known service, location or organization"
             return {**mapping.phone_fields(record), **links}
 
@@ -629,5 +640,5 @@ class HsdsImporter:
 def import_paths(paths: Iterable[Path], **options: Any) -> ImportReport:
     """Read HSDS files (JSON, CSV, a data package directory) and import them."""
     hsds_type = options.pop("hsds_type", None)
-    bundle = read_paths(paths, hsds_type=hsds_type)
+    bundle = read_paths(paths, hsds_type=hsds_type, progress=options.get("progress", False))
     return HsdsImporter(**options).run(bundle)

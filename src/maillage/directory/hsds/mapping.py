@@ -36,6 +36,9 @@ IDENTIFIER_SCHEMES = {choice.value for choice in IdentifierScheme}
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 OSM_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+OSM_PREFIX = "opening_hours: "
+# A service area that is one of our territories travels as its official code (INSEE, NIS...).
+TERRITORY_EXTENT = "territory_code"
 
 
 def derived_id(owner: uuid.UUID | str, kind: str, key: object = "") -> str:
@@ -92,6 +95,11 @@ def _hhmm(value: Any) -> str | None:
 
 def schedules_to_osm(schedules: list[dict[str, Any]]) -> str:
     """Weekly HSDS schedules (byday + opens_at/closes_at) as one OSM `opening_hours` value; "" when none fit."""
+    for schedule in schedules:
+        # Our own export keeps rules HSDS cannot express whole, in a description: take them back as they were.
+        description = str(schedule.get("description") or "")
+        if description.startswith(OSM_PREFIX) and opening_hours.validate(description[len(OSM_PREFIX) :]):
+            return description[len(OSM_PREFIX) :]
     rules: dict[str, list[str]] = {}
     for schedule in schedules:
         if schedule.get("freq") not in (None, "WEEKLY"):
@@ -101,10 +109,24 @@ def schedules_to_osm(schedules: list[dict[str, Any]]) -> str:
         days = [day for day in days if day in DAYS]
         if not (opens and closes and days):
             continue
-        key = ",".join(OSM_DAYS[DAYS.index(day)] for day in sorted(set(days), key=DAYS.index))
+        key = _day_ranges(days)
         rules.setdefault(key, []).append(f"{opens}-{closes}")
     value = "; ".join(f"{days} {','.join(sorted(set(spans)))}" for days, spans in rules.items())
     return value if value and opening_hours.validate(value) else ""
+
+
+def _day_ranges(days: list[str]) -> str:
+    """["MO", "TU", "WE", "FR"] -> "Mo-We,Fr": runs of three days or more as ranges, as people write them."""
+    indexes = sorted({DAYS.index(day) for day in days})
+    parts, start = [], 0
+    while start < len(indexes):
+        end = start
+        while end + 1 < len(indexes) and indexes[end + 1] == indexes[end] + 1:
+            end += 1
+        run = [OSM_DAYS[i] for i in indexes[start : end + 1]]
+        parts.append(f"{run[0]}-{run[-1]}" if len(run) >= 3 else ",".join(run))
+        start = end + 1
+    return ",".join(parts)
 
 
 _RULE = re.compile(
@@ -159,7 +181,7 @@ def osm_to_schedules(value: str, *, owner: uuid.UUID, owner_field: str) -> list[
             {
                 "id": derived_id(owner, "schedule", "osm"),
                 owner_field: str(owner),
-                "description": f"opening_hours: {value}",
+                "description": f"{OSM_PREFIX}{value}",
             }
         )
     return schedules
@@ -202,7 +224,7 @@ def service_fields(record: dict[str, Any], schedules: list[dict], languages: lis
         "minimum_age": age(record.get("minimum_age")),
         "maximum_age": age(record.get("maximum_age")),
         "eligibility_description": text(record.get("eligibility_description")),
-        "languages": sorted({text(lang.get("code")).lower()[:3] for lang in languages if lang.get("code")}),
+        "languages": list(dict.fromkeys(text(lang.get("code")).lower()[:3] for lang in languages if lang.get("code"))),
         "opening_hours": schedules_to_osm(schedules),
         "waiting_time_days": waiting_days(record.get("wait_time")),
     }
@@ -257,11 +279,12 @@ def contact_fields(record: dict[str, Any], phones: list[dict]) -> dict[str, Any]
 
 
 def service_area_fields(record: dict[str, Any]) -> dict[str, Any]:
+    by_code = record.get("extent_type") == TERRITORY_EXTENT
     return {
         "name": text(record.get("name"), 255),
         "description": text(record.get("description")),
-        "extent": text(record.get("extent")),
-        "extent_type": text(record.get("extent_type"), 40),
+        "extent": "" if by_code else text(record.get("extent")),
+        "extent_type": "" if by_code else text(record.get("extent_type"), 40),
         "uri": text(record.get("uri")),
     }
 
@@ -275,16 +298,14 @@ def taxonomy_fields(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def term_fields(record: dict[str, Any]) -> dict[str, Any]:
+def term_fields(record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(fields, defaults on creation): an HSDS term has one name in one language; the other name is kept."""
     name = text(record.get("name"))
-    english = text(record.get("language")).lower() in {"en", "eng", "english"}
-    return {
-        "code": text(record.get("code"), 120) or str(record["id"]),
-        "name_fr": name,
-        "name_en": name if english else "",
-        "description_fr": text(record.get("description")),
-        "term_uri": text(record.get("term_uri")),
-    }
+    description = text(record.get("description"))
+    fields = {"code": text(record.get("code"), 120) or str(record["id"]), "term_uri": text(record.get("term_uri"))}
+    if text(record.get("language")).lower() in {"en", "eng", "english"}:
+        return {**fields, "name_en": name, "description_en": description}, {"name_fr": name}
+    return {**fields, "name_fr": name, "description_fr": description}, {}
 
 
 # --- export: model rows -> HSDS objects ------------------------------------------------------------------------

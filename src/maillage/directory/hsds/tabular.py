@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from maillage.directory.hsds.bundle import Bundle
 from maillage.directory.hsds.validation import SCHEMA_FILES, load_schemas, record_errors
 
@@ -49,17 +51,24 @@ def _coerce(value: Any, spec: dict[str, Any]) -> Any:
     return value
 
 
-def _row_record(row: Mapping[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+def _row_record(row: Mapping[str, Any], properties: dict[str, Any], required: set[str]) -> dict[str, Any]:
+    """An empty cell is an absent value, except in a required text column (a CSV cannot tell "" from nothing)."""
     record: dict[str, Any] = {}
     for key, value in row.items():
-        if key is None or value in (None, ""):
+        if key is None:
             continue
         key = key.strip()
+        if value in (None, ""):
+            if value == "" and key in required and key != "id" and properties.get(key, {}).get("type") == "string":
+                record[key] = ""
+            continue
         record[key] = _coerce(value, properties.get(key, {}))
     return record
 
 
-def read_table(bundle: Bundle, name: str, rows: Iterable[Mapping[str, Any]], header: list[str] | None) -> None:
+def read_table(
+    bundle: Bundle, name: str, rows: Iterable[Mapping[str, Any]], header: list[str] | None, *, progress: bool = False
+) -> None:
     hsds_type = table_types().get(name)
     if hsds_type is None:
         bundle.warnings.append(f"{name}: not an HSDS table, skipped")
@@ -72,12 +81,13 @@ def read_table(bundle: Bundle, name: str, rows: Iterable[Mapping[str, Any]], hea
         unknown = [column for column in header if column and column.strip() not in properties]
         if unknown:
             bundle.warnings.append(f"{name}: unknown columns ignored: {', '.join(unknown)}")
+    rows = tqdm(rows, desc=f"read {name}", unit="row", disable=not progress, leave=False, mininterval=0.5)
     for line, row in enumerate(rows, start=2):
         source = f"{name} line {line}"
         if not isinstance(row, Mapping):
             bundle.reject(hsds_type, {}, source, ["expected a row of named values"])
             continue
-        record = _row_record(row, properties)
+        record = _row_record(row, properties, set(schema.get("required", [])))
         if missing:
             bundle.reject(hsds_type, record, source, [f"missing column: {', '.join(missing)}"])
             continue
@@ -119,7 +129,7 @@ def _resource_paths(directory: Path, bundle: Bundle) -> list[str]:
     return [path for path in paths if isinstance(path, str) and "/" not in path and "\\" not in path]
 
 
-def read_package(bundle: Bundle, directory: Path, only: list[str] | None = None) -> None:
+def read_package(bundle: Bundle, directory: Path, only: list[str] | None = None, *, progress: bool = False) -> None:
     """Read a data package directory: the CSV files its descriptor lists, or every standard file present."""
     names = only or _resource_paths(directory, bundle)
     found = False
@@ -132,7 +142,7 @@ def read_package(bundle: Bundle, directory: Path, only: list[str] | None = None)
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
                 header = [column.strip() for column in reader.fieldnames or []]
-                read_table(bundle, name, reader, header)
+                read_table(bundle, name, reader, header, progress=progress)
         except (UnicodeDecodeError, csv.Error) as error:
             bundle.reject("file", {}, name, [f"not a readable CSV file: {error}"])
     if not found:
@@ -157,42 +167,59 @@ def _field_descriptor(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     return descriptor
 
 
-def write_package(directory: Path, tables: Mapping[str, Iterable[dict[str, Any]]], *, name: str = "maillage") -> Path:
-    """Write one CSV per type (rows are streamed, never held in memory) and the `datapackage.json`."""
-    directory.mkdir(parents=True, exist_ok=True)
-    resources = []
-    for hsds_type, rows in tables.items():
-        schema = schema_of(hsds_type)
-        columns = columns_of(hsds_type)
-        path = schema["path"]
-        with (directory / path).open("w", encoding="utf-8", newline="") as handle:
+class PackageWriter:
+    """Write a data package row by row: one CSV per type, opened on its first row; `close()` writes the descriptor."""
+
+    def __init__(self, directory: Path, *, name: str = "maillage-directory") -> None:
+        self.directory = directory
+        self.name = name
+        self.counts: dict[str, int] = {}
+        self._files: dict[str, tuple[Any, Any, list[str]]] = {}
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def write(self, hsds_type: str, row: Mapping[str, Any]) -> None:
+        if hsds_type not in self._files:
+            columns = columns_of(hsds_type)
+            handle = (self.directory / schema_of(hsds_type)["path"]).open("w", encoding="utf-8", newline="")
             writer = csv.writer(handle)
             writer.writerow(columns)
-            for row in rows:
-                writer.writerow([_cell(row.get(column)) for column in columns])
-        properties = schema["properties"]
-        metadata = schema.get("datapackage_metadata", {})
-        resources.append(
-            {
-                "name": schema["name"],
-                "path": path,
-                "profile": metadata.get("profile", "tabular-data-resource"),
-                "format": metadata.get("format", "csv"),
-                "mediatype": metadata.get("mediatype", "text/csv"),
-                "encoding": "utf-8",
-                "description": schema.get("description", ""),
-                "schema": {
-                    "fields": [_field_descriptor(column, properties[column]) for column in columns],
-                    "primaryKey": ["id"],
-                },
-            }
-        )
-    package = {
-        "name": name,
-        "profile": "tabular-data-package",
-        "title": "HSDS 3.0 export",
-        "resources": resources,
-    }
-    descriptor = directory / "datapackage.json"
-    descriptor.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-    return descriptor
+            self._files[hsds_type] = (handle, writer, columns)
+            self.counts[hsds_type] = 0
+        _handle, writer, columns = self._files[hsds_type]
+        writer.writerow([_cell(row.get(column)) for column in columns])
+        self.counts[hsds_type] += 1
+
+    def close(self) -> Path:
+        resources = []
+        for hsds_type, (handle, _writer, columns) in sorted(
+            self._files.items(), key=lambda item: schema_of(item[0]).get("datapackage_metadata", {}).get("order", 99)
+        ):
+            handle.close()
+            schema = schema_of(hsds_type)
+            properties = schema["properties"]
+            metadata = schema.get("datapackage_metadata", {})
+            resources.append(
+                {
+                    "name": schema["name"],
+                    "path": schema["path"],
+                    "profile": metadata.get("profile", "tabular-data-resource"),
+                    "format": metadata.get("format", "csv"),
+                    "mediatype": metadata.get("mediatype", "text/csv"),
+                    "encoding": "utf-8",
+                    "description": schema.get("description", ""),
+                    "schema": {
+                        "fields": [_field_descriptor(column, properties[column]) for column in columns],
+                        "primaryKey": ["id"],
+                    },
+                }
+            )
+        self._files = {}
+        package = {
+            "name": self.name,
+            "profile": "tabular-data-package",
+            "title": "HSDS 3.0 export",
+            "resources": resources,
+        }
+        descriptor = self.directory / "datapackage.json"
+        descriptor.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+        return descriptor
