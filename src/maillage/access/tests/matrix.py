@@ -1,4 +1,4 @@
-"""The authorisation table: who (actor kind) × what (category) × basis state × involvement state -> allowed?
+"""The authorisation table: who (actor kind) x what (category) x basis state x involvement state -> allowed?
 
 `expected()` is the table, written from the issue's rules, independently of the door's code; `build()` makes
 the situation in the database. Used against the door functions (test_matrix.py) and against every route
@@ -92,8 +92,7 @@ def exists_expected(case: Case) -> bool:
 
 def cases(categories=tuple(Category)) -> list[Case]:
     return [
-        Case(*values)
-        for values in itertools.product(ActorKind, categories, BasisState, BasisKind, InvolvementState)
+        Case(*values) for values in itertools.product(ActorKind, categories, BasisState, BasisKind, InvolvementState)
     ]
 
 

@@ -1,7 +1,7 @@
 """The authorisation matrix, against the door functions: every cell of the table in matrix.py.
 
 One database situation per (actor kind, basis state, basis kind, involvement state); every category is
-checked in it (actor kind × category × basis state × involvement state, and the basis kind).
+checked in it (actor kind x category x basis state x involvement state, and the basis kind).
 """
 
 import dataclasses

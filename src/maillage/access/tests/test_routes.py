@@ -138,4 +138,3 @@ def test_route_obeys_the_matrix(route, client):
 def test_matrix_covers_every_person_route():
     """Sanity: the matrix above runs on every GET route declared @person_data (reported for review)."""
     assert all(route.declaration for route in GET_ROUTES)
-
