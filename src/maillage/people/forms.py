@@ -47,6 +47,27 @@ class PersonCreateForm(forms.Form):
     information_note = forms.CharField(
         label=_("Note on the information"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    shared_categories = forms.MultipleChoiceField(
+        label=_("What may be shared within the care team"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Category.IDENTITY, Category.SOCIAL, Category.PROJECT, Category.COORDINATION],
+        help_text=_(
+            "Care-team sharing: the person was informed and did not object. Leave out what they object to. "
+            "Health data goes only to care providers unless the person consents."
+        ),
+    )
+
+    def clean_shared_categories(self) -> list[str]:
+        chosen = self.cleaned_data["shared_categories"]
+        if Category.IDENTITY not in chosen:
+            raise forms.ValidationError(
+                _(
+                    "The care team needs at least the identity to work together. "
+                    "If the person objects, do not open a file."
+                )
+            )
+        return chosen
 
 
 class NeedForm(forms.Form):

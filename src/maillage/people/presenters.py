@@ -19,7 +19,7 @@ from maillage.accounts.enums import Role
 from maillage.consent.models import Consent, Objection
 from maillage.people import ecomap
 from maillage.people.enums import InvolvementRole, InvolvementStatus, RelationQuality, RelationStrength
-from maillage.people.models import InformationRecord, Involvement, Need, Person, Relation, ReferentChange
+from maillage.people.models import InformationRecord, Involvement, Need, Person, ReferentChange, Relation
 
 # Needs in these life domains are health data (the health category), the others social situation.
 HEALTH_DOMAINS = frozenset({"health", "mental-health", "addiction", "addictions", "sante", "care"})
