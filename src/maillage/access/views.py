@@ -18,11 +18,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from maillage.access import services as access_services
 from maillage.access.door import person_data, person_for
 from maillage.access.enums import Action, Category, Outcome
 from maillage.access.models import AccessEvent
 from maillage.accounts.models import Membership, Organisation, User
-from maillage.people import purposes, writes
+from maillage.people import purposes
 from maillage.people.forms import BreakGlassForm
 from maillage.people.presenters import person_page
 
@@ -136,16 +137,15 @@ def break_glass(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise Http404
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = person_for(
-            actor, public_id, action=Action.BREAK_GLASS, category=Category.IDENTITY, purpose=purposes.BREAK_GLASS
-        )
         try:
-            writes.break_glass_open(actor, person=person, reason=form.cleaned_data["reason"])
+            access_services.break_glass_open(
+                actor, public_id=public_id, reason=form.cleaned_data["reason"], purpose=purposes.BREAK_GLASS
+            )
         except ValidationError as error:
             form.add_error("reason", error.messages)
         else:
             messages.warning(request, _("Emergency access is open, read-only and for a limited time. It is recorded."))
-            return redirect("people:person_detail", public_id=person.public_id)
+            return redirect("people:person_detail", public_id=public_id)
     return render(
         request,
         "access/break_glass.html",

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maillage.access.door import person_data, person_for
 from maillage.access.enums import Action, Category
 from maillage.accounts.models import Organisation
+from maillage.consent import services as consent_services
 from maillage.consent.forms import ConsentForm, ObjectionForm
 from maillage.consent.models import Consent, Objection
-from maillage.people import purposes, writes
+from maillage.people import purposes
 
 
 def _involved_organisations(person):
@@ -59,16 +60,17 @@ def consent_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            writes.consent_record(
+            consent_services.consent_record(
                 actor,
                 person=person,
-                recipient=data["recipient"],
+                recipient_organisation=data["recipient"],
                 purpose=data["purpose"],
                 categories=data["categories"],
                 legal_basis=data["legal_basis"],
                 how_given=data["how_given"],
                 starts_at=data["starts_at"],
                 expires_at=data["expires_at"],
+                audit_purpose=purposes.CONSENT_WRITE,
             )
         except ValidationError as error:
             for field, errors in getattr(error, "error_dict", {"__all__": error.error_list}).items():
@@ -91,7 +93,7 @@ def consent_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if consent is None:
         raise Http404
     try:
-        writes.consent_revoke(actor, person=person, consent=consent)
+        consent_services.consent_revoke(actor, consent=consent, audit_purpose=purposes.CONSENT_WRITE)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -109,7 +111,9 @@ def objection_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ObjectionForm(request.POST or None, organisations=_involved_organisations(person))
     if request.method == "POST" and form.is_valid():
         try:
-            writes.objection_record(actor, person=person, **form.cleaned_data)
+            consent_services.objection_record(
+                actor, person=person, audit_purpose=purposes.OBJECTION_WRITE, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -130,7 +134,7 @@ def objection_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if objection is None:
         raise Http404
     try:
-        writes.objection_withdraw(actor, person=person, objection=objection)
+        consent_services.objection_withdraw(actor, objection=objection, audit_purpose=purposes.OBJECTION_WRITE)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

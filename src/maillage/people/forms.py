@@ -39,6 +39,12 @@ class PersonCreateForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
     )
+    is_referent = forms.BooleanField(
+        label=_("My organisation is the referent, chosen with the person"),
+        required=False,
+        initial=True,
+        help_text=_("The referent is the one professional the person chose as main contact."),
+    )
     informed = forms.BooleanField(
         label=_("The person was informed of how their data is kept and shared, and of their right to object"),
         help_text=_("Prior information is required before anything is shared with the care team."),

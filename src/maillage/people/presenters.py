@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from maillage.access.door import categories_for
 from maillage.access.enums import Category
@@ -20,9 +21,7 @@ from maillage.consent.models import Consent, Objection
 from maillage.people import ecomap
 from maillage.people.enums import InvolvementRole, InvolvementStatus, RelationQuality, RelationStrength
 from maillage.people.models import InformationRecord, Involvement, Need, Person, ReferentChange, Relation
-
-# Needs in these life domains are health data (the health category), the others social situation.
-HEALTH_DOMAINS = frozenset({"health", "mental-health", "addiction", "addictions", "sante", "care"})
+from maillage.people.services import need_category
 
 STRENGTH = {
     RelationStrength.STRONG: ecomap.Strength.STRONG,
@@ -34,11 +33,6 @@ ROLE_STRENGTH = {
     InvolvementRole.INTERVENING: ecomap.Strength.MODERATE,
     InvolvementRole.CONSULTED: ecomap.Strength.WEAK,
 }
-
-
-def need_category(need: Need) -> Category:
-    code = need.term.code.split(".")[0] if need.term_id else ""
-    return Category.HEALTH if code in HEALTH_DOMAINS else Category.SOCIAL
 
 
 def professional_organisation_ids(actor: Any) -> set[int]:
@@ -149,7 +143,7 @@ def person_page(actor: Any, person: Person, *, categories: frozenset[Category] |
         )
     if page.shows_needs:
         needs = Need.objects.filter(person=person).select_related("term", "term__parent")
-        page.needs = [need for need in needs if need_category(need) in categories]
+        page.needs = [need for need in needs if need_category(need.term) in categories]
     if page.shows_social:
         page.relations = list(Relation.objects.filter(person=person, ended_on__isnull=True))
     if page.shows_coordination:
@@ -196,11 +190,5 @@ def build_ecomap(page: PersonPage) -> ecomap.Ecomap:
                     support=ecomap.Support.TO_PERSON,
                 )
             )
-    name = page.person.full_name if page.shows_identity else str(_person_placeholder())
+    name = page.person.full_name if page.shows_identity else gettext("The person")
     return ecomap.Ecomap(person=name, ties=tuple(ties))
-
-
-def _person_placeholder() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("The person")

@@ -34,7 +34,8 @@ from maillage.access.door import (
 from maillage.access.enums import Action, Category, Outcome
 from maillage.accounts.models import Organisation
 from maillage.directory.selectors import life_domains
-from maillage.people import ecomap, exports, purposes, writes
+from maillage.people import ecomap, exports, purposes, services
+from maillage.people.enums import InvolvementRole
 from maillage.people.forms import (
     InvolvementEndForm,
     InvolvementForm,
@@ -126,7 +127,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = writes.person_create(
+            person = services.person_create(
                 actor,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -134,9 +135,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 email=data["email"],
                 preferred_language=data["preferred_language"],
-                information_method=data["information_method"],
+                role=InvolvementRole.REFERENT if data["is_referent"] else InvolvementRole.INTERVENING,
+                informed_method=data["information_method"],
                 information_note=data["information_note"],
-                shared_categories=data["shared_categories"],
+                sharing_categories=data["shared_categories"],
+                purpose=purposes.PERSON_CREATE,
             )
         except ValidationError as error:
             _form_errors_from(form, error)
@@ -233,8 +236,21 @@ def _need_form(request: HttpRequest, public_id: UUID, need_id: UUID | None) -> H
         initial = {"term": need.term_id, "own_words": need.own_words, "status": need.status, "weight": need.weight}
     form = NeedForm(request.POST or None, initial=initial, terms=_need_terms())
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            writes.need_save(actor, person=person, need=need, **form.cleaned_data)
+            if need is None:
+                services.need_create(actor, person=person, purpose=purposes.NEED_WRITE, **data)
+            else:
+                if data["term"] != need.term:
+                    raise ValidationError({"term": _("The life domain of a need cannot change: add a new need.")})
+                services.need_update(
+                    actor,
+                    need=need,
+                    own_words=data["own_words"],
+                    weight=data["weight"],
+                    status=data["status"],
+                    purpose=purposes.NEED_WRITE,
+                )
         except Http404:
             form.add_error("term", _("You may not record needs of this life domain for this person."))
         except ValidationError as error:
@@ -273,11 +289,15 @@ def _relation_form(request: HttpRequest, public_id: UUID, relation_id: UUID | No
             raise Http404
     initial = {}
     if relation is not None:
-        initial = {name: getattr(relation, name) for name in writes.RELATION_FIELDS}
+        initial = {name: getattr(relation, name) for name in services.RELATION_FIELDS}
     form = RelationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.RELATION_FIELDS}
         try:
-            writes.relation_save(actor, person=person, relation=relation, data=form.cleaned_data)
+            if relation is None:
+                services.relation_create(actor, person=person, purpose=purposes.RELATION_WRITE, **fields)
+            else:
+                services.relation_update(actor, relation=relation, purpose=purposes.RELATION_WRITE, **fields)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -309,8 +329,11 @@ def involvement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         terms=_need_terms(),
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            writes.involvement_create(actor, person=person, **form.cleaned_data)
+            if Involvement.objects.active().filter(person=person, organisation=data["organisation"]).exists():
+                raise ValidationError({"organisation": _("This organisation is already involved with the person.")})
+            services.involvement_start(actor, person=person, purpose=purposes.INVOLVEMENT_WRITE, **data)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -334,8 +357,16 @@ def involvement_end(request: HttpRequest, public_id: UUID, involvement_id: UUID)
         raise Http404
     form = InvolvementEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            writes.involvement_end(actor, person=person, involvement=involvement, **form.cleaned_data)
+            services.involvement_end(
+                actor,
+                involvement=involvement,
+                reason=data["end_reason"],
+                detail=data["end_detail"],
+                ended_on=data["ended_on"],
+                purpose=purposes.INVOLVEMENT_WRITE,
+            )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -359,8 +390,19 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     form = ReferentForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = Involvement.objects.active().filter(person=person, organisation=data["organisation"]).first()
         try:
-            writes.referent_change(actor, person=person, **form.cleaned_data)
+            if target is None:
+                raise ValidationError({"organisation": _("Choose an organisation already involved with the person.")})
+            services.referent_change(
+                actor,
+                person=person,
+                to_involvement=target,
+                reason=data["reason"],
+                chosen_with_person=data["chosen_with_person"],
+                purpose=purposes.REFERENT_CHANGE,
+            )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:

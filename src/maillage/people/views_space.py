@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maillage.access.door import no_person_data, person_data, person_for, persons_visible_to
 from maillage.access.enums import Action, Category
 from maillage.accounts.models import Organisation, User
+from maillage.consent import services as consent_services
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.models import Consent, Objection
 from maillage.people import ecomap, invitations, purposes, writes
@@ -249,10 +250,10 @@ def space_consent_grant(request: HttpRequest) -> HttpResponse:
     form = GrantForm(request.POST, page=page)
     if form.is_valid():
         try:
-            writes.consent_record(
+            consent_services.consent_record(
                 request.actor,
                 person=person,
-                recipient=_organisation(form.cleaned_data["recipient"]),
+                recipient_organisation=_organisation(form.cleaned_data["recipient"]),
                 purpose=form.cleaned_data["purpose"],
                 categories=form.cleaned_data["categories"],
                 legal_basis=LegalBasis.CONSENT,
@@ -275,7 +276,7 @@ def space_consent_revoke(request: HttpRequest) -> HttpResponse:
     if consent is None:
         raise Http404
     try:
-        writes.consent_revoke(request.actor, person=person, consent=consent)
+        consent_services.consent_revoke(request.actor, consent=consent, audit_purpose=purposes.CONSENT_WRITE)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -291,7 +292,7 @@ def space_objection(request: HttpRequest) -> HttpResponse:
     form = ObjectForm(request.POST, page=page)
     if form.is_valid():
         try:
-            writes.objection_record(
+            consent_services.objection_record(
                 request.actor,
                 person=person,
                 category=form.cleaned_data["category"],
@@ -314,7 +315,7 @@ def space_objection_withdraw(request: HttpRequest) -> HttpResponse:
     if objection is None:
         raise Http404
     try:
-        writes.objection_withdraw(request.actor, person=person, objection=objection)
+        consent_services.objection_withdraw(request.actor, objection=objection, audit_purpose=purposes.OBJECTION_WRITE)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -3,6 +3,7 @@ their own space (a second browser context), and the professional concerned loses
 next page load. Screenshots land in `var/screenshots/` (or $MAILLAGE_SCREENSHOTS)."""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,25 @@ from maillage.accounts.tests.factories import UserFactory
 from maillage.consent.models import Consent
 from maillage.people.tests.factories import ConsentFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("_close_thread_connections"),
+]
+
+
+@pytest.fixture
+def _close_thread_connections(monkeypatch):
+    """SQLite keeps in-memory test connections open on close(); the live server's request threads then leak
+    theirs. The main thread's connection keeps the shared in-memory database alive, so the others may close."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    original = DatabaseWrapper.is_in_memory_db
+
+    def is_in_memory_db(self) -> bool:
+        return original(self) and threading.current_thread() is threading.main_thread()
+
+    monkeypatch.setattr(DatabaseWrapper, "is_in_memory_db", is_in_memory_db)
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("MAILLAGE_SCREENSHOTS", settings.BASE_DIR / "var" / "screenshots"))
