@@ -36,6 +36,7 @@ def _close_thread_connections(monkeypatch):
 
     monkeypatch.setattr(DatabaseWrapper, "is_in_memory_db", is_in_memory_db)
 
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("MAILLAGE_SCREENSHOTS", settings.BASE_DIR / "var" / "screenshots"))
 
