@@ -111,8 +111,9 @@ class Situation:
     actor: Any
 
 
-def build(case: Case) -> Situation:
-    """Make the situation of `case`: the person, the involved organisation, the basis, and the actor."""
+def build(case: Case, *, referent: bool = True) -> Situation:
+    """Make the situation of `case`: the person, the involved organisation (the referent's, unless told
+    otherwise), the basis, and the actor."""
     now = timezone.now()
     involved = OrganisationFactory()
     person = PersonFactory(with_login=True)
@@ -120,6 +121,7 @@ def build(case: Case) -> Situation:
     InvolvementFactory(
         person=person,
         organisation=involved,
+        referent=referent,
         **({"ended": True} if case.involvement == InvolvementState.ENDED else {}),
     )
     assert case.involvement == InvolvementState.ACTIVE or person.involvements.get().status == InvolvementStatus.ENDED
