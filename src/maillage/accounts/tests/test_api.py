@@ -91,7 +91,7 @@ class TestSessionAuth:
         payload = {"name": "x", "scopes": [], "expires_at": (timezone.now() + dt.timedelta(days=3)).isoformat()}
         response = client.post("/api/v1/accounts/tokens", payload, content_type="application/json")
         assert_error_format(response, 403)
-        client.get("/accounts/login/")  # a page with a form sets the CSRF cookie
+        client.get("/")  # a page with a form (here: log out) sets the CSRF cookie
         csrf = client.cookies["csrftoken"].value
         response = client.post(
             "/api/v1/accounts/tokens", payload, content_type="application/json", headers={"X-CSRFToken": csrf}
@@ -219,3 +219,10 @@ class TestOrganisationsApi:
 
     def test_page_size_is_bounded(self, client, bearer):
         assert client.get("/api/v1/accounts/organisations?page_size=1000", headers=bearer).status_code == 422
+
+
+class TestHostileCookies:
+    def test_session_cookie_with_a_null_character_is_ignored(self, client, bearer):
+        client.cookies["sessionid"] = "abc\x00def12345"
+        assert client.get("/api/v1/accounts/me", headers=bearer).status_code == 200
+        assert client.get("/").status_code == 302

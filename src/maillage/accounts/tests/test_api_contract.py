@@ -7,6 +7,8 @@ Operations that other apps add later are covered automatically: the schema is lo
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.generation import GenerationMode
@@ -51,7 +53,17 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.N
 
 
 @pytest.fixture
-def api_headers(db):
+def _keep_test_connection():
+    # Like Django's test client: the WSGI handler must not close the test transaction's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_headers(db, _keep_test_connection):
     membership = MembershipFactory(admin=True)
     OrganisationFactory.create_batch(3)
     return {"Authorization": f"Bearer {make_token(membership.user)}"}
