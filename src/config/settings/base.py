@@ -213,3 +213,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# The official HSDS 3.0 schemas, read (never copied) by the directory's import, export and API tests.
+HSDS_SCHEMA_DIR = Path(os.environ.get("HSDS_SCHEMA_DIR", BASE_DIR.parent / "shared/standards/hsds-3.0/schema"))

@@ -344,10 +344,15 @@ def verify(*, chunk: int = 20000, progress: Any = None) -> VerifyResult:
         if progress is not None and checked % 1_000_000 == 0:
             progress(checked)
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq, head.hash) != (last_seq, expected_prev if checked else head.hash):
-        if head.seq > last_seq:
-            return VerifyResult(
-                False, checked, last_seq + 1, None, f"entries {last_seq + 1}..{head.seq} are missing at the end"
-            )
-        return VerifyResult(False, checked, head.seq, None, "chain head does not match the last entry")
+    head_seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    if last_seq > head_seq:
+        return VerifyResult(
+            False, checked, head_seq + 1, None, f"entries {head_seq + 1}..{last_seq} were added behind the chain head"
+        )
+    if last_seq < head_seq:
+        return VerifyResult(
+            False, checked, last_seq + 1, None, f"entries {last_seq + 1}..{head_seq} are missing at the end"
+        )
+    if checked and head_hash != expected_prev:
+        return VerifyResult(False, checked, head_seq, None, "the last entry does not match the chain head")
     return VerifyResult(True, checked)

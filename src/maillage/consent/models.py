@@ -80,7 +80,12 @@ class Consent(AppendOnlyModel):
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis, help_text=LEGAL_BASIS_HELP)
     how_given = models.CharField(_("how it was given"), max_length=24, choices=HowGiven)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_by_organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -176,7 +181,12 @@ class Objection(AppendOnlyModel):
     category = models.CharField(_("data category"), max_length=20, choices=Category)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)

@@ -5,8 +5,6 @@ HSDS `id` (imported HSDS UUIDs are kept; data·inclusion string ids become uuid5
 keeps `updated_at` / `updated_by`.
 """
 
-import uuid
-
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
@@ -21,9 +19,7 @@ from maillage.directory.enums import (
     PhoneType,
     ServiceStatus,
 )
-
-# Stable id of the built-in needs taxonomy, so that exports and other databases agree on it.
-BUILTIN_TAXONOMY_ID = uuid.UUID("6f0b7d2e-5c1a-4d8e-9a43-3b1f2c9e7a10")
+from maillage.directory.taxonomy import BUILTIN_TAXONOMY_ID as BUILTIN_TAXONOMY_ID  # re-exported
 
 
 class Taxonomy(TrackedModel):

@@ -111,10 +111,20 @@ class InformationRecord(models.Model):
     informed_at = models.DateTimeField(_("informed at"), default=timezone.now)
     method = models.CharField(_("how"), max_length=20, choices=InformationMethod)
     informed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("informed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("informed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), null=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -294,13 +304,23 @@ class ReferentChange(models.Model):
         related_name="+",
     )
     to_involvement = models.ForeignKey(
-        Involvement, verbose_name=_("new referent"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Involvement,
+        verbose_name=_("new referent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     reason = models.TextField(_("reason"))
     chosen_with_person = models.BooleanField(_("chosen with the person"), default=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
