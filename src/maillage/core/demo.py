@@ -102,7 +102,8 @@ class DemoTerritory:
         return created
 
 
-def _parts() -> list:
+def demo_parts() -> list:
+    """The demo modules that exist, in dependency order."""
     modules = []
     for name in DEMO_PARTS:
         try:
@@ -114,7 +115,7 @@ def _parts() -> list:
 
 
 def clear_demo() -> None:
-    for module in reversed(_parts()):
+    for module in reversed(demo_parts()):
         if hasattr(module, "clear"):
             module.clear()
 
@@ -123,7 +124,7 @@ def generate_demo(territory: DemoTerritory) -> DemoTerritory:
     """Generate every part, each in its own transaction (the caller clears first when it wants to)."""
     from django.db import transaction
 
-    for module in _parts():
+    for module in demo_parts():
         with transaction.atomic():
             module.generate(territory)
     return territory
@@ -139,3 +140,6 @@ def demo_logins_existing() -> list[DemoLogin]:
         .values_list("email", flat=True)
     )
     return [login for login in DEMO_LOGINS if login.email in emails]
+
+
+_parts = demo_parts  # the name used before `demo_parts`

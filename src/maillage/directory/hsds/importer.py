@@ -342,7 +342,12 @@ class HsdsImporter:
         defaults = {"sector": Sector.OTHER, "status": self.organisation_status}
         if self.organisation_status == OrganisationStatus.VALIDATED:
             defaults["validated_at"] = self.now
-        self.upsert(bundle, Organisation, "organization", wanted, defaults=defaults)
+        changed = self.upsert(bundle, Organisation, "organization", wanted, defaults=defaults)
+        # The organisation's name is in its services' search documents.
+        changed_pks = [self.pks["organization"][oid] for oid in changed if oid in self.pks["organization"]]
+        self.changed_services.update(
+            Service.objects.filter(organisation_id__in=changed_pks).values_list("pk", flat=True)
+        )
 
     def _commune_for(self, postcode: str, city: str, country: str) -> int | None:
         if self._postcodes is None:
@@ -403,7 +408,12 @@ class HsdsImporter:
             fields["organisation_id"] = org_pk
             fields["commune_id"] = self._commune_for(fields["postcode"], fields["city"], fields["country"])
             wanted[location_id] = fields
-        self.upsert(bundle, Location, "location", wanted)
+        changed = self.upsert(bundle, Location, "location", wanted)
+        # The city and commune are in the search documents of the services delivered there.
+        changed_pks = [self.pks["location"][lid] for lid in changed if lid in self.pks["location"]]
+        self.changed_services.update(
+            ServiceAtLocation.objects.filter(location_id__in=changed_pks).values_list("service_id", flat=True)
+        )
 
     def import_services(self, bundle: Bundle) -> None:
         records = bundle.records.get("service", {})
@@ -451,7 +461,7 @@ class HsdsImporter:
         hsds_type: str,
         model: type[models.Model],
         build: Callable[[str, dict[str, Any]], dict[str, Any] | str | None],
-    ) -> None:
+    ) -> set[str]:
         """Rows of a linked type: `build` gives their fields, a reason to reject, or None to leave them out."""
         wanted = {}
         for record_id, record in bundle.records.get(hsds_type, {}).items():
@@ -462,7 +472,7 @@ class HsdsImporter:
                 self.reject(bundle, hsds_type, record_id, [fields])
                 continue
             wanted[record_id] = fields
-        self.upsert(bundle, model, hsds_type, wanted)
+        return self.upsert(bundle, model, hsds_type, wanted)
 
     def import_service_at_locations(self, bundle: Bundle) -> None:
         records = bundle.records.get("service_at_location", {})
@@ -482,7 +492,12 @@ class HsdsImporter:
                 "description": mapping.text(record.get("description")),
             }
 
-        self._linked(bundle, "service_at_location", ServiceAtLocation, build)
+        changed = self._linked(bundle, "service_at_location", ServiceAtLocation, build)
+        self.changed_services.update(
+            service_pk
+            for sal_id in changed
+            if (service_pk := services.get(str(records[sal_id].get("service_id") or ""))) is not None
+        )
 
     def _territory_for_area(self, record: dict[str, Any]) -> int | None:
         candidates = [mapping.text(record.get("extent"))]
@@ -630,11 +645,9 @@ class HsdsImporter:
                 through.objects.filter(service_id=service_pk, taxonomyterm_id=term_pk).delete()
 
     def _refresh_search_index(self) -> None:
-        try:
-            from maillage.directory import search_index
-        except ImportError:
-            return
-        search_index.refresh_services(sorted(self.changed_services))
+        from maillage.directory.search_index import index_services
+
+        index_services(sorted(self.changed_services))
 
 
 def import_paths(paths: Iterable[Path], **options: Any) -> ImportReport:

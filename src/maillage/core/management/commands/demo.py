@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from maillage.accounts.models import Organisation
-from maillage.core.demo import DEFAULT_SIZES, DEMO_PASSWORD, DemoTerritory, _parts, demo_logins_existing
+from maillage.core.demo import DEFAULT_SIZES, DEMO_PASSWORD, DemoTerritory, demo_logins_existing, demo_parts
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if any(size < 0 for size in sizes.values()):
             raise CommandError("Sizes cannot be negative.")
         territory = DemoTerritory(seed=seed, sizes=sizes, progress=not no_progress)
-        parts = _parts()
+        parts = demo_parts()
         started = time.perf_counter()
         with transaction.atomic():
             for module in reversed(parts):
