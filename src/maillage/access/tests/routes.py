@@ -1,5 +1,6 @@
 """Every URL pattern and every API operation, with the view behind it, for the enumeration and matrix tests."""
 
+import functools
 import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class Route:
     name: str | None
     view: Any
     method: str | None = None  # API operations: the HTTP method(s)
+    api_builtin: bool = False  # the API's root, docs, schema and unknown-path answer
 
     @property
     def declaration(self) -> dict | None:
@@ -61,10 +63,24 @@ def _ninja_operations(callback: Any) -> list[Any] | None:
     return []
 
 
-def _is_ninja_builtin(callback: Any) -> bool:
-    """The API root, docs and OpenAPI schema: partials of ninja's own views."""
-    func = getattr(callback, "func", None)
-    return func is not None and getattr(func, "__module__", "").startswith("ninja.")
+def _innermost(callback: Any) -> Any:
+    """Through partials and `functools.wraps` wrappers (the API wraps every URL callback)."""
+    for _depth in range(20):
+        if isinstance(callback, functools.partial):
+            callback = callback.func
+        elif getattr(callback, "__wrapped__", None) is not None:
+            callback = callback.__wrapped__
+        else:
+            break
+    return callback
+
+
+def _is_api_builtin(inner: Any) -> bool:
+    """The API root, docs, OpenAPI schema and unknown-path answer: ninja's own views and the API class's."""
+    module = getattr(inner, "__module__", "") or ""
+    if module.startswith("ninja.") and _ninja_operations(inner) == []:
+        return True
+    return module == "config.api"
 
 
 def all_routes() -> Iterator[Route]:
@@ -76,8 +92,14 @@ def all_routes() -> Iterator[Route]:
             assert isinstance(pattern, URLPattern)
             path = prefix + str(pattern.pattern)
             callback = pattern.callback
-            if _is_ninja_builtin(callback):
-                yield Route(path, pattern.name, callback.func)
+            inner = _innermost(callback)
+            operations = _ninja_operations(inner)
+            if operations:
+                for operation in operations:
+                    yield Route(path, pattern.name, operation.view_func, ",".join(operation.methods))
+                continue
+            if _is_api_builtin(inner):
+                yield Route(path, pattern.name, inner, api_builtin=True)
                 continue
             operations = _ninja_operations(callback)
             if operations is not None:
@@ -90,6 +112,8 @@ def all_routes() -> Iterator[Route]:
 
 
 def is_allowlisted(route: Route) -> bool:
+    if route.api_builtin:
+        return True
     if route.path.startswith(ALLOWED_PATH_PREFIXES):
         return True
     module = getattr(route.view, "__module__", "") or ""
