@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from maillage.directory.hsds import api as hsds_api
 
 urlpatterns = [
     path("", include("maillage.core.urls")),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("access/", include("maillage.access.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("api/hsds/", hsds_api.urls()),
     path("admin/", admin.site.urls),
 ]
 handler404 = "maillage.core.views.page_not_found"
