@@ -43,7 +43,7 @@ PITCH = 50  # vertical distance between two boxes of one side
 NEAR = 115  # horizontal distance from the centre to the inner edge of the top and bottom boxes
 FAR = 230  # ... and of the middle box
 TOP = 64  # room for the side headings
-MIN_ROWS = 7
+MIN_ROWS = 4
 LABEL_CHARS = 25
 DETAIL_CHARS = 34
 
@@ -129,10 +129,25 @@ def _fmt(value: float) -> str:
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str | float) -> ET.Element:
     names = {key: key.rstrip("_").replace("_", "-") for key in attributes}
-    element = ET.SubElement(parent, tag, {names[key]: _attr(value) for key, value in attributes.items()})
+    values = {names[key]: _attr(value) for key, value in attributes.items()}
+    if tag == "text":
+        values = {**TEXT_STYLES.get(values.get("class", ""), {}), **values}
+    element = ET.SubElement(parent, tag, values)
     if text is not None:
         element.text = text
     return element
+
+
+# Text styles as presentation attributes: a page's Content-Security-Policy blocks an inline <style>.
+TEXT_STYLES: dict[str, dict[str, str]] = {
+    "label": {"font-size": "14", "font-weight": "600", "fill": INK},
+    "detail": {"font-size": "12", "fill": MUTED},
+    "centre-label": {"font-size": "14", "font-weight": "700", "fill": INK},
+    "heading": {"font-size": "16", "font-weight": "700"},
+    "empty": {"font-size": "14", "font-style": "italic", "fill": MUTED},
+    "legend-title": {"font-size": "14", "font-weight": "700", "fill": INK},
+    "legend-text": {"font-size": "13", "fill": INK},
+}
 
 
 def _attr(value: str | float) -> str:
@@ -341,16 +356,6 @@ def render_svg(ecomap: Ecomap, *, id_prefix: str = "ecomap") -> str:
         )
         % {"person": ecomap.person, "primary": len(left), "secondary": len(right)},
         id=desc_id,
-    )
-    style = _sub(svg, "style")
-    style.text = (
-        f".label{{font-size:14px;font-weight:600;fill:{INK}}}"
-        f".detail{{font-size:12px;fill:{MUTED}}}"
-        f".centre-label{{font-size:14px;font-weight:700;fill:{INK}}}"
-        f".heading{{font-size:16px;font-weight:700}}"
-        f".empty{{font-size:14px;font-style:italic;fill:{MUTED}}}"
-        f".legend-title{{font-size:14px;font-weight:700;fill:{INK}}}"
-        f".legend-text{{font-size:13px;fill:{INK}}}"
     )
     defs = _sub(svg, "defs")
     _markers(defs, id_prefix)
