@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "django_tasks_db",
     "axes",
@@ -200,3 +201,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# The official HSDS 3.0 schemas, read (never copied) by the directory's import, export and API tests.
+HSDS_SCHEMA_DIR = Path(os.environ.get("HSDS_SCHEMA_DIR", BASE_DIR.parent / "shared/standards/hsds-3.0/schema"))

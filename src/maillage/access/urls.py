@@ -1,3 +1,10 @@
+from django.urls import path
+
+from maillage.access import views
+
 app_name = "access"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:public_id>/who-saw/", views.who_saw, name="who_saw"),
+    path("<uuid:public_id>/break-glass/", views.break_glass, name="break_glass"),
+]

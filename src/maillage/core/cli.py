@@ -7,6 +7,13 @@
 import os
 import sys
 
+HEADER = """Maillage: the person at the centre of their psycho-medico-social network.
+
+  maillage demo                  (re)generate the demo territory (--seed, --organisations, --persons, ...)
+  maillage demo_logins           print the demo logins, one per role
+  maillage territories_import F  import or update communes from an official CSV list
+"""
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -16,6 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     argv[0] = "maillage"
     if len(argv) == 1 or argv[1] in {"-h", "--help"}:
         argv[1:] = ["help"]
+        sys.stdout.write(HEADER)
     execute_from_command_line(argv)
 
 

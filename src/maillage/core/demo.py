@@ -1,5 +1,8 @@
 """The demo territory: each app's `demo.py` adds its part, in dependency order.
 
+`manage.py demo` (or `maillage demo`) clears the parts in reverse order, then generates each part in
+its own transaction; `manage.py demo_logins` prints the fixed logins below that exist.
+
 An app's demo module exposes `generate(territory: DemoTerritory) -> None` and, when it owns rows
 that other parts point to, `clear() -> None` (called in reverse order before regenerating).
 Everything is drawn from `territory.random` and `territory.faker`, so one seed gives one territory.
@@ -8,11 +11,19 @@ bulk (`bulk_create` in batches) rather than row by row.
 """
 
 import random
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from faker import Faker
+from tqdm import tqdm
+
+T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 # Dependency order: each part may use what the previous ones made.
 DEMO_PARTS = [
@@ -27,6 +38,31 @@ DEFAULT_SIZES = {
     "services": 150,
     "persons": 200,
 }
+BATCH_SIZE = 1000
+
+# One password for every demo login, printed by `demo_logins`: the demo is public by nature.
+DEMO_PASSWORD = "maillage-demo-2026"  # noqa: S105
+DEMO_EMAIL_DOMAIN = "demo.maillage.be"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    description: str = ""
+
+
+# The fixed logins, one per role. A part that makes one appends it here (it is printed only when the
+# user exists); `territory.made["logins"]` starts as a copy for the parts that want to read it.
+DEMO_LOGINS: list[DemoLogin] = [
+    DemoLogin(
+        f"professionnel@{DEMO_EMAIL_DOMAIN}", _("Professional"), _("social worker at the CPAS of Libramont-Chevigny")
+    ),
+    DemoLogin(f"admin@{DEMO_EMAIL_DOMAIN}", _("Organisation admin"), _("director of the CPAS of Libramont-Chevigny")),
+    DemoLogin(f"coordination@{DEMO_EMAIL_DOMAIN}", _("Network coordinator"), _("coordinator of the network")),
+    DemoLogin(f"staff@{DEMO_EMAIL_DOMAIN}", _("Platform staff"), _("administers the platform")),
+    DemoLogin(f"personne@{DEMO_EMAIL_DOMAIN}", _("Person supported"), _("a person with their own space")),
+]
 
 
 @dataclass
@@ -42,11 +78,32 @@ class DemoTerritory:
         self.faker = Faker(["fr_BE", "fr_FR"])
         self.faker.seed_instance(self.seed)
 
+        self.made.setdefault("logins", list(DEMO_LOGINS))
+
     def size(self, name: str) -> int:
         return self.sizes.get(name, DEFAULT_SIZES.get(name, 0))
 
+    def public_id(self) -> uuid.UUID:
+        """A random UUID drawn from the seed, for `public_id`s that stay the same from one run to the next."""
+        return uuid.UUID(int=self.random.getrandbits(128), version=4)
 
-def _parts() -> list:
+    def bar(self, iterable: Iterable[T], *, desc: str, total: int | None = None) -> Iterator[T]:
+        """A tqdm progress bar, silent when `progress` is off."""
+        return iter(tqdm(iterable, desc=desc, total=total, disable=not self.progress, leave=False))
+
+    def bulk_create(
+        self, model: type[M], objects: Sequence[M], *, desc: str = "", batch_size: int = BATCH_SIZE
+    ) -> list[M]:
+        """Insert in batches with a progress bar; returns the objects with their primary keys set."""
+        created: list[M] = []
+        batches = range(0, len(objects), batch_size)
+        for start in self.bar(batches, desc=desc or str(model._meta.verbose_name_plural), total=len(batches)):
+            created.extend(model.objects.bulk_create(objects[start : start + batch_size]))
+        return created
+
+
+def demo_parts() -> list:
+    """The demo modules that exist, in dependency order."""
     modules = []
     for name in DEMO_PARTS:
         try:
@@ -58,12 +115,31 @@ def _parts() -> list:
 
 
 def clear_demo() -> None:
-    for module in reversed(_parts()):
+    for module in reversed(demo_parts()):
         if hasattr(module, "clear"):
             module.clear()
 
 
 def generate_demo(territory: DemoTerritory) -> DemoTerritory:
-    for module in _parts():
-        module.generate(territory)
+    """Generate every part, each in its own transaction (the caller clears first when it wants to)."""
+    from django.db import transaction
+
+    for module in demo_parts():
+        with transaction.atomic():
+            module.generate(territory)
     return territory
+
+
+def demo_logins_existing() -> list[DemoLogin]:
+    """The fixed demo logins whose user exists and is active, in the order of `DEMO_LOGINS`."""
+    from django.contrib.auth import get_user_model
+
+    emails = set(
+        get_user_model()
+        .objects.filter(email__in=[login.email for login in DEMO_LOGINS], is_active=True)
+        .values_list("email", flat=True)
+    )
+    return [login for login in DEMO_LOGINS if login.email in emails]
+
+
+_parts = demo_parts  # the name used before `demo_parts`

@@ -1,0 +1,358 @@
+"""The hash-chained audit log: `record` one event, `record_many` a batch (list and search hits), `verify`.
+
+Each `AccessEvent` carries `prev_hash` (the hash of the entry before it) and `hash`, the SHA-256 of a
+canonical serialisation of its own fields and `prev_hash`. Appends are serialised through the single
+`AuditChainHead` row (locked with SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers
+itself, transactions start IMMEDIATE). Events hold ids only, never personal data.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from maillage.access.enums import Action, Category, Outcome, Reason
+from maillage.access.models import GENESIS_HASH, AccessEvent, AuditChainHead
+
+SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class EventData:
+    """One event to append; ids only."""
+
+    action: str
+    outcome: str
+    actor_id: int | None = None
+    organisation_id: int | None = None
+    person_id: int | None = None
+    category: str = ""
+    purpose: str = ""
+    reason: str = ""
+    break_glass: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def canonical_time(moment: datetime) -> str:
+    """The instant as naive UTC text, `YYYY-MM-DD HH:MM:SS[.ffffff]` (what SQLite stores)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return str(moment)
+
+
+def canonical_extra(extra: dict[str, Any] | None) -> str:
+    if not extra:
+        return "{}"
+    return json.dumps(extra, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def compute_hash(
+    prev_hash: str,
+    seq: int,
+    created_at: str,
+    actor_id: int | None,
+    organisation_id: int | None,
+    person_id: int | None,
+    category: str,
+    action: str,
+    purpose: str,
+    outcome: str,
+    reason: str,
+    break_glass: bool,
+    extra: str,
+) -> str:
+    """SHA-256 over the canonical serialisation. `created_at` and `extra` are already canonical text."""
+    payload = SEPARATOR.join(
+        (
+            prev_hash,
+            str(seq),
+            created_at,
+            _text(actor_id),
+            _text(organisation_id),
+            _text(person_id),
+            category,
+            action,
+            purpose,
+            outcome,
+            reason,
+            "1" if break_glass else "0",
+            extra,
+        )
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _lock_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head, _created = AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def build_events(events: Iterable[EventData], *, seq: int, prev_hash: str, now: datetime) -> list[AccessEvent]:
+    """Chain `events` after (`seq`, `prev_hash`); used by `record_many` and by the bulk generators."""
+    rows = []
+    created_text = canonical_time(now)
+    for data in events:
+        seq += 1
+        extra_text = canonical_extra(data.extra)
+        digest = compute_hash(
+            prev_hash,
+            seq,
+            created_text,
+            data.actor_id,
+            data.organisation_id,
+            data.person_id,
+            data.category,
+            data.action,
+            data.purpose,
+            data.outcome,
+            data.reason,
+            data.break_glass,
+            extra_text,
+        )
+        rows.append(
+            AccessEvent(
+                seq=seq,
+                created_at=now,
+                actor_id=data.actor_id,
+                organisation_id=data.organisation_id,
+                person_id=data.person_id,
+                category=data.category,
+                action=data.action,
+                purpose=data.purpose,
+                outcome=data.outcome,
+                reason=data.reason,
+                break_glass=data.break_glass,
+                extra=data.extra or {},
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        prev_hash = digest
+    return rows
+
+
+def record_many(events: Iterable[EventData]) -> int:
+    """Append a batch of events to the chain in one transaction (one lock, one bulk insert)."""
+    events = list(events)
+    if not events:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        head = _lock_head()
+        rows = build_events(events, seq=head.seq, prev_hash=head.hash, now=now)
+        AccessEvent.objects.bulk_create(rows, batch_size=500)
+        AuditChainHead.objects.filter(pk=1).update(seq=rows[-1].seq, hash=rows[-1].hash)
+    return len(rows)
+
+
+def record(
+    *,
+    actor: Any = None,
+    action: Action | str,
+    outcome: Outcome | str,
+    person: Any = None,
+    category: Category | str = "",
+    purpose: str = "",
+    reason: Reason | str = "",
+    break_glass: bool = False,
+    organisation_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Append one event. `actor` is an `Actor` (or None for the system), `person` a Person or its pk.
+
+    `organisation_id` defaults to the actor's current organisation. `extra` must hold ids only.
+    """
+    record_many(
+        [
+            event_data(
+                actor=actor,
+                action=action,
+                outcome=outcome,
+                person=person,
+                category=category,
+                purpose=purpose,
+                reason=reason,
+                break_glass=break_glass,
+                organisation_id=organisation_id,
+                extra=extra,
+            )
+        ]
+    )
+
+
+def event_data(
+    *,
+    actor: Any = None,
+    action: Action | str,
+    outcome: Outcome | str,
+    person: Any = None,
+    category: Category | str = "",
+    purpose: str = "",
+    reason: Reason | str = "",
+    break_glass: bool = False,
+    organisation_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> EventData:
+    user = getattr(actor, "user", None)
+    if organisation_id is None and actor is not None:
+        organisation = getattr(actor, "organisation", None)
+        organisation_id = organisation.pk if organisation is not None else None
+    person_id = person if isinstance(person, int) or person is None else person.pk
+    return EventData(
+        action=str(action),
+        outcome=str(outcome),
+        actor_id=user.pk if user is not None else None,
+        organisation_id=organisation_id,
+        person_id=person_id,
+        category=str(category or ""),
+        purpose=(purpose or "")[:80],
+        reason=str(reason or ""),
+        break_glass=break_glass,
+        extra=dict(extra or {}),
+    )
+
+
+# --- verification -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    first_bad_id: int | None = None
+    problem: str = ""
+
+    def message(self) -> str:
+        if self.ok:
+            return f"OK: {self.checked} entries, chain intact."
+        return (
+            f"FAIL at entry seq={self.first_bad_seq} id={self.first_bad_id}: {self.problem} ({self.checked} checked)"
+        )
+
+
+_VERIFY_COLUMNS = (
+    "id, seq, created_at, actor_id, organisation_id, person_id, category, action, purpose, outcome, reason, "
+    "break_glass, extra, prev_hash, hash"
+)
+
+
+def _rows(chunk: int) -> Iterator[tuple]:
+    """Stream the chain in `seq` order with a server-side cursor (PostgreSQL) or keyset pages (SQLite)."""
+    table = AccessEvent._meta.db_table
+    if connection.vendor == "postgresql":
+        columns = _VERIFY_COLUMNS
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.connection.cursor(name="maillage_audit_verify") as named:
+                named.itersize = chunk
+                named.execute(f"SELECT {columns} FROM {table} ORDER BY seq")  # noqa: S608
+                while batch := named.fetchmany(chunk):
+                    yield from batch
+        return
+    # Read the time as stored text: no datetime parsing, it is already the canonical form.
+    columns = _VERIFY_COLUMNS.replace("created_at,", "CAST(created_at AS TEXT),", 1)
+    last = None
+    with connection.cursor() as cursor:
+        while True:
+            if last is None:
+                cursor.execute(f"SELECT {columns} FROM {table} ORDER BY seq LIMIT %s", [chunk])  # noqa: S608
+            else:
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s",  # noqa: S608
+                    [last, chunk],
+                )
+            batch = cursor.fetchall()
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1][1]
+
+
+def verify(*, chunk: int = 20000, progress: Any = None) -> VerifyResult:
+    """Walk the whole chain; stop at the first entry whose link, sequence or hash is wrong.
+
+    - a hash that does not match the entry's own fields: the entry was altered (or moved: `seq` is hashed);
+    - a gap in `seq`: entries were deleted before this one;
+    - a `prev_hash` that is not the previous entry's hash: an entry was deleted, inserted or reordered;
+    - entries beyond the chain head, or a head that does not match the last entry: inserted or truncated.
+    """
+    sha256 = hashlib.sha256
+    join = SEPARATOR.join
+    loads, dumps = json.loads, json.dumps
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    last_seq = 0
+    is_pg = connection.vendor == "postgresql"
+    for row in _rows(chunk):
+        (pk, seq, created, actor_id, organisation_id, person_id, category, action, purpose, outcome, reason,
+         break_glass, extra, prev_hash, digest) = row  # fmt: skip
+        if seq != expected_seq:
+            if seq > expected_seq:
+                problem = f"entries {expected_seq}..{seq - 1} are missing (deleted) before this one"
+            else:
+                problem = "sequence goes backwards (reordered or inserted)"
+            return VerifyResult(False, checked, seq, pk, problem)
+        if prev_hash != expected_prev:
+            return VerifyResult(
+                False, checked, seq, pk, "link to the previous entry is broken (deleted, inserted or reordered)"
+            )
+        if is_pg:
+            created_text = str(created.astimezone(UTC).replace(tzinfo=None))
+        else:
+            created_text = created if isinstance(created, str) else canonical_time(created)
+        if isinstance(extra, str):
+            extra_text = "{}" if extra == "{}" else dumps(loads(extra), sort_keys=True, separators=(",", ":"))
+        else:
+            extra_text = canonical_extra(extra)
+        payload = join(
+            (
+                prev_hash,
+                str(seq),
+                created_text,
+                "" if actor_id is None else str(actor_id),
+                "" if organisation_id is None else str(organisation_id),
+                "" if person_id is None else str(person_id),
+                category,
+                action,
+                purpose,
+                outcome,
+                reason,
+                "1" if break_glass else "0",
+                extra_text,
+            )
+        )
+        if sha256(payload.encode()).hexdigest() != digest:
+            return VerifyResult(False, checked, seq, pk, "entry was altered (its hash does not match its content)")
+        expected_prev = digest
+        expected_seq = seq + 1
+        last_seq = seq
+        checked += 1
+        if progress is not None and checked % 1_000_000 == 0:
+            progress(checked)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    if last_seq > head_seq:
+        return VerifyResult(
+            False, checked, head_seq + 1, None, f"entries {head_seq + 1}..{last_seq} were added behind the chain head"
+        )
+    if last_seq < head_seq:
+        return VerifyResult(
+            False, checked, last_seq + 1, None, f"entries {last_seq + 1}..{head_seq} are missing at the end"
+        )
+    if checked and head_hash != expected_prev:
+        return VerifyResult(False, checked, head_seq, None, "the last entry does not match the chain head")
+    return VerifyResult(True, checked)

@@ -1,0 +1,443 @@
+"""THE access door: the one place that decides who may see or change which data of which person.
+
+Every view, API operation, export, search, notification, e-mail, admin page and background task that
+touches person data asks here. The rules, in plain words:
+
+1. Someone not logged in gets nothing.
+2. A file that was anonymised shows nothing to anyone.
+3. The person themselves (a PERSON login linked to the file) sees and manages all of their own data.
+4. A professional knows that a person exists only while one of their organisations has an *active
+   involvement* with that person, or while they hold an active *break-the-glass* grant. No list, search,
+   autocomplete or count shows anyone else.
+5. Only PROFESSIONAL memberships count. Organisation admins, network coordinators and platform staff get
+   no person data by their role alone: an admin or coordinator membership counts only for involvements
+   that name that very user as the professional.
+6. For each data category, an involved organisation needs a valid basis: a consent or a care-team sharing
+   (or a legal obligation) that has started, has not expired, was not revoked, and covers that
+   organisation (or the care team as a whole: every organisation with an active involvement) and that
+   category; and the person must not have objected to that category for that organisation (or for all).
+7. Health data goes only to organisations that are health or care providers, unless the person gave
+   explicit CONSENT for it.
+8. Recording a sharing decision (consent, objection), an information record, or an involvement change
+   (action SHARE) needs only the involvement: the person's say is recorded by those who work with them.
+9. Break-the-glass grants read-only access (VIEW, LIST, SEARCH) for its limited time, to every category but
+   health for organisations that are not care providers; every access under it is flagged in the audit.
+10. Nothing is cached between requests: a revocation, an objection, the end of an involvement or of a
+    membership takes effect at the very next request.
+11. An unknown person and a forbidden person look the same: `Http404`, never 403.
+
+Every allowed or denied decision taken through `person_for`, `check` and `audit_list` writes an
+`AccessEvent` (ids only). `decide` and `categories_for` answer without writing: callers that show data
+on the strength of them audit through `person_for`/`audit_list`.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from maillage.access import audit
+from maillage.access.enums import READ_ACTIONS, Action, Category, Outcome, Reason
+from maillage.access.models import BreakGlassGrant
+from maillage.accounts.enums import Role
+from maillage.consent.enums import LegalBasis
+from maillage.consent.models import Consent, Objection
+from maillage.people.models import Involvement, Person
+
+ALL_CATEGORIES = frozenset(Category)
+type View = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The door's answer: allowed or not, why (a `Reason`), and on which basis and organisation."""
+
+    allowed: bool
+    reason: str
+    basis: Consent | None = None
+    organisation_id: int | None = None
+    break_glass: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+# --- who the actor is, for the door -------------------------------------------------------------------------
+
+
+def _user_id(actor: Any) -> int | None:
+    user = getattr(actor, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.pk
+
+
+def _professional_orgs(actor: Any) -> dict[int, bool]:
+    """{organisation id: is_care_provider} for the actor's active PROFESSIONAL memberships."""
+    return {
+        m.organisation_id: m.organisation.is_care_provider
+        for m in getattr(actor, "memberships", ())
+        if m.role == Role.PROFESSIONAL
+    }
+
+
+def _named_orgs(actor: Any) -> dict[int, bool]:
+    """Admin/coordinator memberships: they count only for involvements naming this user."""
+    return {
+        m.organisation_id: m.organisation.is_care_provider
+        for m in getattr(actor, "memberships", ())
+        if m.role != Role.PROFESSIONAL
+    }
+
+
+def _all_orgs(actor: Any) -> dict[int, bool]:
+    return {m.organisation_id: m.organisation.is_care_provider for m in getattr(actor, "memberships", ())}
+
+
+def _is_self(actor: Any, person: Person) -> bool:
+    user_id = _user_id(actor)
+    return bool(user_id and person.user_id == user_id and getattr(actor, "is_person", False))
+
+
+# --- facts about one person, loaded fresh on each call --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Facts:
+    involved: dict[int, bool]  # organisation id -> is_care_provider, orgs through which the actor is involved
+    grant: BreakGlassGrant | None
+    grant_care_provider: bool
+    consents: tuple[Consent, ...]
+    objections: tuple[Objection, ...]
+
+
+def _involved_orgs(actor: Any, person_ids: Iterable[int]) -> dict[int, dict[int, bool]]:
+    """{person id: {org id: is_care_provider}} for the actor's active involvements with these persons."""
+    user_id = _user_id(actor)
+    professional, named = _professional_orgs(actor), _named_orgs(actor)
+    person_ids = list(person_ids)
+    result: dict[int, dict[int, bool]] = {pk: {} for pk in person_ids}
+    if not person_ids or not (professional or named):
+        return result
+    condition = Q(organisation_id__in=list(professional)) if professional else Q(pk__in=[])
+    if named:
+        condition |= Q(organisation_id__in=list(named), professional_id=user_id)
+    rows = (
+        Involvement.objects.active()
+        .filter(condition, person_id__in=person_ids)
+        .values_list("person_id", "organisation_id")
+    )
+    orgs = _all_orgs(actor)
+    for person_id, organisation_id in rows:
+        result[person_id][organisation_id] = orgs[organisation_id]
+    return result
+
+
+def _grants(actor: Any, person_ids: Iterable[int], now: datetime) -> dict[int, BreakGlassGrant]:
+    user_id = _user_id(actor)
+    orgs = _all_orgs(actor)
+    if not user_id or not orgs:
+        return {}
+    grants = BreakGlassGrant.objects.active_at(now).filter(
+        actor_id=user_id, organisation_id__in=list(orgs), person_id__in=list(person_ids)
+    )
+    return {grant.person_id: grant for grant in grants.order_by("expires_at")}
+
+
+def _bases(person_ids: list[int], organisation_ids: set[int], now: datetime):
+    consents: dict[int, list[Consent]] = {pk: [] for pk in person_ids}
+    objections: dict[int, list[Objection]] = {pk: [] for pk in person_ids}
+    if not person_ids or not organisation_ids:
+        return consents, objections
+    recipients = Q(recipient_organisation__isnull=True) | Q(recipient_organisation_id__in=organisation_ids)
+    for consent in Consent.objects.valid_at(now).filter(recipients, person_id__in=person_ids):
+        consents[consent.person_id].append(consent)
+    targets = Q(organisation__isnull=True) | Q(organisation_id__in=organisation_ids)
+    for objection in Objection.objects.active().filter(targets, person_id__in=person_ids, created_at__lte=now):
+        objections[objection.person_id].append(objection)
+    return consents, objections
+
+
+def _facts_many(actor: Any, persons: list[Person], now: datetime) -> dict[int, _Facts]:
+    ids = [p.pk for p in persons]
+    involved = _involved_orgs(actor, ids)
+    without = [pk for pk in ids if not involved[pk]]
+    grants = _grants(actor, without, now) if without else {}
+    orgs = _all_orgs(actor)
+    needed = {org for per in involved.values() for org in per} | {g.organisation_id for g in grants.values()}
+    consents, objections = _bases(ids, needed, now)
+    return {
+        pk: _Facts(
+            involved=involved[pk],
+            grant=grants.get(pk),
+            grant_care_provider=orgs.get(grants[pk].organisation_id, False) if pk in grants else False,
+            consents=tuple(consents[pk]),
+            objections=tuple(objections[pk]),
+        )
+        for pk in ids
+    }
+
+
+# --- the rules ---------------------------------------------------------------------------------------------
+
+
+def _category_for_org(facts: _Facts, organisation_id: int, care_provider: bool, category: str) -> Decision:
+    for objection in facts.objections:
+        if objection.category == category and objection.organisation_id in (None, organisation_id):
+            return Decision(False, Reason.OBJECTED, organisation_id=organisation_id)
+    best: Decision | None = None
+    for consent in facts.consents:
+        if category not in consent.categories:
+            continue
+        if consent.recipient_organisation_id not in (None, organisation_id):
+            continue
+        if consent.legal_basis == LegalBasis.CONSENT:
+            return Decision(True, Reason.CONSENT, consent, organisation_id)
+        if category == Category.HEALTH and not care_provider:
+            best = best or Decision(False, Reason.HEALTH_NOT_CARE_PROVIDER, organisation_id=organisation_id)
+            continue
+        reason = (
+            Reason.CARE_TEAM_SHARING
+            if consent.legal_basis == LegalBasis.CARE_TEAM_SHARING
+            else (Reason.LEGAL_OBLIGATION)
+        )
+        if best is None or not best.allowed:
+            best = Decision(True, reason, consent, organisation_id)
+    return best or Decision(False, Reason.NO_BASIS, organisation_id=organisation_id)
+
+
+def _decide(actor: Any, person: Person | None, action: str, category: str, facts: _Facts | None) -> Decision:
+    if _user_id(actor) is None:
+        return Decision(False, Reason.NOT_AUTHENTICATED)
+    if person is None:
+        return Decision(False, Reason.UNKNOWN_PERSON)
+    if person.anonymised_at is not None:
+        return Decision(False, Reason.ANONYMISED)
+    if _is_self(actor, person):
+        return Decision(True, Reason.SELF)
+    if action == Action.BREAK_GLASS:
+        professional = _professional_orgs(actor)
+        current = getattr(actor, "organisation", None)
+        if current is not None and current.pk in professional:
+            return Decision(True, Reason.BREAK_GLASS, organisation_id=current.pk, break_glass=True)
+        return Decision(False, Reason.NOT_PROFESSIONAL)
+    assert facts is not None  # noqa: S101 -- internal: callers load facts for every other action
+    if facts.involved:
+        if action == Action.SHARE:
+            return Decision(True, Reason.INVOLVED, organisation_id=_preferred(actor, facts.involved))
+        first: Decision | None = None
+        for organisation_id in _ordered(actor, facts.involved):
+            decision = _category_for_org(facts, organisation_id, facts.involved[organisation_id], category)
+            if decision.allowed:
+                return decision
+            first = first or decision
+        assert first is not None  # noqa: S101
+        return first
+    if facts.grant is not None:
+        grant = facts.grant
+        if action not in READ_ACTIONS:
+            return Decision(False, Reason.READ_ONLY, organisation_id=grant.organisation_id, break_glass=True)
+        if category == Category.HEALTH and not facts.grant_care_provider:
+            return Decision(
+                False, Reason.HEALTH_NOT_CARE_PROVIDER, organisation_id=grant.organisation_id, break_glass=True
+            )
+        return Decision(True, Reason.BREAK_GLASS, organisation_id=grant.organisation_id, break_glass=True)
+    if not _all_orgs(actor):
+        return Decision(False, Reason.NOT_PROFESSIONAL)
+    return Decision(False, Reason.NOT_INVOLVED)
+
+
+def _ordered(actor: Any, involved: dict[int, bool]) -> list[int]:
+    """The actor's current organisation first, then the others (stable order)."""
+    current = getattr(actor, "organisation", None)
+    ids = sorted(involved)
+    if current is not None and current.pk in involved:
+        ids.remove(current.pk)
+        ids.insert(0, current.pk)
+    return ids
+
+
+def _preferred(actor: Any, involved: dict[int, bool]) -> int:
+    return _ordered(actor, involved)[0]
+
+
+# --- public interface --------------------------------------------------------------------------------------
+
+
+def decide(actor: Any, person: Person | None, action: Action | str, category: Category | str) -> Decision:
+    """May `actor` perform `action` on `person`'s data of `category`, and why? Writes no audit entry."""
+    action, category = str(action), str(category)
+    facts = None
+    if person is not None and _user_id(actor) is not None and action != Action.BREAK_GLASS:
+        facts = _facts_many(actor, [person], timezone.now())[person.pk]
+    return _decide(actor, person, action, category, facts)
+
+
+def categories_for(actor: Any, person: Person, action: Action | str = Action.VIEW) -> frozenset[Category]:
+    """The categories of `person`'s data that `actor` may `action` now: templates mask the others."""
+    return categories_for_many(actor, [person], action)[person.pk]
+
+
+def categories_for_many(
+    actor: Any, persons: Iterable[Person], action: Action | str = Action.VIEW
+) -> dict[int, frozenset[Category]]:
+    """`categories_for` for a page of persons in a constant number of queries: {person pk: categories}."""
+    persons = list(persons)
+    if _user_id(actor) is None or not persons:
+        return {p.pk: frozenset() for p in persons}
+    facts = _facts_many(actor, persons, timezone.now())
+    return {
+        p.pk: frozenset(c for c in Category if _decide(actor, p, str(action), c, facts[p.pk]).allowed) for p in persons
+    }
+
+
+def check(
+    actor: Any, person: Person, *, action: Action | str, category: Category | str, purpose: str = ""
+) -> Decision:
+    """Decide and write the audit entry (allowed or denied). Returns the decision; raises nothing."""
+    decision = decide(actor, person, action, category)
+    _audit(actor, person, action, category, purpose, decision)
+    return decision
+
+
+def require(
+    actor: Any, person: Person, *, action: Action | str, category: Category | str, purpose: str = ""
+) -> Decision:
+    """`check`, then `Http404` when denied: for services and views acting on a person already in hand."""
+    decision = check(actor, person, action=action, category=category, purpose=purpose)
+    if not decision.allowed:
+        raise Http404
+    return decision
+
+
+def person_for(
+    actor: Any,
+    public_id: UUID | str,
+    *,
+    action: Action | str = Action.VIEW,
+    category: Category | str = Category.IDENTITY,
+    purpose: str = "",
+) -> Person:
+    """The person with this public id, if `actor` may `action` its `category`; `Http404` otherwise.
+
+    Unknown and forbidden look the same. The decision is audited either way.
+    """
+    try:
+        person = Person.objects.select_related("commune").get(public_id=public_id)
+    except (Person.DoesNotExist, ValidationError, ValueError, TypeError):
+        person = None
+    decision = decide(actor, person, action, category)
+    _audit(actor, person, action, category, purpose, decision, extra=None if person else {"unknown": True})
+    if not decision.allowed or person is None:
+        raise Http404
+    return person
+
+
+def persons_visible_to(actor: Any) -> QuerySet[Person]:
+    """The persons whose existence `actor` may know now (rule 4): the base of every list and search.
+
+    The caller audits what it shows with `audit_list`.
+    """
+    user_id = _user_id(actor)
+    if user_id is None:
+        return Person.objects.none()
+    condition = Q(pk__in=[])
+    if getattr(actor, "is_person", False):
+        condition |= Q(user_id=user_id)
+    professional, named = _professional_orgs(actor), _named_orgs(actor)
+    if professional:
+        condition |= Q(
+            pk__in=Involvement.objects.active().filter(organisation_id__in=list(professional)).values("person_id")
+        )
+    if named:
+        condition |= Q(
+            pk__in=Involvement.objects.active()
+            .filter(organisation_id__in=list(named), professional_id=user_id)
+            .values("person_id")
+        )
+    if professional or named:
+        granted = list(
+            BreakGlassGrant.objects.active_at(timezone.now())
+            .filter(actor_id=user_id, organisation_id__in=list(_all_orgs(actor)))
+            .values_list("person_id", flat=True)
+        )
+        if granted:
+            condition |= Q(pk__in=granted)
+    return Person.objects.not_anonymised().filter(condition)
+
+
+def audit_list(
+    actor: Any,
+    persons: Iterable[Person],
+    *,
+    action: Action | str = Action.LIST,
+    category: Category | str = Category.IDENTITY,
+    purpose: str = "",
+) -> None:
+    """One audit entry per listed or found person, written in one batch (search hits included)."""
+    persons = list(persons)
+    if not persons:
+        return
+    facts = _facts_many(actor, persons, timezone.now()) if _user_id(actor) is not None else {}
+    events = []
+    for person in persons:
+        decision = _decide(actor, person, str(action), str(category), facts.get(person.pk))
+        if not decision.allowed and decision.reason in (Reason.NO_BASIS, Reason.OBJECTED):
+            # The person is listed (existence is visible through the involvement) with their data masked.
+            decision = Decision(True, Reason.INVOLVED, organisation_id=decision.organisation_id)
+        events.append(_event(actor, person, action, category, purpose, decision))
+    audit.record_many(events)
+
+
+def _event(actor, person, action, category, purpose, decision: Decision, extra=None) -> audit.EventData:
+    return audit.event_data(
+        actor=actor,
+        action=action,
+        outcome=Outcome.ALLOWED if decision.allowed else Outcome.DENIED,
+        person=person,
+        category=category,
+        purpose=purpose,
+        reason=decision.reason,
+        break_glass=decision.break_glass,
+        organisation_id=decision.organisation_id,
+        extra=extra,
+    )
+
+
+def _audit(actor, person, action, category, purpose, decision: Decision, extra=None) -> None:
+    audit.record_many([_event(actor, person, action, category, purpose, decision, extra)])
+
+
+# --- declaring views to the door -----------------------------------------------------------------------------
+
+PERSON_DATA_ATTRIBUTE = "maillage_person_data"
+NO_PERSON_DATA_ATTRIBUTE = "maillage_no_person_data"
+
+
+def person_data(
+    categories: Iterable[Category | str] = (Category.IDENTITY,), action: Action | str = Action.VIEW
+) -> Callable[[View], View]:
+    """Declare that a view or API operation returns or changes person data of these categories.
+
+    It must resolve the person through `person_for` (or list through `persons_visible_to` + `audit_list`);
+    the enumeration and matrix tests find every declared route through this mark.
+    """
+    declared = {"categories": frozenset(Category(c) for c in categories), "action": Action(action)}
+
+    def mark(view: View) -> View:
+        setattr(view, PERSON_DATA_ATTRIBUTE, declared)
+        return view
+
+    return mark
+
+
+def no_person_data(view: View) -> View:
+    """Declare that a view or API operation never returns or changes person data."""
+    setattr(view, NO_PERSON_DATA_ATTRIBUTE, True)
+    return view

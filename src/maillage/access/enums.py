@@ -1,0 +1,63 @@
+"""The vocabulary of the access door: data categories, actions, outcomes and reasons.
+
+This module imports nothing from the domain apps, so that `people` and `consent` can use it too.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """The categories of a person's data. Each one is shared (or not) on its own legal basis."""
+
+    IDENTITY = "IDENTITY", _("Identity and contact")
+    SOCIAL = "SOCIAL", _("Social situation")
+    HEALTH = "HEALTH", _("Health")
+    PROJECT = "PROJECT", _("Personalised project")
+    COORDINATION = "COORDINATION", _("Coordination notes")
+    DOCUMENTS = "DOCUMENTS", _("Documents")
+
+
+class Action(models.TextChoices):
+    VIEW = "VIEW", _("view")
+    LIST = "LIST", _("list")
+    SEARCH = "SEARCH", _("search")
+    CREATE = "CREATE", _("create")
+    EDIT = "EDIT", _("edit")
+    DELETE = "DELETE", _("delete")
+    EXPORT = "EXPORT", _("export")
+    SHARE = "SHARE", _("record a sharing decision")
+    NOTIFY = "NOTIFY", _("notify")
+    BREAK_GLASS = "BREAK_GLASS", _("emergency access")
+
+
+# Actions that only read. Break-the-glass grants these, and nothing else.
+READ_ACTIONS = frozenset({Action.VIEW, Action.LIST, Action.SEARCH, Action.NOTIFY})
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "ALLOWED", _("allowed")
+    DENIED = "DENIED", _("denied")
+
+
+class Reason(models.TextChoices):
+    """Why the door answered as it did: stored in the audit, explained on "who saw my file"."""
+
+    # allowed
+    SELF = "SELF", _("the person themselves")
+    CONSENT = "CONSENT", _("consent of the person")
+    CARE_TEAM_SHARING = "CARE_TEAM_SHARING", _("care-team sharing (person informed, no objection)")
+    LEGAL_OBLIGATION = "LEGAL_OBLIGATION", _("legal obligation")
+    INVOLVED = "INVOLVED", _("organisation involved with the person")
+    BREAK_GLASS = "BREAK_GLASS", _("emergency access (break the glass)")
+    OPENED_FILE = "OPENED_FILE", _("opened the file")
+    # denied
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED", _("not logged in")
+    UNKNOWN_PERSON = "UNKNOWN_PERSON", _("unknown person")
+    NOT_INVOLVED = "NOT_INVOLVED", _("no active involvement")
+    NO_BASIS = "NO_BASIS", _("no valid consent or sharing basis")
+    OBJECTED = "OBJECTED", _("the person objected")
+    HEALTH_NOT_CARE_PROVIDER = "HEALTH_NOT_CARE_PROVIDER", _("health data only for care providers or with consent")
+    READ_ONLY = "READ_ONLY", _("emergency access is read-only")
+    NOT_PROFESSIONAL = "NOT_PROFESSIONAL", _("no professional membership")
+    ANONYMISED = "ANONYMISED", _("the file was anonymised")

@@ -1,0 +1,34 @@
+"""`maillage audit verify`: walk the whole audit chain and name the first altered, deleted, reordered or
+inserted entry. Exit status 1 when the chain is broken."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.access.audit import verify
+
+
+class Command(BaseCommand):
+    help = "Audit log tools. `audit verify` checks the hash chain of every access event."
+
+    def add_arguments(self, parser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", required=True)
+        check = subcommands.add_parser("verify", help="Check the whole hash chain and name the first bad entry.")
+        check.add_argument("--chunk", type=int, default=20000, help="Rows fetched per round trip.")
+
+    def handle(self, *args, **options) -> None:
+        if options["subcommand"] != "verify":
+            raise CommandError(f"Unknown subcommand {options['subcommand']!r}")
+        started = time.perf_counter()
+
+        def progress(count: int) -> None:
+            if options["verbosity"] > 1:
+                self.stderr.write(f"... {count} entries checked")
+
+        result = verify(chunk=options["chunk"], progress=progress)
+        elapsed = time.perf_counter() - started
+        rate = result.checked / elapsed if elapsed > 0 else 0
+        if result.ok:
+            self.stdout.write(f"{result.message()} {elapsed:.2f} s, {rate:,.0f} entries/s")
+            return
+        raise CommandError(result.message())

@@ -1,0 +1,154 @@
+"""Pages of the access door: "who saw my file" and the break-the-glass request.
+
+Both resolve the person through the door and answer 404 for an unknown or forbidden person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from maillage.access import services as access_services
+from maillage.access.door import person_data, person_for
+from maillage.access.enums import Action, Category, Outcome
+from maillage.access.models import AccessEvent
+from maillage.accounts.models import Membership, Organisation, User
+from maillage.people import purposes
+from maillage.people.forms import BreakGlassForm
+from maillage.people.presenters import person_page
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One line of "who saw my file", in plain words."""
+
+    at: datetime
+    who: str
+    organisation: str
+    role: str
+    what: str
+    action: str
+    why: str
+    outcome: str
+    allowed: bool
+    break_glass: bool
+
+
+def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[Sighting]:
+    """Turn audit rows (ids only) into plain sentences, in two queries whatever the number of rows."""
+    organisation_ids = {e.organisation_id for e in events if e.organisation_id}
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    organisations = dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=actor_ids).only("first_name", "last_name", "email", "kind")}
+    roles = {
+        (m.user_id, m.organisation_id): m.get_role_display()
+        for m in Membership.objects.filter(user_id__in=actor_ids, organisation_id__in=organisation_ids)
+    }
+    rows = []
+    for event in events:
+        if event.actor_id is None:
+            who, role = _("Maillage (automatic task)"), ""
+        elif event.actor_id == person_user_id:
+            who, role = _("You"), ""
+        else:
+            user = users.get(event.actor_id)
+            who = (user.get_full_name() or _("A professional")) if user else _("A former user")
+            role = str(roles.get((event.actor_id, event.organisation_id), _("Professional")))
+        rows.append(
+            Sighting(
+                at=event.created_at,
+                who=who,
+                organisation=organisations.get(event.organisation_id, "") if event.organisation_id else "",
+                role=role,
+                what=str(Category(event.category).label) if event.category in Category.values else _("the file"),
+                action=_action_words(event.action),
+                why=purposes.purpose_words(event.purpose) if event.purpose else "",
+                outcome=_("Seen") if event.outcome == Outcome.ALLOWED else _("Refused"),
+                allowed=event.outcome == Outcome.ALLOWED,
+                break_glass=event.break_glass,
+            )
+        )
+    return rows
+
+
+def _action_words(action: str) -> str:
+    words = {
+        Action.VIEW: _("looked at"),
+        Action.LIST: _("saw your name in a list"),
+        Action.SEARCH: _("found your name in a search"),
+        Action.CREATE: _("added"),
+        Action.EDIT: _("changed"),
+        Action.DELETE: _("deleted"),
+        Action.EXPORT: _("exported"),
+        Action.SHARE: _("recorded a sharing decision"),
+        Action.NOTIFY: _("was notified"),
+        Action.BREAK_GLASS: _("opened emergency access"),
+    }
+    return words.get(action, action.lower())
+
+
+def who_saw_context(actor: Any, person: Any, page_number: str | None) -> dict[str, Any]:
+    events = AccessEvent.objects.filter(person_id=person.pk).order_by("-seq")
+    page = Paginator(events, PAGE_SIZE).get_page(page_number)
+    rows = sightings(list(page.object_list), person_user_id=person.user_id)
+    return {
+        "person": person,
+        "page_obj": page,
+        "rows": rows,
+        "break_glass_count": events.filter(break_glass=True).count(),
+    }
+
+
+@person_data(categories=[Category.IDENTITY, Category.COORDINATION], action=Action.VIEW)
+@require_GET
+def who_saw(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """ "Who saw my file": for the referent and for the person themselves; printable."""
+    actor = request.actor
+    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.WHO_SAW)
+    page = person_page(actor, person)
+    if not (page.is_referent or page.is_self):
+        raise Http404
+    context = who_saw_context(actor, person, request.GET.get("page"))
+    context["is_self"] = page.is_self
+    return render(request, "access/who_saw.html", context)
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.BREAK_GLASS)
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Emergency read access to a file, for a professional outside the person's network.
+
+    The form shows the same for any id (it reveals nothing); the POST answers 404 for an unknown id.
+    """
+    actor = request.actor
+    if not actor.is_professional:
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access_services.break_glass_open(
+                actor, public_id=public_id, reason=form.cleaned_data["reason"], purpose=purposes.BREAK_GLASS
+            )
+        except ValidationError as error:
+            form.add_error("reason", error.messages)
+        else:
+            messages.warning(request, _("Emergency access is open, read-only and for a limited time. It is recorded."))
+            return redirect("people:person_detail", public_id=public_id)
+    return render(
+        request,
+        "access/break_glass.html",
+        {"form": form, "public_id": public_id},
+        status=422 if form.errors else 200,
+    )

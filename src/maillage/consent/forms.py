@@ -1,0 +1,63 @@
+"""Forms for recording the person's say over each sharing: consents, legal bases, objections."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.access.enums import Category
+from maillage.accounts.models import Organisation
+from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.consent.models import LEGAL_BASIS_HELP
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ConsentForm(forms.Form):
+    recipient = forms.ModelChoiceField(
+        label=_("Recipient"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("The care team as a whole"),
+        help_text=_("The care team: every organisation currently involved with the person."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=255, help_text=_("What the sharing is for, in words the person understands.")
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Data categories"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis, help_text=LEGAL_BASIS_HELP)
+    how_given = forms.ChoiceField(label=_("How it was given"), choices=HowGiven)
+    starts_at = forms.DateTimeField(label=_("Start"), widget=DATETIME, required=False)
+    expires_at = forms.DateTimeField(label=_("Expiry (optional)"), widget=DATETIME, required=False)
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = organisations
+
+    def clean(self) -> dict:
+        data = super().clean()
+        starts, expires = data.get("starts_at") or timezone.now(), data.get("expires_at")
+        if expires and expires <= starts:
+            self.add_error("expires_at", _("The expiry must come after the start."))
+        if data.get("legal_basis") == LegalBasis.CONSENT and data.get("how_given") == HowGiven.NOT_APPLICABLE:
+            self.add_error("how_given", _("Say how the person gave their consent."))
+        return data
+
+
+class ObjectionForm(forms.Form):
+    category = forms.ChoiceField(label=_("Data category"), choices=Category.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Any organisation"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -1,0 +1,43 @@
+"""`manage.py hsds_import PATH...`: import HSDS 3.0 JSON files or tabular data packages into the directory."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.accounts.enums import OrganisationStatus
+from maillage.directory.hsds.bundle import ROOT_TYPES
+from maillage.directory.hsds.importer import import_paths
+
+
+class Command(BaseCommand):
+    help = "Import HSDS 3.0 data: JSON (objects, lists, pages) or a tabular data package (directory of CSV files)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, help="JSON files, CSV files or data package directories")
+        parser.add_argument("--type", choices=ROOT_TYPES, help="HSDS type of the objects when it cannot be guessed")
+        parser.add_argument(
+            "--pending",
+            action="store_true",
+            help="New organisations await the network coordinator's validation instead of being published",
+        )
+        parser.add_argument("--strict", action="store_true", help="Exit with an error when a record is rejected")
+        parser.add_argument("--no-progress", action="store_true", help="No progress bars")
+
+    def handle(self, *args, **options) -> None:
+        for path in options["paths"]:
+            if not path.exists():
+                raise CommandError(f"{path}: no such file or directory")
+        report = import_paths(
+            options["paths"],
+            hsds_type=options["type"],
+            progress=not options["no_progress"],
+            organisation_status=OrganisationStatus.PENDING if options["pending"] else OrganisationStatus.VALIDATED,
+        )
+        for line in report.summary_lines():
+            self.stdout.write(line)
+        self.stdout.write(
+            f"{report.created} created, {report.updated} updated, {len(report.rejected)} rejected",
+            style_func=self.style.WARNING if report.rejected else self.style.SUCCESS,
+        )
+        if options["strict"] and report.rejected:
+            raise CommandError(f"{len(report.rejected)} records rejected")

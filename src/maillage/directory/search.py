@@ -1,0 +1,554 @@
+"""Search of the directory: one interface, `search_services(query) -> SearchResults`, on SQLite and PostgreSQL.
+
+Text: the typed words go through the same French pipeline as the index (`text.py`: lower case, no accents,
+Snowball stems, no stopwords); each word, or run of words, that is a need's name or synonym is widened to
+all the names and synonyms of that need ("toxicomanie" → "assuétudes", "addiction", "drogue"...). Words are
+ANDed, alternatives ORed. Only `[a-z0-9]` tokens reach the FTS5 / tsquery syntax, so no input can break it.
+
+Place: a commune, a postcode or a point, with an optional radius. Locations are prefiltered by a bounding
+box in SQL, then kept when their haversine distance is within the radius. A service matches a place when
+one of its locations does, or when one of its service areas covers the place's commune (the area's
+territory is the commune or one of its ancestors).
+
+Ranking (higher first), each part in [0, 1]:
+
+    score = 0.6 * relevance + 0.3 * proximity + 0.1 * capacity
+
+- relevance = b / (1 + b), b = -bm25 (SQLite FTS5, weights name 10, keywords 4, body 1) or
+  ts_rank_cd (PostgreSQL, weights A 1.0, B 0.4, C 0.1); 0 without text;
+- proximity = 1 / (1 + (d / 5 km)²) for the nearest location at distance d; 0.25 for a service reaching the
+  place only through its service area; 0 without a place;
+- capacity = 1 available, 0.5 waiting list, 0.4 not declared, 0 full.
+Ties are broken by the most recently updated service.
+"""
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+
+from maillage.accounts.enums import OrganisationStatus
+from maillage.directory.enums import CapacityStatus, ServiceStatus, Situation
+from maillage.directory.models import Service, ServiceAtLocation, TaxonomyTerm
+from maillage.directory.text import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, STOPWORDS, stem, words
+from maillage.territories.models import Level, PostalCode, Territory
+
+STALE_AFTER = timedelta(days=183)
+MAX_RADIUS_KM = 200.0
+MAX_PAGE_SIZE = 100
+OPEN_NOW_CANDIDATES = 5000
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = 111.195
+MAX_ALTERNATIVES = 24
+LISTED_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
+
+
+@dataclass(frozen=True)
+class ServiceQuery:
+    """What was asked. Every field is optional; values are bounded by `clean()`."""
+
+    text: str = ""
+    need: str = ""  # a taxonomy term code ("housing" or "housing.emergency-shelter") or public id
+    commune_id: int | None = None
+    postcode: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_km: float | None = None
+    age: int | None = None
+    situation: str = ""
+    open_now: bool = False
+    self_referral: bool = False
+    capacity_available: bool = False
+    page: int = 1
+    page_size: int = 20
+    at: datetime | None = None  # "now" for open-now, for tests and previews
+
+
+@dataclass
+class ServiceHit:
+    service: Service
+    score: float
+    distance_km: float | None
+    is_open: bool | None
+    is_stale: bool
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.service.updated_at
+
+
+@dataclass
+class Place:
+    label: str
+    communes: list[Territory] = field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass
+class SearchResults:
+    query: ServiceQuery
+    hits: list[ServiceHit]
+    total: int
+    page: int
+    page_size: int
+    place: Place | None = None
+    place_not_found: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _finite(value: float | None, low: float, high: float) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(number) or math.isinf(number):
+        return None
+    return min(high, max(low, number))
+
+
+def clean(query: ServiceQuery) -> ServiceQuery:
+    """The same query with every value in range (API and form validate too; this is the last guard)."""
+    age = query.age if query.age is not None and 0 <= query.age <= 130 else None
+    radius = _finite(query.radius_km, 0.1, MAX_RADIUS_KM)
+    latitude = _finite(query.latitude, -90, 90)
+    longitude = _finite(query.longitude, -180, 180)
+    return ServiceQuery(
+        text=(query.text or "")[:MAX_QUERY_CHARS],
+        need=(query.need or "")[:120],
+        commune_id=query.commune_id if query.commune_id and query.commune_id > 0 else None,
+        postcode=re.sub(r"[^0-9A-Za-z]", "", query.postcode or "")[:10],
+        latitude=latitude if longitude is not None else None,
+        longitude=longitude if latitude is not None else None,
+        radius_km=radius,
+        age=age,
+        situation=query.situation if query.situation in Situation.values else "",
+        open_now=bool(query.open_now),
+        self_referral=bool(query.self_referral),
+        capacity_available=bool(query.capacity_available),
+        page=max(1, min(int(query.page or 1), 10_000)),
+        page_size=max(1, min(int(query.page_size or 20), MAX_PAGE_SIZE)),
+        at=query.at,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- synonyms
+
+Alternative = tuple[str, ...]  # words (lower case, no accents)
+
+
+@lru_cache(maxsize=4)
+def _synonym_table(version: tuple) -> dict[tuple[str, ...], frozenset[Alternative]]:
+    """Stems of a need's name or synonym → every name and synonym of that need (as word tuples)."""
+    table: dict[tuple[str, ...], set[Alternative]] = {}
+    for name_fr, name_en, synonyms in TaxonomyTerm.objects.values_list("name_fr", "name_en", "synonyms"):
+        phrases = [name_fr, name_en, *(synonyms if isinstance(synonyms, list) else [])]
+        alternatives = {tuple(w for w in words(str(p)) if stem(w)) for p in phrases if p}
+        alternatives.discard(())
+        for alternative in alternatives:
+            key = tuple(stem(w) for w in alternative if w not in STOPWORDS)
+            if key:
+                table.setdefault(key, set()).update(alternatives)
+    return {key: frozenset(value) for key, value in table.items()}
+
+
+def synonym_table() -> dict[tuple[str, ...], frozenset[Alternative]]:
+    aggregate = TaxonomyTerm.objects.aggregate(last=Max("updated_at"))
+    return _synonym_table((TaxonomyTerm.objects.count(), aggregate["last"]))
+
+
+def expand(text: str) -> list[list[Alternative]]:
+    """The query as AND-groups of OR-alternatives, each alternative a tuple of words."""
+    typed = [w for w in words(text[:MAX_QUERY_CHARS]) if w not in STOPWORDS][:MAX_QUERY_TOKENS]
+    typed_stems = [stem(w) for w in typed]
+    table = synonym_table() if typed else {}
+    longest = max((len(key) for key in table), default=1)
+    groups: list[list[Alternative]] = []
+    position = 0
+    while position < len(typed):
+        for size in range(min(longest, len(typed) - position), 0, -1):
+            key = tuple(typed_stems[position : position + size])
+            if key in table:
+                original = tuple(typed[position : position + size])
+                others = sorted(table[key] - {original}, key=lambda alt: (len(alt), alt))
+                groups.append([original, *others][:MAX_ALTERNATIVES])
+                position += size
+                break
+        else:
+            groups.append([(typed[position],)])
+            position += 1
+    return groups
+
+
+def _fts5_expression(groups: list[list[Alternative]]) -> str:
+    parts = []
+    for group in groups:
+        options = []
+        for alternative in group:
+            alternative_stems = [stem(w) for w in alternative if w not in STOPWORDS]
+            if alternative_stems:
+                options.append('"' + " ".join(alternative_stems) + '"')
+        if options:
+            parts.append("(" + " OR ".join(dict.fromkeys(options)) + ")")
+    return " AND ".join(parts)
+
+
+def _tsquery_expression(groups: list[list[Alternative]]) -> str:
+    parts = []
+    for group in groups:
+        options = []
+        for alternative in group:
+            kept = [w for w in alternative if w not in STOPWORDS]
+            if kept:
+                options.append("(" + " <-> ".join(f"'{w}'" for w in kept) + ")" if len(kept) > 1 else f"'{kept[0]}'")
+        if options:
+            parts.append("(" + " | ".join(dict.fromkeys(options)) + ")")
+    return " & ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- place
+
+
+def resolve_place(query: ServiceQuery) -> Place | None:
+    """The place asked for, from a commune id, a postcode or a point (in that order of precision)."""
+    if query.latitude is not None and query.longitude is not None:
+        commune = nearest_commune(query.latitude, query.longitude)
+        return Place(
+            label=commune.name if commune else f"{query.latitude:.4f}, {query.longitude:.4f}",
+            communes=[commune] if commune else [],
+            latitude=query.latitude,
+            longitude=query.longitude,
+        )
+    if query.commune_id:
+        commune = Territory.objects.filter(id=query.commune_id, level=Level.COMMUNE).first()
+        if commune:
+            return Place(
+                label=commune.name, communes=[commune], latitude=commune.latitude, longitude=commune.longitude
+            )
+        return None
+    if query.postcode:
+        postcodes = list(PostalCode.objects.filter(code__iexact=query.postcode).select_related("commune")[:20])
+        if not postcodes:
+            return None
+        communes = list({pc.commune_id: pc.commune for pc in postcodes}.values())
+        first = postcodes[0]
+        latitude = first.latitude if first.latitude is not None else first.commune.latitude
+        longitude = first.longitude if first.longitude is not None else first.commune.longitude
+        return Place(label=f"{first.code} {first.locality}", communes=communes, latitude=latitude, longitude=longitude)
+    return None
+
+
+def nearest_commune(latitude: float, longitude: float) -> Territory | None:
+    for span in (0.1, 0.3, 1.0):
+        candidates = Territory.objects.filter(
+            level=Level.COMMUNE,
+            latitude__range=(latitude - span, latitude + span),
+            longitude__range=(longitude - span * 1.6, longitude + span * 1.6),
+        ).only("id", "name", "path", "latitude", "longitude")
+        best = min(
+            candidates,
+            key=lambda t: haversine_km(latitude, longitude, t.latitude, t.longitude),
+            default=None,
+        )
+        if best:
+            return best
+    return None
+
+
+def _ancestor_ids(commune: Territory) -> list[int]:
+    ids = [int(part) for part in commune.path.split("/") if part.isdigit()]
+    return sorted({*ids, commune.id})
+
+
+def _located_services(place: Place, radius_km: float | None) -> dict[int, float | None]:
+    """Service id → distance (km) of its nearest location in the place (None when the place has no point)."""
+    found: dict[int, float | None] = {}
+    if radius_km is not None and place.has_point:
+        lat, lon = place.latitude, place.longitude
+        dlat = radius_km / KM_PER_DEGREE
+        dlon = radius_km / (KM_PER_DEGREE * max(0.01, math.cos(math.radians(lat))))
+        rows = ServiceAtLocation.objects.filter(
+            location__latitude__range=(lat - dlat, lat + dlat),
+            location__longitude__range=(lon - dlon, lon + dlon),
+        ).values_list("service_id", "location__latitude", "location__longitude")
+    else:
+        rows = ServiceAtLocation.objects.filter(location__commune__in=[c.id for c in place.communes]).values_list(
+            "service_id", "location__latitude", "location__longitude"
+        )
+    for service_id, latitude, longitude in rows.iterator(chunk_size=5000):
+        distance = None
+        if place.has_point and latitude is not None and longitude is not None:
+            distance = haversine_km(place.latitude, place.longitude, latitude, longitude)
+            if radius_km is not None and distance > radius_km:
+                continue
+        previous = found.get(service_id, math.inf)
+        if service_id not in found or (distance is not None and (previous is None or distance < previous)):
+            found[service_id] = distance
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- the query
+
+
+def _need_term_ids(need: str) -> list[int] | None:
+    """The term and all its descendants; None when the need is unknown."""
+    lookup = {"public_id": need} if re.fullmatch(r"[0-9a-fA-F-]{36}", need) else {"code": need}
+    term = TaxonomyTerm.objects.filter(**lookup).order_by("-taxonomy__is_builtin").first()
+    if term is None:
+        return None
+    ids, frontier = [term.id], [term.id]
+    while frontier:
+        frontier = list(TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def _json_ids(ids) -> str:
+    return json.dumps(sorted(ids))
+
+
+def _in_json(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"{column} IN (SELECT value::bigint FROM jsonb_array_elements_text(%s::jsonb))"  # noqa: S608 -- constant SQL, values are parameters
+    return f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 -- constant SQL, values are parameters
+
+
+def search_services(query: ServiceQuery) -> SearchResults:
+    """Services matching `query`, best first, one page of them. Never raises on user input."""
+    query = clean(query)
+    vendor = connection.vendor
+    empty = SearchResults(query=query, hits=[], total=0, page=query.page, page_size=query.page_size)
+
+    joins: list[str] = ["JOIN accounts_organisation o ON o.id = s.organisation_id"]
+    join_params: list = []
+    where: list[str] = ["o.status = %s", "s.status IN (%s, %s)"]
+    where_params: list = [OrganisationStatus.VALIDATED, *LISTED_STATUSES]
+    relevance = "0.0"
+
+    groups = expand(query.text) if query.text else []
+    if groups:
+        if vendor == "postgresql":
+            expression = _tsquery_expression(groups)
+            joins.append(
+                "JOIN (SELECT s2.id AS sid, ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', s2.search_vector, q, 32) AS rel "
+                "FROM directory_service s2, to_tsquery('french_unaccent', %s) q WHERE s2.search_vector @@ q) f "
+                "ON f.sid = s.id"
+            )
+            join_params.append(expression)
+            relevance = "f.rel"
+        else:
+            expression = _fts5_expression(groups)
+            joins.append(
+                "JOIN (SELECT rowid AS sid, -bm25(directory_service_fts, 10.0, 4.0, 1.0) AS b "
+                "FROM directory_service_fts WHERE directory_service_fts MATCH %s) f ON f.sid = s.id"
+            )
+            join_params.append(expression)
+            relevance = "(CASE WHEN f.b > 0 THEN f.b / (1.0 + f.b) ELSE 0.0 END)"
+
+    if query.need:
+        term_ids = _need_term_ids(query.need)
+        if term_ids is None:
+            return empty
+        where.append(
+            "s.id IN (SELECT n.service_id FROM directory_service_needs n WHERE " + _in_json("n.taxonomyterm_id") + ")"  # noqa: S608 -- constant SQL, values are parameters
+        )
+        where_params.append(_json_ids(term_ids))
+
+    if query.age is not None:
+        where.append(
+            "(s.minimum_age IS NULL OR s.minimum_age <= %s) AND (s.maximum_age IS NULL OR s.maximum_age >= %s)"
+        )
+        where_params += [query.age, query.age]
+
+    if query.situation:
+        if vendor == "postgresql":
+            where.append("(s.situations = '[]'::jsonb OR s.situations @> %s::jsonb)")
+            where_params.append(json.dumps([query.situation]))
+        else:
+            where.append("(s.situations = '[]' OR EXISTS (SELECT 1 FROM json_each(s.situations) WHERE value = %s))")
+            where_params.append(query.situation)
+
+    if query.self_referral:
+        where.append("s.self_referral = %s")
+        where_params.append(True)
+
+    if query.capacity_available:
+        where.append("s.capacity_status = %s")
+        where_params.append(CapacityStatus.AVAILABLE)
+
+    place = None
+    proximity = "0.0"
+    distances: dict[int, float | None] = {}
+    if query.commune_id or query.postcode or query.latitude is not None:
+        place = resolve_place(query)
+        if place is None:
+            empty.place_not_found = True
+            return empty
+        distances = _located_services(place, query.radius_km if place.has_point else None)
+        area_ids = sorted({i for commune in place.communes for i in _ancestor_ids(commune)})
+        located = [[sid, km] for sid, km in distances.items()]
+        if vendor == "postgresql":
+            joins.append(
+                "LEFT JOIN (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS x(sid bigint, km double precision)) d "
+                "ON d.sid = s.id"
+            )
+            join_params.append(json.dumps([{"sid": sid, "km": km} for sid, km in located]))
+        else:
+            joins.append(
+                "LEFT JOIN (SELECT json_extract(value, '$[0]') AS sid, json_extract(value, '$[1]') AS km, 1 AS hit "
+                "FROM json_each(%s)) d ON d.sid = s.id"
+            )
+            join_params.append(json.dumps(located))
+        in_area = "s.id IN (SELECT a.service_id FROM directory_servicearea a WHERE " + _in_json("a.territory_id") + ")"  # noqa: S608 -- constant SQL, values are parameters
+        where.append(f"(d.sid IS NOT NULL OR {in_area})")
+        where_params.append(_json_ids(area_ids))
+        proximity = (
+            "(CASE WHEN d.sid IS NULL THEN 0.25 WHEN d.km IS NULL THEN 0.5 "
+            "ELSE 1.0 / (1.0 + (d.km / 5.0) * (d.km / 5.0)) END)"
+        )
+
+    capacity = (
+        "(CASE s.capacity_status WHEN 'AVAILABLE' THEN 1.0 WHEN 'WAITING_LIST' THEN 0.5 "
+        "WHEN 'FULL' THEN 0.0 ELSE 0.4 END)"
+    )
+    score = f"(0.6 * {relevance} + 0.3 * {proximity} + 0.1 * {capacity})"
+    base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
+    params = [*join_params, *where_params]
+
+    with connection.cursor() as cursor:
+        if query.open_now:
+            cursor.execute(
+                f"SELECT s.id, {score} AS score, s.opening_hours {base} AND s.opening_hours <> '' "
+                f"ORDER BY score DESC, s.updated_at DESC, s.id LIMIT {OPEN_NOW_CANDIDATES}",
+                params,
+            )
+            moment = query.at or timezone.now()
+            rows = [(sid, sc) for sid, sc, hours in cursor.fetchall() if is_open(hours, moment) is True]
+            total = len(rows)
+            start = (query.page - 1) * query.page_size
+            rows = rows[start : start + query.page_size]
+        else:
+            offset = (query.page - 1) * query.page_size
+            cursor.execute(
+                f"SELECT s.id, {score} AS score, COUNT(*) OVER () AS total {base} "
+                f"ORDER BY score DESC, s.updated_at DESC, s.id LIMIT %s OFFSET %s",
+                [*params, query.page_size, offset],
+            )
+            fetched = cursor.fetchall()
+            total = fetched[0][2] if fetched else 0
+            if not fetched and offset:
+                cursor.execute(f"SELECT COUNT(*) {base}", params)
+                total = cursor.fetchone()[0]
+            rows = [(sid, sc) for sid, sc, _ in fetched]
+
+    hits = _hits(rows, distances, place, query)
+    return SearchResults(query=query, hits=hits, total=total, page=query.page, page_size=query.page_size, place=place)
+
+
+def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[ServiceHit]:
+    ids = [sid for sid, _ in rows]
+    services = {
+        service.id: service
+        for service in Service.objects.filter(id__in=ids)
+        .defer("search_vector")
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location__commune"),
+            ),
+            "needs",
+        )
+    }
+    moment = query.at or timezone.now()
+    stale_before = timezone.now() - STALE_AFTER
+    hits = []
+    for sid, score in rows:
+        service = services.get(sid)
+        if service is None:
+            continue
+        distance = distances.get(sid)
+        if distance is None and place is not None and place.has_point:
+            points = [
+                (link.location.latitude, link.location.longitude)
+                for link in service.at_locations.all()
+                if link.location.latitude is not None and link.location.longitude is not None
+            ]
+            if points:
+                distance = min(haversine_km(place.latitude, place.longitude, lat, lon) for lat, lon in points)
+        hits.append(
+            ServiceHit(
+                service=service,
+                score=round(float(score), 4),
+                distance_km=round(distance, 1) if distance is not None else None,
+                is_open=is_open(service.opening_hours, moment),
+                is_stale=service.updated_at < stale_before,
+            )
+        )
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------- opening hours
+
+
+@lru_cache(maxsize=4096)
+def _parsed_hours(expression: str):
+    import opening_hours
+
+    try:
+        return opening_hours.OpeningHours(expression)
+    except (SyntaxError, ValueError, opening_hours.ParserError):
+        return None
+
+
+def opening_hours_valid(expression: str) -> bool:
+    return bool(expression.strip()) and _parsed_hours(expression.strip()) is not None
+
+
+def is_open(expression: str, moment: datetime | None = None) -> bool | None:
+    """Whether a service with these OSM opening hours is open at `moment` (local time); None if unknown."""
+    if not expression or not expression.strip():
+        return None
+    parsed = _parsed_hours(expression.strip())
+    if parsed is None:
+        return None
+    local = timezone.localtime(moment or timezone.now()).replace(tzinfo=None)
+    try:
+        if parsed.is_open(local):
+            return True
+        return False if parsed.is_closed(local) else None
+    except (ValueError, OverflowError):
+        return None

@@ -1,0 +1,209 @@
+"""HSDS 3.0 import: the official examples, idempotence, updates, and bad input."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from maillage.accounts.models import Organisation
+from maillage.directory.hsds.importer import import_paths
+from maillage.directory.models import (
+    Location,
+    Phone,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+EXAMPLES = Path(settings.HSDS_SCHEMA_DIR).parent / "examples"
+SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
+ORGANISATION_ID = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
+
+pytestmark = pytest.mark.django_db
+
+
+def official_examples() -> list[Path]:
+    return [*sorted(EXAMPLES.glob("*.json")), EXAMPLES / "csv"]
+
+
+def snapshot() -> dict[str, list]:
+    return {
+        model.__name__: sorted(
+            (str(row["public_id"]), tuple(sorted((k, str(v)) for k, v in row.items() if k != "id")))
+            for row in model.objects.values()
+        )
+        for model in (Organisation, Service, Location, ServiceAtLocation, ServiceArea, Phone, Taxonomy, TaxonomyTerm)
+    }
+
+
+class TestOfficialExamples:
+    @pytest.mark.parametrize("path", official_examples(), ids=lambda p: p.name)
+    def test_each_example_imports_without_rejection(self, path):
+        if path.name == "location.json":
+            # A lone location names no organisation; ours always belongs to one, so it comes after its own.
+            assert import_paths([EXAMPLES / "organization_full.json"]).rejected == []
+        report = import_paths([path])
+        assert report.rejected == []
+
+    def test_a_lone_location_without_organisation_is_reported(self):
+        report = import_paths([EXAMPLES / "location.json"])
+        assert [str(r) for r in report.rejected if r.hsds_type == "location"] == [
+            "location.json: location 3a19ff88-4620-4d17-9830-ac1d859eb5d5 rejected: unknown organization (none)"
+        ]
+        assert Location.objects.count() == 0
+
+    def test_all_examples_import_and_twice_changes_nothing(self):
+        report = import_paths(official_examples())
+        assert report.rejected == []
+        service = Service.objects.get(public_id=SERVICE_ID)
+        assert service.name == "Community Counselling"
+        assert service.organisation.public_id.hex == ORGANISATION_ID.replace("-", "")
+        assert service.minimum_age == 12 and service.maximum_age == 100
+        assert service.languages == ["ur"]
+        assert service.at_locations.count() == 1
+        assert service.needs.filter(public_id="3f7b145d-84af-42d7-8fae-eaca714b02b2").exists()
+        location = Location.objects.get(public_id="3a19ff88-4620-4d17-9830-ac1d859eb5d5")
+        assert location.city == "MyCity"
+        assert location.latitude is None  # the example's latitude 100 is not a latitude
+        before = snapshot()
+
+        again = import_paths(official_examples())
+
+        assert again.rejected == []
+        assert again.created == 0 and again.updated == 0
+        assert snapshot() == before
+
+    def test_tabular_package_alone(self):
+        report = import_paths([EXAMPLES / "csv"])
+        assert report.rejected == []
+        assert Service.objects.count() == 1
+        assert Location.objects.get().organisation.public_id.hex == ORGANISATION_ID.replace("-", "")
+        assert ServiceAtLocation.objects.count() == 1
+
+
+class TestUpdates:
+    def test_changed_record_is_updated_and_others_untouched(self, tmp_path):
+        import_paths([EXAMPLES / "service_full.json"])
+        data = json.loads((EXAMPLES / "service_full.json").read_text())
+        data["name"] = "Conseil psychologique"
+        data["status"] = "temporarily closed"
+        changed = tmp_path / "service.json"
+        changed.write_text(json.dumps(data))
+
+        report = import_paths([changed])
+
+        assert report.counts["service"].updated == 1
+        assert report.counts["organization"].unchanged == 1
+        service = Service.objects.get(public_id=SERVICE_ID)
+        assert service.name == "Conseil psychologique"
+        assert service.status == "TEMPORARILY_CLOSED"
+        assert Service.objects.count() == 1
+
+
+class TestBadInput:
+    def test_broken_json_is_reported_and_nothing_written(self, tmp_path):
+        path = tmp_path / "broken.json"
+        path.write_text('{"id": "ac148810-d857-441c-9679-408f346de14b", "name": ')
+        report = import_paths([path])
+        assert len(report.rejected) == 1
+        assert "not valid JSON" in str(report.rejected[0])
+        assert Service.objects.count() == 0
+
+    def test_wrong_types_and_missing_ids_are_rejected_one_by_one(self, tmp_path):
+        good = json.loads((EXAMPLES / "service_full.json").read_text())
+        wrong_type = {**good, "id": "11111111-1111-4111-8111-111111111111", "minimum_age": "twelve"}
+        no_id = {key: value for key, value in good.items() if key != "id"}
+        bad_uuid = {**good, "id": "not-a-uuid"}
+        path = tmp_path / "services.json"
+        path.write_text(json.dumps([good, wrong_type, no_id, bad_uuid]))
+
+        report = import_paths([path])
+
+        reasons = {r.source: " ".join(r.reasons) for r in report.rejected}
+        assert "minimum_age" in reasons["services.json[1]"]
+        assert "'id' is a required property" in reasons["services.json[2]"]
+        assert "not-a-uuid" in reasons["services.json[3]"]
+        assert list(Service.objects.values_list("name", flat=True)) == ["Community Counselling"]
+
+    def test_unknown_taxonomy_is_reported(self, tmp_path):
+        term = {
+            "id": "22222222-2222-4222-8222-222222222222",
+            "name": "Logement",
+            "description": "",
+            "taxonomy_id": "33333333-3333-4333-8333-333333333333",
+        }
+        path = tmp_path / "terms.json"
+        path.write_text(json.dumps([term]))
+        report = import_paths([path], hsds_type="taxonomy_term")
+        assert [r.reasons for r in report.rejected] == [["unknown taxonomy 33333333-3333-4333-8333-333333333333"]]
+        assert not TaxonomyTerm.objects.filter(public_id=term["id"]).exists()
+
+    def test_service_with_unknown_organisation_is_rejected(self, tmp_path):
+        service = {
+            "id": "44444444-4444-4444-8444-444444444444",
+            "name": "Épicerie sociale",
+            "status": "active",
+            "organization_id": "55555555-5555-4555-8555-555555555555",
+        }
+        path = tmp_path / "service.json"
+        path.write_text(json.dumps(service))
+        report = import_paths([path])
+        assert "unknown organization" in str(report.rejected[0])
+        assert Service.objects.count() == 0
+
+    def test_csv_with_a_missing_column(self, tmp_path):
+        package = tmp_path / "package"
+        shutil.copytree(EXAMPLES / "csv", package)
+        services = package / "services.csv"
+        lines = services.read_text().splitlines()
+        header = lines[0].split(",")
+        status = header.index("status")
+        # Drop the `status` column: every service row is rejected, naming the column.
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(services.read_text())))
+        out = io.StringIO()
+        csv.writer(out).writerows([[cell for i, cell in enumerate(row) if i != status] for row in rows])
+        services.write_text(out.getvalue())
+
+        report = import_paths([package])
+
+        assert any("missing column: status" in str(r) and r.source == "services.csv line 2" for r in report.rejected)
+        assert Service.objects.count() == 0
+        # What depends on the rejected service is reported too, and the rest is consistent.
+        assert any(r.hsds_type == "service_at_location" and "unknown service" in str(r) for r in report.rejected)
+        assert ServiceAtLocation.objects.count() == 0
+        assert Organisation.objects.count() == 1
+
+    def test_database_refusal_rolls_back_only_that_record(self, tmp_path):
+        first = {
+            "id": "66666666-6666-4666-8666-666666666666",
+            "name": "Org A",
+            "description": "",
+            "organization_identifiers": [
+                {
+                    "id": "77777777-7777-4777-8777-777777777777",
+                    "identifier_type": "SIRET",
+                    "identifier": "13003013300016",
+                }
+            ],
+        }
+        second = {
+            **first,
+            "id": "88888888-8888-4888-8888-888888888888",
+            "name": "Org B",
+            "organization_identifiers": [
+                {**first["organization_identifiers"][0], "id": "99999999-9999-4999-8999-999999999999"}
+            ],
+        }
+        path = tmp_path / "orgs.json"
+        path.write_text(json.dumps([first, second]))
+        report = import_paths([path], hsds_type="organization")
+        assert len(report.rejected) == 1
+        assert "refused by the database" in str(report.rejected[0])
+        assert list(Organisation.objects.values_list("name", flat=True)) == ["Org A"]

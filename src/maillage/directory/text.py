@@ -1,0 +1,149 @@
+"""French-aware text processing shared by the index and the query: the same pipeline on both sides.
+
+A word is lower-cased, stripped of its accents, then reduced by the French Snowball stemmer, so that
+"Logements", "logement" and "LOGEMENT" meet, and "épicerie" meets "Epicerie". Only `[a-z0-9]` survives,
+which makes every token safe to place in an FTS5 or tsquery expression: user input never reaches the
+query syntax.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TOKENS = 12
+_WORD = re.compile(r"[a-z0-9]+")
+_stemmer = snowballstemmer.stemmer("french")
+
+# Common French and English function words: they carry no need and would make an AND query fail.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "en",
+        "et",
+        "eux",
+        "il",
+        "je",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "lui",
+        "ma",
+        "mais",
+        "me",
+        "meme",
+        "mes",
+        "moi",
+        "mon",
+        "ne",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "c",
+        "d",
+        "j",
+        "l",
+        "m",
+        "n",
+        "s",
+        "t",
+        "y",
+        "l",
+        "qu",
+        "est",
+        "sont",
+        "ete",
+        "etre",
+        "avoir",
+        "ai",
+        "as",
+        "avons",
+        "ont",
+        "cette",
+        "cet",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "for",
+        "on",
+        "with",
+        "an",
+        "is",
+        "are",
+        "be",
+        "by",
+        "at",
+        "from",
+        "as",
+    ]
+)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case, accent-free words of `text` (ligatures like œ become oe)."""
+    return _WORD.findall(strip_accents(text.replace("œ", "oe").replace("Œ", "OE")).lower())
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def stems(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """The stems of `text`, in order, without stopwords."""
+    return [stem(word) for word in words(text) if keep_stopwords or word not in STOPWORDS]
+
+
+def query_stems(text: str) -> list[str]:
+    """The stems of a typed query, bounded in size whatever was typed."""
+    return stems(text[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
+
+
+def index_text(*parts: str) -> str:
+    """Text as stored in the SQLite FTS5 table: space-separated stems."""
+    return " ".join(stem_ for part in parts if part for stem_ in stems(part))

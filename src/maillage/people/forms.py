@@ -1,0 +1,202 @@
+"""Forms of the person pages: each one answers a clear, translated error and keeps what was typed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from maillage.access.enums import Category
+from maillage.accounts.models import Organisation
+from maillage.directory.models import TaxonomyTerm
+from maillage.people.enums import (
+    InformationMethod,
+    InvolvementEndReason,
+    InvolvementRole,
+    NeedStatus,
+    RelationKind,
+    RelationQuality,
+    RelationStrength,
+    SupportDirection,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+
+
+class PersonCreateForm(forms.Form):
+    """A new file: minimal identity, and the record that the person was informed (prior information)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+    is_referent = forms.BooleanField(
+        label=_("My organisation is the referent, chosen with the person"),
+        required=False,
+        initial=True,
+        help_text=_("The referent is the one professional the person chose as main contact."),
+    )
+    informed = forms.BooleanField(
+        label=_("The person was informed of how their data is kept and shared, and of their right to object"),
+        help_text=_("Prior information is required before anything is shared with the care team."),
+    )
+    information_method = forms.ChoiceField(label=_("How the person was informed"), choices=InformationMethod)
+    information_note = forms.CharField(
+        label=_("Note on the information"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    shared_categories = forms.MultipleChoiceField(
+        label=_("What may be shared within the care team"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Category.IDENTITY, Category.SOCIAL, Category.PROJECT, Category.COORDINATION],
+        help_text=_(
+            "Care-team sharing: the person was informed and did not object. Leave out what they object to. "
+            "Health data goes only to care providers unless the person consents."
+        ),
+    )
+
+    def clean_shared_categories(self) -> list[str]:
+        chosen = self.cleaned_data["shared_categories"]
+        if Category.IDENTITY not in chosen:
+            raise forms.ValidationError(
+                _(
+                    "The care team needs at least the identity to work together. "
+                    "If the person objects, do not open a file."
+                )
+            )
+        return chosen
+
+
+class NeedForm(forms.Form):
+    term = forms.ModelChoiceField(label=_("Life domain"), queryset=TaxonomyTerm.objects.none())
+    own_words = forms.CharField(
+        label=_("The need, in the person's own words"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus, initial=NeedStatus.OPEN)
+    weight = forms.TypedChoiceField(
+        label=_("How heavy it is for the person"),
+        coerce=int,
+        choices=[(n, n) for n in range(1, 6)],
+        initial=3,
+        help_text=_("From 1 (light) to 5 (very heavy), assessed with the person."),
+    )
+
+    def __init__(self, *args, terms: QuerySet[TaxonomyTerm], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = terms
+
+
+class RelationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, help_text=_("A first name or a nickname is enough."))
+    kind = forms.ChoiceField(label=_("Kind of relation"), choices=RelationKind)
+    kind_detail = forms.CharField(
+        label=_("Detail"), max_length=120, required=False, help_text=_("For example: mother, eldest son.")
+    )
+    quality = forms.ChoiceField(label=_("Supports or stresses"), choices=RelationQuality)
+    strength = forms.TypedChoiceField(
+        label=_("Strength of the tie"), coerce=int, choices=RelationStrength, initial=RelationStrength.MEDIUM
+    )
+    support_direction = forms.ChoiceField(label=_("Direction of support"), choices=SupportDirection)
+    takes_part = forms.BooleanField(label=_("Takes part (invited to meetings, holds an action)"), required=False)
+    keep_contact = forms.BooleanField(label=_("The person wants the contact details kept"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("keep_contact"):
+            data["phone"], data["email"] = "", ""
+        return data
+
+
+class InvolvementForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(v, label) for v, label in InvolvementRole.choices if v != InvolvementRole.REFERENT],
+        help_text=_("The referent is chosen with the person on the page 'Change the referent'."),
+    )
+    life_domains = forms.ModelMultipleChoiceField(
+        label=_("Life domains covered"),
+        queryset=TaxonomyTerm.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    started_on = forms.DateField(label=_("Start"), widget=DATE)
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], terms: QuerySet[TaxonomyTerm], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["life_domains"].queryset = terms
+
+
+class InvolvementEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("End"), widget=DATE)
+    end_reason = forms.ChoiceField(label=_("Reason for ending"), choices=InvolvementEndReason)
+    end_detail = forms.CharField(label=_("Detail"), max_length=255, required=False)
+
+
+class ReferentForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("New referent organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_("An organisation already involved with the person."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    chosen_with_person = forms.BooleanField(label=_("Chosen with the person"), required=False, initial=True)
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the referent changes."))
+        return reason
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need emergency access?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Required. The referent and the person are told, and this access stands out in the audit."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise forms.ValidationError(_("Give the reason in a full sentence (at least 10 characters)."))
+        return reason
+
+
+class InviteForm(forms.Form):
+    METHOD_EMAIL = "email"
+    METHOD_CODE = "code"
+    method = forms.ChoiceField(
+        label=_("How to send the invitation"),
+        choices=[(METHOD_EMAIL, _("By e-mail")), (METHOD_CODE, _("A code printed on paper"))],
+        widget=forms.RadioSelect,
+        initial=METHOD_EMAIL,
+    )
+
+
+CATEGORY_FIELD_HELP = _("Choose at least one.")
+
+
+def category_field(label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=Category.choices, widget=forms.CheckboxSelectMultiple, help_text=CATEGORY_FIELD_HELP
+    )

@@ -1,0 +1,52 @@
+"""Why a page or an operation touched a person's file: short codes stored in the audit, words shown to people.
+
+"Who saw my file" shows `purpose_words(code)`; unknown codes (written by other apps) are shown as they are.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+PERSON_LIST = "person_list"
+PERSON_SEARCH = "person_search"
+PERSON_PAGE = "person_page"
+PERSON_CREATE = "person_create"
+ECOMAP_DOWNLOAD = "ecomap_download"
+NEED_WRITE = "need_write"
+RELATION_WRITE = "relation_write"
+INVOLVEMENT_WRITE = "involvement_write"
+REFERENT_CHANGE = "referent_change"
+CONSENT_WRITE = "consent_write"
+OBJECTION_WRITE = "objection_write"
+WHO_SAW = "who_saw"
+BREAK_GLASS = "break_glass"
+EXPORT = "export"
+SPACE_INVITE = "space_invite"
+OWN_SPACE = "own_space"
+API_LIST = "api_person_list"
+API_PERSON = "api_person"
+API_WHO_SAW = "api_who_saw"
+
+WORDS = {
+    PERSON_LIST: _("list of the persons they follow"),
+    PERSON_SEARCH: _("search among the persons they follow"),
+    PERSON_PAGE: _("opened your file"),
+    PERSON_CREATE: _("opened a new file"),
+    ECOMAP_DOWNLOAD: _("downloaded the picture of your networks"),
+    NEED_WRITE: _("recorded or updated a need"),
+    RELATION_WRITE: _("recorded or updated someone close to you"),
+    INVOLVEMENT_WRITE: _("recorded or ended an organisation's involvement"),
+    REFERENT_CHANGE: _("changed your referent"),
+    CONSENT_WRITE: _("recorded a consent or its withdrawal"),
+    OBJECTION_WRITE: _("recorded an objection or its withdrawal"),
+    WHO_SAW: _("looked at who saw your file"),
+    BREAK_GLASS: _("emergency access"),
+    EXPORT: _("exported your data"),
+    SPACE_INVITE: _("invited you to your own space"),
+    OWN_SPACE: _("your own space"),
+    API_LIST: _("list of the persons they follow (software connection)"),
+    API_PERSON: _("opened your file (software connection)"),
+    API_WHO_SAW: _("looked at who saw your file (software connection)"),
+}
+
+
+def purpose_words(code: str) -> str:
+    return str(WORDS.get(code, code.replace("_", " ")))

@@ -1,0 +1,543 @@
+"""Writes on a person's file: one function per use case, `<noun>_<verb>(actor, *, ...)`.
+
+Each asks the door first (the decision is audited, allowed or denied, outside the transaction so that
+denials are kept), then runs atomically, validates with `full_clean()` and records an audit event.
+Forbidden or unknown persons raise `Http404`; invalid input raises `ValidationError` with a message.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.access import audit, door
+from maillage.access.enums import Action, Category, Outcome, Reason
+from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.people.enums import (
+    ContactChannel,
+    InformationMethod,
+    InvolvementEndReason,
+    InvolvementRole,
+    InvolvementStatus,
+    NeedStatus,
+)
+from maillage.people.models import (
+    ContactPreference,
+    InformationRecord,
+    Involvement,
+    Need,
+    Person,
+    ReferentChange,
+    Relation,
+)
+
+# Needs in these life domains (first part of the term code) are health data; the others social situation.
+HEALTH_DOMAINS = frozenset({"health", "mental-health", "addiction", "addictions", "sante", "care"})
+
+PERSON_FIELDS = ("first_name", "last_name", "birth_date", "phone", "email", "preferred_language", "commune")
+
+
+def need_category(term: Any) -> Category:
+    """The data category of a need: HEALTH for the health life domains, SOCIAL otherwise."""
+    code = (getattr(term, "code", "") or "").split(".")[0]
+    return Category.HEALTH if code in HEALTH_DOMAINS else Category.SOCIAL
+
+
+def _organisation_id(actor: Any) -> int | None:
+    organisation = getattr(actor, "organisation", None)
+    return organisation.pk if organisation is not None else None
+
+
+def _touch(person: Person) -> None:
+    Person.objects.filter(pk=person.pk).update(last_activity_at=timezone.now())
+
+
+def _written(actor, person, action, category, purpose, decision=None, **extra) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        outcome=Outcome.ALLOWED,
+        person=person,
+        category=category,
+        purpose=purpose,
+        reason=decision.reason if decision else Reason.INVOLVED,
+        organisation_id=decision.organisation_id if decision and decision.organisation_id else None,
+        extra=extra,
+    )
+
+
+# --- the file -------------------------------------------------------------------------------------------
+
+
+def person_create(
+    actor: Any,
+    *,
+    first_name: str,
+    last_name: str = "",
+    birth_date: dt.date | None = None,
+    phone: str = "",
+    email: str = "",
+    preferred_language: str = "",
+    commune: Any = None,
+    role: str = InvolvementRole.REFERENT,
+    informed_method: str | None = None,
+    information_note: str = "",
+    sharing_categories: Iterable[Category | str] = (),
+    sharing_basis: str = LegalBasis.CARE_TEAM_SHARING,
+    how_given: str = HowGiven.ORAL_RECORDED,
+    purpose: str = "person_create",
+) -> Person:
+    """Open a file: the person, the actor's organisation involvement (referent by default), and optionally
+    the record that the person was informed and the care-team sharing they did not object to.
+
+    Only a professional acting for their organisation may open a file. Without a sharing basis, the
+    organisation knows that the person exists but sees none of their data (the door's rule 6).
+    """
+    organisation = getattr(actor, "organisation", None)
+    if not getattr(actor, "is_professional", False) or organisation is None:
+        raise PermissionDenied(_("Only a professional of a partner organisation can open a file."))
+    sharing_categories = [Category(c) for c in sharing_categories]
+    if sharing_categories and sharing_basis == LegalBasis.CARE_TEAM_SHARING and not informed_method:
+        raise ValidationError(
+            {"informed_method": _("Care-team sharing needs the person to have been informed beforehand.")}
+        )
+    with transaction.atomic():
+        person = Person(
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            phone=phone,
+            email=email,
+            commune=commune,
+            opened_by=actor.user,
+            opened_by_organisation=organisation,
+            updated_by=actor.user,
+        )
+        if preferred_language:
+            person.preferred_language = preferred_language
+        person.full_clean()
+        person.save()
+        involvement = Involvement(
+            person=person, organisation=organisation, professional=actor.user, role=role, updated_by=actor.user
+        )
+        involvement.full_clean()
+        involvement.save()
+        if role == InvolvementRole.REFERENT:
+            ReferentChange.objects.create(
+                person=person,
+                to_involvement=involvement,
+                reason=_("File opened"),
+                chosen_with_person=True,
+                recorded_by=actor.user,
+            )
+        if informed_method:
+            record = InformationRecord(
+                person=person,
+                method=informed_method,
+                informed_by=actor.user,
+                organisation=organisation,
+                note=information_note,
+            )
+            record.full_clean()
+            record.save()
+        _written(actor, person, Action.CREATE, Category.IDENTITY, purpose, None, involvement=involvement.pk)
+        if sharing_categories:
+            from maillage.consent.services import _consent_insert
+
+            _consent_insert(
+                actor,
+                person=person,
+                recipient_organisation=None,
+                purpose=_("Coordination of the support"),
+                categories=sharing_categories,
+                legal_basis=sharing_basis,
+                how_given=how_given if sharing_basis != LegalBasis.LEGAL_OBLIGATION else HowGiven.NOT_APPLICABLE,
+                audit_purpose=purpose,
+            )
+    return person
+
+
+def person_update(actor: Any, *, person: Person, purpose: str = "person_update", **fields: Any) -> Person:
+    """Change the person's identity and contact details (category IDENTITY)."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    decision = door.require(actor, person, action=Action.EDIT, category=Category.IDENTITY, purpose=purpose)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(person, name, value)
+        person.updated_by = actor.user
+        person.last_activity_at = timezone.now()
+        person.full_clean()
+        person.save(update_fields=[*fields, "updated_by", "updated_at", "last_activity_at"])
+        _written(actor, person, Action.EDIT, Category.IDENTITY, purpose, decision, fields=sorted(fields))
+    return person
+
+
+def information_record(
+    actor: Any,
+    *,
+    person: Person,
+    method: str = InformationMethod.ORAL,
+    informed_at: dt.datetime | None = None,
+    note: str = "",
+    purpose: str = "information_record",
+) -> InformationRecord:
+    """Record that the person was informed of the sharing and of their right to object."""
+    decision = door.require(actor, person, action=Action.SHARE, category=Category.IDENTITY, purpose=purpose)
+    with transaction.atomic():
+        record = InformationRecord(
+            person=person,
+            method=method,
+            informed_at=informed_at or timezone.now(),
+            informed_by=actor.user,
+            organisation_id=_organisation_id(actor),
+            note=note,
+        )
+        record.full_clean()
+        record.save()
+        _touch(person)
+        _written(actor, person, Action.CREATE, Category.IDENTITY, purpose, decision, information=record.pk)
+    return record
+
+
+def contact_preferences_set(
+    actor: Any,
+    *,
+    person: Person,
+    preferences: Iterable[tuple[str, str]],
+    purpose: str = "contact_preferences",
+) -> list[ContactPreference]:
+    """Replace the person's contact preferences with `preferences`, an ordered list of (channel, detail)."""
+    decision = door.require(actor, person, action=Action.EDIT, category=Category.IDENTITY, purpose=purpose)
+    preferences = list(preferences)
+    channels = [channel for channel, _detail in preferences]
+    if len(set(channels)) != len(channels) or not set(channels) <= set(ContactChannel.values):
+        raise ValidationError({"preferences": _("Choose each way of contact once.")})
+    with transaction.atomic():
+        person.contact_preferences.all().delete()
+        rows = [
+            ContactPreference(person=person, channel=channel, detail=detail, rank=rank)
+            for rank, (channel, detail) in enumerate(preferences, start=1)
+        ]
+        for row in rows:
+            row.full_clean(validate_unique=False)
+        ContactPreference.objects.bulk_create(rows)
+        _touch(person)
+        _written(actor, person, Action.EDIT, Category.IDENTITY, purpose, decision)
+    return rows
+
+
+# --- needs ------------------------------------------------------------------------------------------------
+
+
+def need_create(
+    actor: Any,
+    *,
+    person: Person,
+    term: Any,
+    own_words: str = "",
+    weight: int = 3,
+    status: str = NeedStatus.OPEN,
+    purpose: str = "need_write",
+) -> Need:
+    """Record a need in the person's own words, with how heavy it is for them (1 to 5)."""
+    category = need_category(term)
+    decision = door.require(actor, person, action=Action.CREATE, category=category, purpose=purpose)
+    with transaction.atomic():
+        need = Need(person=person, term=term, own_words=own_words, weight=weight, status=status, updated_by=actor.user)
+        if status in (NeedStatus.MET, NeedStatus.NO_LONGER_RELEVANT):
+            need.closed_on = timezone.localdate()
+        need.full_clean()
+        need.save()
+        _touch(person)
+        _written(actor, person, Action.CREATE, category, purpose, decision, need=need.pk)
+    return need
+
+
+def need_update(
+    actor: Any,
+    *,
+    need: Need,
+    own_words: str | None = None,
+    weight: int | None = None,
+    status: str | None = None,
+    purpose: str = "need_write",
+) -> Need:
+    """Change a need's words, weight or status; closing it (met, no longer relevant) dates it."""
+    category = need_category(need.term)
+    decision = door.require(actor, need.person, action=Action.EDIT, category=category, purpose=purpose)
+    with transaction.atomic():
+        changed = ["updated_by", "updated_at"]
+        if own_words is not None:
+            need.own_words = own_words
+            changed.append("own_words")
+        if weight is not None:
+            need.weight = weight
+            changed.append("weight")
+        if status is not None and status != need.status:
+            need.status = status
+            need.closed_on = (
+                timezone.localdate() if status in (NeedStatus.MET, NeedStatus.NO_LONGER_RELEVANT) else None
+            )
+            changed += ["status", "closed_on"]
+        need.updated_by = actor.user
+        need.full_clean()
+        need.save(update_fields=changed)
+        _touch(need.person)
+        _written(actor, need.person, Action.EDIT, category, purpose, decision, need=need.pk)
+    return need
+
+
+# --- primary network --------------------------------------------------------------------------------------
+
+RELATION_FIELDS = (
+    "name",
+    "kind",
+    "kind_detail",
+    "quality",
+    "strength",
+    "support_direction",
+    "keep_contact",
+    "phone",
+    "email",
+    "takes_part",
+)
+
+
+def relation_create(actor: Any, *, person: Person, purpose: str = "relation_write", **fields: Any) -> Relation:
+    """Add someone of the person's own network. A name is enough; contacts are kept only if the person wants."""
+    unknown = set(fields) - set(RELATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown relation fields: {sorted(unknown)}")
+    decision = door.require(actor, person, action=Action.CREATE, category=Category.SOCIAL, purpose=purpose)
+    with transaction.atomic():
+        relation = Relation(person=person, updated_by=actor.user, **fields)
+        relation.full_clean()
+        relation.save()
+        _touch(person)
+        _written(actor, person, Action.CREATE, Category.SOCIAL, purpose, decision, relation=relation.pk)
+    return relation
+
+
+def relation_update(actor: Any, *, relation: Relation, purpose: str = "relation_write", **fields: Any) -> Relation:
+    unknown = set(fields) - {*RELATION_FIELDS, "ended_on"}
+    if unknown:
+        raise TypeError(f"Unknown relation fields: {sorted(unknown)}")
+    person = relation.person
+    decision = door.require(actor, person, action=Action.EDIT, category=Category.SOCIAL, purpose=purpose)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(relation, name, value)
+        relation.updated_by = actor.user
+        relation.full_clean()
+        relation.save()
+        _touch(person)
+        _written(actor, person, Action.EDIT, Category.SOCIAL, purpose, decision, relation=relation.pk)
+    return relation
+
+
+def relation_end(
+    actor: Any, *, relation: Relation, ended_on: dt.date | None = None, purpose: str = "relation_write"
+) -> Relation:
+    return relation_update(actor, relation=relation, ended_on=ended_on or timezone.localdate(), purpose=purpose)
+
+
+# --- secondary network ------------------------------------------------------------------------------------
+
+
+def involvement_start(
+    actor: Any,
+    *,
+    person: Person,
+    organisation: Any,
+    professional: Any = None,
+    role: str = InvolvementRole.INTERVENING,
+    life_domains: Iterable[Any] = (),
+    started_on: dt.date | None = None,
+    reason: str = "",
+    chosen_with_person: bool = True,
+    purpose: str = "involvement_write",
+) -> Involvement:
+    """Involve an organisation (and optionally one of its professionals) with the person.
+
+    Only those already involved, or the person, may do it. Starting a REFERENT involvement moves the
+    current referent (if any) to INTERVENING and keeps the change in the referent history.
+    """
+    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    if professional is not None and not professional.memberships.active().filter(organisation=organisation).exists():
+        raise ValidationError({"professional": _("This professional is not a member of that organisation.")})
+    with transaction.atomic():
+        previous = None
+        if role == InvolvementRole.REFERENT:
+            previous = (
+                Involvement.objects.select_for_update()
+                .filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
+                .first()
+            )
+            if previous is not None:
+                previous.role = InvolvementRole.INTERVENING
+                previous.updated_by = actor.user
+                previous.save(update_fields=["role", "updated_by", "updated_at"])
+        involvement = Involvement(
+            person=person,
+            organisation=organisation,
+            professional=professional,
+            role=role,
+            started_on=started_on or timezone.localdate(),
+            updated_by=actor.user,
+        )
+        involvement.full_clean()
+        involvement.save()
+        involvement.life_domains.set(list(life_domains))
+        if role == InvolvementRole.REFERENT:
+            change = ReferentChange(
+                person=person,
+                from_involvement=previous,
+                to_involvement=involvement,
+                reason=reason or _("New referent"),
+                chosen_with_person=chosen_with_person,
+                recorded_by=actor.user,
+            )
+            change.full_clean()
+            change.save()
+        _touch(person)
+        _written(
+            actor, person, Action.CREATE, Category.COORDINATION, purpose, decision, involvement=involvement.pk,
+            organisation=organisation.pk,
+        )  # fmt: skip
+    return involvement
+
+
+def involvement_update(
+    actor: Any,
+    *,
+    involvement: Involvement,
+    life_domains: Iterable[Any] | None = None,
+    professional: Any = ...,
+    purpose: str = "involvement_write",
+) -> Involvement:
+    """Change the life domains covered or the named professional of an active involvement."""
+    person = involvement.person
+    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    with transaction.atomic():
+        if professional is not ...:
+            if (
+                professional is not None
+                and not professional.memberships.active().filter(organisation_id=involvement.organisation_id).exists()
+            ):
+                raise ValidationError({"professional": _("This professional is not a member of that organisation.")})
+            involvement.professional = professional
+        involvement.updated_by = actor.user
+        involvement.full_clean()
+        involvement.save()
+        if life_domains is not None:
+            involvement.life_domains.set(list(life_domains))
+        _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, involvement=involvement.pk)
+    return involvement
+
+
+def involvement_end(
+    actor: Any,
+    *,
+    involvement: Involvement,
+    reason: str,
+    detail: str = "",
+    ended_on: dt.date | None = None,
+    purpose: str = "involvement_write",
+) -> Involvement:
+    """End an involvement, with its reason. The row stays: the history is readable.
+
+    From the next request on, that organisation's professionals no longer see the person (unless another
+    involvement of theirs is active). Ending the referent's involvement is recorded in the referent history.
+    """
+    person = involvement.person
+    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    if involvement.status == InvolvementStatus.ENDED:
+        raise ValidationError(_("This involvement has already ended."))
+    if reason not in InvolvementEndReason.values:
+        raise ValidationError({"end_reason": _("Choose why the involvement ends.")})
+    with transaction.atomic():
+        was_referent = involvement.role == InvolvementRole.REFERENT
+        involvement.status = InvolvementStatus.ENDED
+        involvement.ended_on = ended_on or timezone.localdate()
+        involvement.end_reason = reason
+        involvement.end_detail = detail
+        involvement.updated_by = actor.user
+        involvement.full_clean()
+        involvement.save(update_fields=["status", "ended_on", "end_reason", "end_detail", "updated_by", "updated_at"])
+        if was_referent:
+            ReferentChange.objects.create(
+                person=person,
+                from_involvement=involvement,
+                to_involvement=None,
+                reason=detail or InvolvementEndReason(reason).label,
+                chosen_with_person=False,
+                recorded_by=actor.user,
+            )
+        _touch(person)
+        _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, involvement=involvement.pk,
+                 ended=True)  # fmt: skip
+    return involvement
+
+
+def referent_change(
+    actor: Any,
+    *,
+    person: Person,
+    to_involvement: Involvement,
+    reason: str,
+    chosen_with_person: bool = True,
+    purpose: str = "referent_change",
+) -> ReferentChange:
+    """Make an active involvement the person's referent, with the date and reason; the previous referent stays
+    involved as INTERVENING. At most one active referent (also a database constraint)."""
+    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    if to_involvement.person_id != person.pk or to_involvement.status != InvolvementStatus.ACTIVE:
+        raise ValidationError(_("The new referent must be an active involvement with this person."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the referent changes.")})
+    with transaction.atomic():
+        previous = (
+            Involvement.objects.select_for_update()
+            .filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
+            .first()
+        )
+        if previous is not None and previous.pk == to_involvement.pk:
+            raise ValidationError(_("This involvement is already the referent."))
+        if previous is not None:
+            previous.role = InvolvementRole.INTERVENING
+            previous.updated_by = actor.user
+            previous.save(update_fields=["role", "updated_by", "updated_at"])
+        to_involvement.role = InvolvementRole.REFERENT
+        to_involvement.updated_by = actor.user
+        to_involvement.save(update_fields=["role", "updated_by", "updated_at"])
+        change = ReferentChange(
+            person=person,
+            from_involvement=previous,
+            to_involvement=to_involvement,
+            reason=reason,
+            chosen_with_person=chosen_with_person,
+            recorded_by=actor.user,
+        )
+        change.full_clean()
+        change.save()
+        _touch(person)
+        _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, referent_change=change.pk,
+                 involvement=to_involvement.pk)  # fmt: skip
+    return change
+
+
+def person_link_user(actor: Any, *, person: Person, user: Any, purpose: str = "space_invite") -> Person:
+    """Link the person's own login (their own space) to the file."""
+    decision = door.require(actor, person, action=Action.SHARE, category=Category.IDENTITY, purpose=purpose)
+    with transaction.atomic():
+        person.user = user
+        person.full_clean()
+        person.save(update_fields=["user", "updated_at"])
+        _written(actor, person, Action.EDIT, Category.IDENTITY, purpose, decision, user=user.pk)
+    return person

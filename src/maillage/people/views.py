@@ -1,0 +1,451 @@
+"""The professional's person pages: list, open a file, the file itself, its forms, the ecomap, exports.
+
+Every view resolves the person through the door (`person_for`, or `persons_visible_to` + `audit_list`),
+answers 404 for an unknown or forbidden person (never 403), and is declared with `@person_data` or
+`@no_person_data`. Writes are POST only; a form with errors is shown again with what was typed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from maillage.access import audit
+from maillage.access.door import (
+    audit_list,
+    categories_for_many,
+    no_person_data,
+    person_data,
+    person_for,
+    persons_visible_to,
+)
+from maillage.access.enums import Action, Category, Outcome
+from maillage.accounts.models import Organisation
+from maillage.directory.selectors import life_domains
+from maillage.people import ecomap, exports, purposes, services
+from maillage.people.enums import InvolvementRole
+from maillage.people.forms import (
+    InvolvementEndForm,
+    InvolvementForm,
+    NeedForm,
+    PersonCreateForm,
+    PersonSearchForm,
+    ReferentForm,
+    RelationForm,
+)
+from maillage.people.models import Involvement, Person, Relation
+from maillage.people.presenters import PersonPage, person_page
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 500
+
+
+def _form_errors_from(form: Any, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, so the page shows it next to the field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _page_audit(actor: Any, page: PersonPage, purpose: str) -> None:
+    """One audit entry per category shown, beyond the identity that `person_for` already recorded."""
+    events = [
+        audit.event_data(
+            actor=actor,
+            action=Action.VIEW,
+            outcome=Outcome.ALLOWED,
+            person=page.person,
+            category=category,
+            purpose=purpose,
+            break_glass=page.grant is not None,
+        )
+        for category in sorted(page.categories)
+        if category != Category.IDENTITY
+    ]
+    audit.record_many(events)
+
+
+# --- list and search ---------------------------------------------------------------------------------------
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.LIST)
+@require_http_methods(["GET", "POST"])
+def person_list(request: HttpRequest) -> HttpResponse:
+    """The persons my organisations follow now. Search is POSTed, so that no name ends up in a URL or a log."""
+    actor = request.actor
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
+    visible = persons_visible_to(actor).select_related("commune").order_by("last_name", "first_name", "pk")
+    page_number = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
+    if query:
+        terms = Q()
+        for word in query.split():
+            terms &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        candidates = list(visible.filter(terms)[:SEARCH_LIMIT])
+        categories = categories_for_many(actor, candidates)
+        # A name matches only where the actor may see the identity: a masked name must not be findable.
+        matches = [p for p in candidates if Category.IDENTITY in categories[p.pk]]
+        page = Paginator(matches, PAGE_SIZE).get_page(page_number)
+        persons = list(page.object_list)
+        action, purpose = Action.SEARCH, purposes.PERSON_SEARCH
+    else:
+        page = Paginator(visible, PAGE_SIZE).get_page(page_number)
+        persons = list(page.object_list)
+        categories = categories_for_many(actor, persons)
+        action, purpose = Action.LIST, purposes.PERSON_LIST
+    audit_list(actor, persons, action=action, purpose=purpose)
+    rows = [{"person": p, "identity": Category.IDENTITY in categories[p.pk]} for p in persons]
+    context = {"form": form, "page": page, "rows": rows, "query": query}
+    template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
+    return render(request, template, context)
+
+
+# --- open a file ---------------------------------------------------------------------------------------------
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.CREATE)
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    if not actor.is_professional:
+        raise Http404
+    form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(
+                actor,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+                phone=data["phone"],
+                email=data["email"],
+                preferred_language=data["preferred_language"],
+                role=InvolvementRole.REFERENT if data["is_referent"] else InvolvementRole.INTERVENING,
+                informed_method=data["information_method"],
+                information_note=data["information_note"],
+                sharing_categories=data["shared_categories"],
+                purpose=purposes.PERSON_CREATE,
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The file was opened."))
+            return redirect("people:person_detail", public_id=person.public_id)
+    return render(
+        request,
+        "people/person_create.html",
+        {"form": form, "organisation": actor.organisation},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- the file ------------------------------------------------------------------------------------------------
+
+
+@person_data(categories=list(Category), action=Action.VIEW)
+@require_GET
+def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The person's file, one section per data category, masked by what the door allows now."""
+    actor = request.actor
+    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.PERSON_PAGE)
+    page = person_page(actor, person)
+    _page_audit(actor, page, purposes.PERSON_PAGE)
+    picture = page.ecomap()
+    context = {
+        "page": page,
+        "person": person,
+        "ecomap_svg": ecomap.render_svg(picture, id_prefix="ecomap"),
+        "ecomap_rows": ecomap.table_rows(picture),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@person_data(categories=[Category.IDENTITY, Category.SOCIAL, Category.COORDINATION], action=Action.EXPORT)
+@require_GET
+def person_ecomap(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The ecomap as an SVG file to download (what the page shows, no more)."""
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.ECOMAP_DOWNLOAD
+    )
+    page = person_page(actor, person)
+    _page_audit(actor, page, purposes.ECOMAP_DOWNLOAD)
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + ecomap.render_svg(page.ecomap())
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ecomap-{timezone.localdate():%Y-%m-%d}.svg"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- needs ---------------------------------------------------------------------------------------------------
+
+
+def _need_terms():
+    return life_domains()
+
+
+def _form_page(request: HttpRequest, person: Person, form: Any, *, title: str, intro: str = "", submit: str = ""):
+    return render(
+        request,
+        "people/form_page.html",
+        {"person": person, "form": form, "title": title, "intro": intro, "submit": submit or _("Save")},
+        status=422 if form.errors else 200,
+    )
+
+
+@person_data(categories=[Category.SOCIAL, Category.HEALTH], action=Action.CREATE)
+@require_http_methods(["GET", "POST"])
+def need_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _need_form(request, public_id, None)
+
+
+@person_data(categories=[Category.SOCIAL, Category.HEALTH], action=Action.EDIT)
+@require_http_methods(["GET", "POST"])
+def need_edit(request: HttpRequest, public_id: UUID, need_id: UUID) -> HttpResponse:
+    return _need_form(request, public_id, need_id)
+
+
+def _need_form(request: HttpRequest, public_id: UUID, need_id: UUID | None) -> HttpResponse:
+    actor = request.actor
+    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.NEED_WRITE)
+    page = person_page(actor, person)
+    need = None
+    if need_id is not None:
+        need = next((n for n in page.needs if n.public_id == need_id), None)
+        if need is None:
+            raise Http404
+    elif not page.shows_needs:
+        raise Http404
+    initial = {}
+    if need is not None:
+        initial = {"term": need.term_id, "own_words": need.own_words, "status": need.status, "weight": need.weight}
+    form = NeedForm(request.POST or None, initial=initial, terms=_need_terms())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if need is None:
+                services.need_create(actor, person=person, purpose=purposes.NEED_WRITE, **data)
+            else:
+                if data["term"] != need.term:
+                    raise ValidationError({"term": _("The life domain of a need cannot change: add a new need.")})
+                services.need_update(
+                    actor,
+                    need=need,
+                    own_words=data["own_words"],
+                    weight=data["weight"],
+                    status=data["status"],
+                    purpose=purposes.NEED_WRITE,
+                )
+        except Http404:
+            form.add_error("term", _("You may not record needs of this life domain for this person."))
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The need was saved."))
+            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#needs")
+    title = _("Change a need") if need else _("Add a need")
+    return _form_page(request, person, form, title=title, intro=_("Write the need as the person says it."))
+
+
+# --- primary network -----------------------------------------------------------------------------------------
+
+
+@person_data(categories=[Category.SOCIAL], action=Action.CREATE)
+@require_http_methods(["GET", "POST"])
+def relation_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _relation_form(request, public_id, None)
+
+
+@person_data(categories=[Category.SOCIAL], action=Action.EDIT)
+@require_http_methods(["GET", "POST"])
+def relation_edit(request: HttpRequest, public_id: UUID, relation_id: UUID) -> HttpResponse:
+    return _relation_form(request, public_id, relation_id)
+
+
+def _relation_form(request: HttpRequest, public_id: UUID, relation_id: UUID | None) -> HttpResponse:
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.VIEW, category=Category.SOCIAL, purpose=purposes.RELATION_WRITE
+    )
+    relation = None
+    if relation_id is not None:
+        relation = Relation.objects.filter(person=person, public_id=relation_id).first()
+        if relation is None:
+            raise Http404
+    initial = {}
+    if relation is not None:
+        initial = {name: getattr(relation, name) for name in services.RELATION_FIELDS}
+    form = RelationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.RELATION_FIELDS}
+        try:
+            if relation is None:
+                services.relation_create(actor, person=person, purpose=purposes.RELATION_WRITE, **fields)
+            else:
+                services.relation_update(actor, relation=relation, purpose=purposes.RELATION_WRITE, **fields)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The relation was saved."))
+            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#primary")
+    title = _("Change a relation") if relation else _("Add someone close to the person")
+    intro = _("Family, friends, neighbours, peer helpers: a first name is enough.")
+    return _form_page(request, person, form, title=title, intro=intro)
+
+
+# --- secondary network ---------------------------------------------------------------------------------------
+
+
+def _partner_organisations():
+    return Organisation.objects.filter(status="VALIDATED").order_by("name")
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+@require_http_methods(["GET", "POST"])
+def involvement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purposes.INVOLVEMENT_WRITE
+    )
+    form = InvolvementForm(
+        request.POST or None,
+        initial={"started_on": timezone.localdate()},
+        organisations=_partner_organisations(),
+        terms=_need_terms(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if Involvement.objects.active().filter(person=person, organisation=data["organisation"]).exists():
+                raise ValidationError({"organisation": _("This organisation is already involved with the person.")})
+            services.involvement_start(actor, person=person, purpose=purposes.INVOLVEMENT_WRITE, **data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The organisation now takes part in the person's network."))
+            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary")
+    intro = _("Record it with the person's agreement: the organisation will see the file as the consents allow.")
+    return _form_page(request, person, form, title=_("Add an organisation to the network"), intro=intro)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+@require_http_methods(["GET", "POST"])
+def involvement_end(request: HttpRequest, public_id: UUID, involvement_id: UUID) -> HttpResponse:
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purposes.INVOLVEMENT_WRITE
+    )
+    involvement = (
+        Involvement.objects.select_related("organisation").filter(person=person, public_id=involvement_id).first()
+    )
+    if involvement is None:
+        raise Http404
+    form = InvolvementEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.involvement_end(
+                actor,
+                involvement=involvement,
+                reason=data["end_reason"],
+                detail=data["end_detail"],
+                ended_on=data["ended_on"],
+                purpose=purposes.INVOLVEMENT_WRITE,
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The involvement has ended; it stays in the history."))
+            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary")
+    title = _("End the involvement of %(organisation)s") % {"organisation": involvement.organisation.name}
+    return _form_page(request, person, form, title=title, submit=_("End the involvement"))
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+@require_http_methods(["GET", "POST"])
+def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purposes.REFERENT_CHANGE
+    )
+    organisations = (
+        Organisation.objects.filter(involvements__person=person, involvements__status="ACTIVE")
+        .distinct()
+        .order_by("name")
+    )
+    form = ReferentForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = Involvement.objects.active().filter(person=person, organisation=data["organisation"]).first()
+        try:
+            if target is None:
+                raise ValidationError({"organisation": _("Choose an organisation already involved with the person.")})
+            services.referent_change(
+                actor,
+                person=person,
+                to_involvement=target,
+                reason=data["reason"],
+                chosen_with_person=data["chosen_with_person"],
+                purpose=purposes.REFERENT_CHANGE,
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The referent was changed."))
+            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary")
+    intro = _("The referent is the one professional the person chose as main contact. Choose them with the person.")
+    return _form_page(request, person, form, title=_("Change the referent"), intro=intro)
+
+
+# --- data protection duties ----------------------------------------------------------------------------------
+
+
+@person_data(categories=list(Category), action=Action.EXPORT)
+@require_GET
+def person_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Everything held about the person (GDPR art. 15 and 20), as a readable page or as JSON."""
+    actor = request.actor
+    person = person_for(actor, public_id, action=Action.EXPORT, category=Category.IDENTITY, purpose=purposes.EXPORT)
+    page = person_page(actor, person)
+    if not (page.is_referent or page.is_self):
+        raise Http404
+    data = exports.person_export(person)
+    exports.audit_export(actor, person)
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="maillage-export-{timezone.localdate():%Y-%m-%d}.json"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(
+        request, "people/person_export.html", {"person": person, "data": data, "sections": exports.sections(data)}
+    )
+
+
+@no_person_data
+@require_GET
+def processing_register(request: HttpRequest) -> HttpResponse:
+    """The record of processing activities (GDPR art. 30) for the data-protection officer: no personal data."""
+    actor = request.actor
+    if not (actor.is_platform_staff or actor.is_organisation_admin or actor.is_network_coordinator):
+        raise Http404
+    context = {"counts": exports.register_counts(), "retention_days": exports.retention_days()}
+    return render(request, "people/processing_register.html", context)

@@ -1,0 +1,337 @@
+"""The person's own space: invitation by the referent, activation, and the pages the person sees.
+
+The person sees, in plain words and in their language, their networks and ecomap, their needs, who
+saw their file and their consents, and can grant, revoke or object themselves (their referent is told
+by e-mail after the change is committed). Everything goes through the door as the person
+themselves (`Reason.SELF`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from maillage.access.door import no_person_data, person_data, person_for, persons_visible_to
+from maillage.access.enums import Action, Category
+from maillage.accounts.models import Organisation, User
+from maillage.consent import services as consent_services
+from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.consent.models import Consent, Objection
+from maillage.people import ecomap, invitations, purposes, writes
+from maillage.people.forms import InviteForm
+from maillage.people.models import Person
+from maillage.people.notifications import send_space_invitation
+from maillage.people.presenters import PersonPage, person_page
+from maillage.people.views import _page_audit
+
+SESSION_KEY = "maillage_space_activation"
+
+
+# --- the referent invites ------------------------------------------------------------------------------------
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.SHARE)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def space_invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The referent invites the person: by e-mail, or with a one-time code on a sheet to print."""
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.SHARE, category=Category.IDENTITY, purpose=purposes.SPACE_INVITE
+    )
+    page = person_page(actor, person)
+    if not page.is_referent:
+        raise Http404
+    form = InviteForm(request.POST or None, initial={"method": "email" if person.email else "code"})
+    if request.method == "POST" and form.is_valid():
+        method = form.cleaned_data["method"]
+        if method == InviteForm.METHOD_EMAIL and not person.email:
+            form.add_error("method", _("No e-mail address is recorded for the person: print a code instead."))
+        else:
+            user = writes.space_invite(actor, person=person)
+            if method == InviteForm.METHOD_EMAIL and not user.email.endswith(".invalid"):
+                user_id = user.pk
+                transaction.on_commit(lambda: send_space_invitation.enqueue(user_id=user_id))
+                messages.success(request, _("The invitation was sent by e-mail. The link works once."))
+                return redirect("people:person_detail", public_id=person.public_id)
+            context = {
+                "person": person,
+                "code": invitations.printed_code(user),
+                "login": user.email,
+                "activate_url": request.build_absolute_uri(reverse("people:space_code")),
+                "days": invitations.invitation_days(),
+                "language": person.preferred_language,
+            }
+            return render(request, "people/space_invite_sheet.html", context)
+    return render(
+        request, "people/space_invite.html", {"person": person, "form": form}, status=422 if form.errors else 200
+    )
+
+
+# --- activation ----------------------------------------------------------------------------------------------
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("The code on your sheet"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if invitations.user_for_code(code) is None:
+            raise forms.ValidationError(
+                gettext_lazy(
+                    "This code does not work: it may be mistyped, already used or too old. Ask your referent."
+                )
+            )
+        return code
+
+
+@no_person_data
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def space_code(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_KEY] = {"code": invitations.normalise_code(form.cleaned_data["code"])}
+        return redirect("people:space_password")
+    return render(request, "people/space_code.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@no_person_data
+@login_not_required
+@require_GET
+@never_cache
+def space_activate(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mail link: keep the token in the session and leave the URL that carries it."""
+    if invitations.user_for_link_token(token) is None:
+        return render(request, "people/space_link_invalid.html", status=404)
+    request.session[SESSION_KEY] = {"token": token}
+    return redirect("people:space_password")
+
+
+def _activation_user(request: HttpRequest) -> User | None:
+    pending = request.session.get(SESSION_KEY) or {}
+    if "token" in pending:
+        return invitations.user_for_link_token(pending["token"])
+    if "code" in pending:
+        return invitations.user_for_code(pending["code"])
+    return None
+
+
+@no_person_data
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def space_password(request: HttpRequest) -> HttpResponse:
+    """Choose a password; this uses up the link or the code, and logs the person in."""
+    user = _activation_user(request)
+    if user is None:
+        return render(request, "people/space_link_invalid.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        request.session.pop(SESSION_KEY, None)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        translation.activate(user.preferred_language)
+        messages.success(request, _("Welcome to your own space."))
+        return redirect("people:space_home")
+    return render(
+        request, "people/space_password.html", {"form": form, "login": user.email}, status=422 if form.errors else 200
+    )
+
+
+# --- the person's pages --------------------------------------------------------------------------------------
+
+
+def _own_person(request: HttpRequest, purpose: str) -> Person:
+    actor = request.actor
+    if not actor.is_person:
+        raise Http404
+    own = persons_visible_to(actor).filter(user=actor.user).values_list("public_id", flat=True).first()
+    if own is None:
+        raise Http404
+    return person_for(actor, own, action=Action.VIEW, category=Category.IDENTITY, purpose=purpose)
+
+
+class GrantForm(forms.Form):
+    recipient = forms.ChoiceField(label=gettext_lazy("With whom"))
+    categories = forms.MultipleChoiceField(
+        label=gettext_lazy("What"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(
+        label=gettext_lazy("What for, in your words"),
+        max_length=255,
+        initial=gettext_lazy("To help me with my project"),
+    )
+
+    def __init__(self, *args: Any, page: PersonPage, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("team", _("All the organisations that support me"))]
+        seen: set[int] = set()
+        for involvement in page.active_involvements:
+            if involvement.organisation_id not in seen:
+                seen.add(involvement.organisation_id)
+                choices.append((str(involvement.organisation.public_id), involvement.organisation.name))
+        self.fields["recipient"].choices = choices
+
+
+class ObjectForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("What you do not want shared"), choices=Category.choices)
+    organisation = forms.ChoiceField(label=gettext_lazy("With whom"))
+    note = forms.CharField(label=gettext_lazy("Why (optional)"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, page: PersonPage, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("all", _("No organisation at all"))]
+        seen: set[int] = set()
+        for involvement in page.active_involvements:
+            if involvement.organisation_id not in seen:
+                seen.add(involvement.organisation_id)
+                choices.append((str(involvement.organisation.public_id), involvement.organisation.name))
+        self.fields["organisation"].choices = choices
+
+
+def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dict[str, Any]:
+    picture = page.ecomap()
+    return {
+        "page": page,
+        "person": page.person,
+        "ecomap_svg": ecomap.render_svg(picture, id_prefix="ecomap"),
+        "ecomap_rows": ecomap.table_rows(picture),
+        "grant_form": forms_.get("grant_form") or GrantForm(page=page),
+        "object_form": forms_.get("object_form") or ObjectForm(page=page),
+    }
+
+
+@person_data(categories=list(Category), action=Action.VIEW)
+@require_GET
+def space_home(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request, purposes.OWN_SPACE)
+    page = person_page(request.actor, person)
+    _page_audit(request.actor, page, purposes.OWN_SPACE)
+    with translation.override(person.preferred_language):
+        return render(request, "people/space_home.html", _space_context(request, page))
+
+
+def _organisation(value: str) -> Organisation | None:
+    if value in ("team", "all"):
+        return None
+    try:
+        return Organisation.objects.get(public_id=UUID(value))
+    except (ValueError, Organisation.DoesNotExist) as error:
+        raise ValidationError(_("Choose an organisation from the list.")) from error
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.SHARE)
+@require_POST
+def space_consent_grant(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request, purposes.CONSENT_WRITE)
+    page = person_page(request.actor, person)
+    form = GrantForm(request.POST, page=page)
+    if form.is_valid():
+        try:
+            consent_services.consent_record(
+                request.actor,
+                person=person,
+                recipient_organisation=_organisation(form.cleaned_data["recipient"]),
+                purpose=form.cleaned_data["purpose"],
+                categories=form.cleaned_data["categories"],
+                legal_basis=LegalBasis.CONSENT,
+                how_given=HowGiven.ELECTRONIC_BY_PERSON,
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Your agreement was recorded. Your referent is told."))
+            return redirect(reverse("people:space_home") + "#consents")
+    context = _space_context(request, page, grant_form=form)
+    return render(request, "people/space_home.html", context, status=422)
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.SHARE)
+@require_POST
+def space_consent_revoke(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request, purposes.CONSENT_WRITE)
+    consent = Consent.objects.filter(person=person, pk=_int(request.POST.get("consent"))).first()
+    if consent is None:
+        raise Http404
+    try:
+        consent_services.consent_revoke(request.actor, consent=consent, audit_purpose=purposes.CONSENT_WRITE)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You withdrew your agreement. It applies now. Your referent is told."))
+    return redirect(reverse("people:space_home") + "#consents")
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.SHARE)
+@require_POST
+def space_objection(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request, purposes.OBJECTION_WRITE)
+    page = person_page(request.actor, person)
+    form = ObjectForm(request.POST, page=page)
+    if form.is_valid():
+        try:
+            consent_services.objection_record(
+                request.actor,
+                person=person,
+                category=form.cleaned_data["category"],
+                organisation=_organisation(form.cleaned_data["organisation"]),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Your objection was recorded. It applies now. Your referent is told."))
+            return redirect(reverse("people:space_home") + "#consents")
+    return render(request, "people/space_home.html", _space_context(request, page, object_form=form), status=422)
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.SHARE)
+@require_POST
+def space_objection_withdraw(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request, purposes.OBJECTION_WRITE)
+    objection = Objection.objects.filter(person=person, pk=_int(request.POST.get("objection"))).first()
+    if objection is None:
+        raise Http404
+    try:
+        consent_services.objection_withdraw(request.actor, objection=objection, audit_purpose=purposes.OBJECTION_WRITE)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You withdrew your objection. Your referent is told."))
+    return redirect(reverse("people:space_home") + "#consents")
+
+
+@person_data(categories=list(Category), action=Action.EXPORT)
+@require_GET
+def space_export(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request, purposes.EXPORT)
+    return redirect("people:person_export", public_id=person.public_id)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
