@@ -64,23 +64,32 @@ VALIDATION = _Entry(
 )
 API_TOKENS = _Entry("accounts:token_list", _("API tokens"), _("Personal access tokens for API clients."))
 ADMIN = _Entry("admin:index", _("Administration"), _("Platform administration: users, organisations, settings."))
-MY_SPACE = _Entry("people:my_space", _("My space"), _("Your networks, your needs and who saw your file."))
-MY_CONSENTS = _Entry("consent:my_consents", _("My consents"), _("Decide what is shared, and with whom."))
-WHO_SAW = _Entry("access:my_file_views", _("Who saw my file"), _("Every look at your file: who, what, when and why."))
+MY_SPACE = _Entry(
+    "people:space_home", _("My space"), _("Your networks, your needs, your consents and who saw your file.")
+)
+REGISTER = _Entry(
+    "people:processing_register",
+    _("Record of processing"),
+    _("The record of processing activities for the data-protection officer."),
+)
 
 
 def _entries_for(actor: Actor) -> list[_Entry]:
     if not actor.is_authenticated:
         return [DIRECTORY]
     if actor.is_person:
-        return [DASHBOARD, MY_SPACE, MY_CONSENTS, WHO_SAW, DIRECTORY]
+        return [DASHBOARD, MY_SPACE, DIRECTORY]
     entries = [DASHBOARD, DIRECTORY]
+    if actor.is_professional:
+        entries.append(PERSONS)
     if actor.membership is not None:
-        entries += [PERSONS, ORGANISATION]
+        entries.append(ORGANISATION)
     if actor.is_organisation_admin:
         entries.append(MEMBERS)
     if actor.is_network_coordinator:
         entries.append(VALIDATION)
+    if actor.is_organisation_admin or actor.is_network_coordinator or actor.is_platform_staff:
+        entries.append(REGISTER)
     if actor.membership is not None:
         entries.append(API_TOKENS)
     if actor.is_platform_staff:
