@@ -4,6 +4,14 @@ from django.urls import include, path
 from config.api import api
 from maillage.core import views as core_views
 
+# The API authenticates by itself; these prefixes hold operations open to the public (the partner directory),
+# so LoginRequiredMiddleware lets them through. Every other API path still requires a login.
+PUBLIC_API_PREFIXES = ("directory/",)
+api_patterns, api_app_name, api_namespace = api.urls
+for api_pattern in api_patterns:
+    if str(api_pattern.pattern).startswith(PUBLIC_API_PREFIXES):
+        api_pattern.callback.login_required = False
+
 urlpatterns = [
     path("", include("maillage.core.urls")),
     path("accounts/", include("maillage.accounts.urls")),
@@ -12,7 +20,7 @@ urlpatterns = [
     path("consent/", include("maillage.consent.urls")),
     path("access/", include("maillage.access.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
-    path("api/v1/", api.urls),
+    path("api/v1/", (api_patterns, api_app_name, api_namespace)),
     path("admin/", admin.site.urls),
 ]
 handler400 = "maillage.core.views.bad_request"

@@ -208,7 +208,12 @@ def expand(text: str) -> list[list[Alternative]]:
                 position += size
                 break
         else:
-            groups.append([(typed[position],)])
+            word = typed[position]
+            group = [(word,)]
+            # The Snowball French stemmer keeps the "s" of plurals after i/u ("abris", "bus"): try the singular too.
+            if len(word) > 3 and word[-1] in "sx" and stem(word[:-1]) != stem(word):
+                group.append((word[:-1],))
+            groups.append(group)
             position += 1
     return groups
 

@@ -1,10 +1,83 @@
 """Reads of the directory (taxonomy, services, organisations' listings)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
-from maillage.directory.models import BUILTIN_TAXONOMY_ID, TaxonomyTerm
+from maillage.accounts.enums import OrganisationStatus
+from maillage.accounts.models import Organisation
+from maillage.directory.enums import ServiceStatus
+from maillage.directory.models import BUILTIN_TAXONOMY_ID, Service, ServiceAtLocation, TaxonomyTerm
+from maillage.directory.search import LISTED_STATUSES, STALE_AFTER
 
 
 def life_domains() -> QuerySet[TaxonomyTerm]:
     """The built-in taxonomy's life domains (level-1 terms), in their display order."""
     return TaxonomyTerm.objects.filter(taxonomy__public_id=BUILTIN_TAXONOMY_ID, level=1).order_by("position", "code")
+
+
+def builtin_terms() -> QuerySet[TaxonomyTerm]:
+    return TaxonomyTerm.objects.filter(taxonomy__public_id=BUILTIN_TAXONOMY_ID).order_by("level", "position")
+
+
+def need_choices() -> list[tuple[str, str]]:
+    """(code, label) for a need filter: each life domain followed by its sub-terms, indented."""
+    terms = list(TaxonomyTerm.objects.filter(taxonomy__public_id=BUILTIN_TAXONOMY_ID).order_by("position", "code"))
+    children: dict[int, list[TaxonomyTerm]] = {}
+    for term in terms:
+        if term.parent_id:
+            children.setdefault(term.parent_id, []).append(term)
+    choices = []
+    for domain in (term for term in terms if term.level == 1):
+        choices.append((domain.code, domain.name))
+        choices += [(child.code, f"— {child.name}") for child in children.get(domain.id, [])]
+    return choices
+
+
+def public_service(public_id) -> Service | None:
+    """A listed service for the public detail page (None when unknown, hidden or of an unvalidated partner)."""
+    return (
+        Service.objects.filter(
+            public_id=public_id, status__in=LISTED_STATUSES, organisation__status=OrganisationStatus.VALIDATED
+        )
+        .defer("search_vector")
+        .select_related("organisation")
+        .prefetch_related(
+            "needs",
+            "phones",
+            "contacts",
+            "required_documents",
+            "areas__territory",
+            Prefetch("at_locations", queryset=ServiceAtLocation.objects.select_related("location__commune")),
+        )
+        .first()
+    )
+
+
+def stale_services() -> QuerySet[Service]:
+    """Listed services whose record was not updated for six months (the directory flags them)."""
+    return Service.objects.filter(
+        updated_at__lt=timezone.now() - STALE_AFTER,
+        status__in=[ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED],
+    ).defer("search_vector")
+
+
+def organisations_with_stale_services() -> list[int]:
+    return sorted(set(stale_services().values_list("organisation_id", flat=True)))
+
+
+def services_of(organisation_id: int) -> QuerySet[Service]:
+    return (
+        Service.objects.filter(organisation_id=organisation_id)
+        .defer("search_vector")
+        .prefetch_related("needs", "at_locations__location")
+        .order_by("name")
+    )
+
+
+def pending_organisations() -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.filter(status=OrganisationStatus.PENDING)
+        .select_related("territory")
+        .annotate(service_count=Count("services"))
+        .order_by("created_at")
+    )

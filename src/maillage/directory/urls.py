@@ -1,3 +1,30 @@
+from django.urls import path
+
+from maillage.directory import views
+
 app_name = "directory"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("services/<uuid:public_id>/", views.service_detail, name="service_detail"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/services/new/", views.service_edit, name="service_create"),
+    path("manage/services/<uuid:public_id>/", views.service_edit, name="service_edit"),
+    path("manage/services/<uuid:public_id>/capacity/", views.service_capacity, name="service_capacity"),
+    path("manage/services/<uuid:public_id>/confirm/", views.service_confirm, name="service_confirm"),
+    path("manage/locations/new/", views.location_edit, name="location_create"),
+    path("manage/locations/<uuid:public_id>/", views.location_edit, name="location_edit"),
+    path("pending/", views.pending, name="pending"),
+    path(
+        "pending/<uuid:public_id>/validate/",
+        views.organisation_decide,
+        {"decision": "validate"},
+        name="organisation_validate",
+    ),
+    path(
+        "pending/<uuid:public_id>/reject/",
+        views.organisation_decide,
+        {"decision": "reject"},
+        name="organisation_reject",
+    ),
+]

@@ -1,0 +1,237 @@
+"""Pages of the directory: the public search and service page, members' editing, the coordinator's validation."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from maillage.accounts.models import Organisation
+from maillage.directory import services
+from maillage.directory.enums import CapacityStatus
+from maillage.directory.forms import CapacityForm, LocationForm, SearchForm, ServiceForm
+from maillage.directory.maps import build_map
+from maillage.directory.models import Location, Service
+from maillage.directory.permissions import can_edit_listing, can_validate_organisations
+from maillage.directory.search import STALE_AFTER, is_open, search_services
+from maillage.directory.selectors import pending_organisations, public_service, services_of
+
+
+def clear_forbidden(view):
+    """Render a translated 403 page that says why, instead of Django's bare one."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            reason = str(error) or _("You do not have access to this page.")
+            return render(request, "directory/forbidden.html", {"reason": reason}, status=403)
+
+    return wrapper
+
+
+@login_not_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The public search (no login). With htmx only the results are swapped; without JS the form reloads."""
+    form = SearchForm(request.GET)
+    form.is_valid()
+    results = search_services(form.to_query())
+    view = "map" if request.GET.get("view") == "map" else "list"
+    context = {
+        "form": form,
+        "results": results,
+        "view": view,
+        "map": build_map(results.hits, results.place) if view == "map" else None,
+        "querystring": _querystring(request, drop=("page", "view")),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "directory/search.html#results", context)
+    return render(request, "directory/search.html", context)
+
+
+def _querystring(request: HttpRequest, *, drop: tuple[str, ...]) -> str:
+    query = request.GET.copy()
+    for name in drop:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@login_not_required
+@require_GET
+def service_detail(request: HttpRequest, public_id) -> HttpResponse:
+    service = public_service(public_id)
+    if service is None:
+        # A member may preview their own unlisted service.
+        actor = request.actor
+        service = get_object_or_404(
+            Service.objects.select_related("organisation").defer("search_vector"),
+            public_id=public_id,
+            organisation_id__in=actor.organisation_ids if actor.is_authenticated else [],
+        )
+    return render(
+        request,
+        "directory/service_detail.html",
+        {
+            "service": service,
+            "is_open": is_open(service.opening_hours),
+            "is_stale": service.updated_at < timezone.now() - STALE_AFTER,
+            "can_edit": can_edit_listing(request.actor, service.organisation_id),
+        },
+    )
+
+
+def _own_organisation(request: HttpRequest) -> Organisation:
+    actor = request.actor
+    if actor.organisation is None:
+        raise PermissionDenied(_("You need to be a member of an organisation to manage its listings."))
+    return actor.organisation
+
+
+def _own_service(request: HttpRequest, public_id) -> Service:
+    """The service, when the actor is a member of its organisation; 404 otherwise (whether it exists or not)."""
+    actor = request.actor
+    allowed = list(actor.organisation_ids)
+    queryset = Service.objects.defer("search_vector").select_related("organisation")
+    if actor.is_platform_staff:
+        return get_object_or_404(queryset, public_id=public_id)
+    return get_object_or_404(queryset, public_id=public_id, organisation_id__in=allowed)
+
+
+@clear_forbidden
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    organisation = _own_organisation(request)
+    return render(
+        request,
+        "directory/manage.html",
+        {
+            "organisation": organisation,
+            "services": services_of(organisation.id),
+            "locations": Location.objects.filter(organisation=organisation).order_by("name"),
+            "stale_before": timezone.now() - STALE_AFTER,
+            "capacity_choices": CapacityStatus.choices,
+            "capacity_error": False,
+        },
+    )
+
+
+@clear_forbidden
+def service_edit(request: HttpRequest, public_id=None) -> HttpResponse:
+    if public_id is None:
+        organisation = _own_organisation(request)
+        service = Service(organisation=organisation)
+    else:
+        service = _own_service(request, public_id)
+        organisation = service.organisation
+    previous_capacity = service.capacity_status
+    form = ServiceForm(request.POST or None, instance=service, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_save(
+                request.actor,
+                service=form.save(commit=False),
+                needs=form.cleaned_data["needs"],
+                locations=list(form.cleaned_data["locations"]),
+                capacity_changed=form.cleaned_data["capacity_status"] != previous_capacity,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The listing was saved."))
+            return redirect("directory:manage")
+    return render(request, "directory/service_form.html", {"form": form, "service": service}, status=_status(form))
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@clear_forbidden
+@require_POST
+def service_capacity(request: HttpRequest, public_id) -> HttpResponse:
+    """The one-click capacity update; answers the badge fragment to htmx, a redirect otherwise."""
+    service = _own_service(request, public_id)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        services.service_set_capacity(
+            request.actor,
+            service=service,
+            capacity_status=form.cleaned_data["capacity_status"],
+            waiting_time_days=form.cleaned_data["waiting_time_days"],
+        )
+        if not request.htmx:
+            messages.success(request, _("Capacity updated."))
+    elif not request.htmx:
+        messages.error(request, _("Choose a capacity from the list."))
+    if request.htmx:
+        context = {
+            "service": service,
+            "capacity_choices": CapacityStatus.choices,
+            "capacity_error": not form.is_valid(),
+        }
+        return render(request, "directory/manage.html#capacity", context, status=200 if form.is_valid() else 400)
+    return redirect("directory:manage")
+
+
+@clear_forbidden
+@require_POST
+def service_confirm(request: HttpRequest, public_id) -> HttpResponse:
+    service = _own_service(request, public_id)
+    services.service_confirm(request.actor, service=service)
+    messages.success(request, _("Thank you: the listing is marked as up to date."))
+    return redirect("directory:manage")
+
+
+@clear_forbidden
+def location_edit(request: HttpRequest, public_id=None) -> HttpResponse:
+    if public_id is None:
+        location = Location(organisation=_own_organisation(request))
+    else:
+        actor = request.actor
+        location = get_object_or_404(Location, public_id=public_id, organisation_id__in=list(actor.organisation_ids))
+    form = LocationForm(request.POST or None, instance=location)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.location_save(request.actor, location=form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The location was saved."))
+            return redirect("directory:manage")
+    return render(request, "directory/location_form.html", {"form": form, "location": location}, status=_status(form))
+
+
+@clear_forbidden
+@require_GET
+def pending(request: HttpRequest) -> HttpResponse:
+    if not can_validate_organisations(request.actor):
+        raise PermissionDenied(_("Only the network coordinator validates organisations."))
+    return render(request, "directory/pending.html", {"organisations": pending_organisations()})
+
+
+@clear_forbidden
+@require_POST
+def organisation_decide(request: HttpRequest, public_id, decision: str) -> HttpResponse:
+    if not can_validate_organisations(request.actor):
+        raise PermissionDenied(_("Only the network coordinator validates organisations."))
+    organisation = get_object_or_404(Organisation, public_id=public_id)
+    try:
+        if decision == "validate":
+            services.organisation_validate(request.actor, organisation=organisation)
+            messages.success(
+                request, _("%(name)s is validated: its services are now public.") % {"name": organisation}
+            )
+        else:
+            services.organisation_reject(request.actor, organisation=organisation)
+            messages.success(request, _("%(name)s was refused and deactivated.") % {"name": organisation})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("directory:pending"))
