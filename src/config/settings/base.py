@@ -22,6 +22,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "maillage.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    # django-ninja as an app: its Swagger UI is then served from its own static files, not from a CDN.
+    "ninja",
     "maillage.core",
     "maillage.accounts",
     "maillage.territories",
@@ -120,12 +123,23 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after this much inactivity: the cookie is renewed on every request.
+SESSION_ENGINE = "maillage.accounts.sessions"
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Invitation links stay valid this long; the links in e-mails start with SITE_URL.
+INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24")) * 3600
+
+# API: one pagination class for every list (`page`, `page_size` up to API_MAX_PAGE_SIZE).
+NINJA_PAGINATION_CLASS = "maillage.core.pagination.Pagination"
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 200
 
 # Login throttling (django-axes): lock an account + address pair after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -50,3 +50,30 @@ class OrganisationStatus(models.TextChoices):
     PENDING = "PENDING", _("Awaiting validation")
     VALIDATED = "VALIDATED", _("Validated")
     DEACTIVATED = "DEACTIVATED", _("Deactivated")
+
+
+class ApiScope(models.TextChoices):
+    """What a personal access token may do. A browser session is limited by the user's rights only."""
+
+    DIRECTORY_READ = "directory:read", _("Read the directory")
+    DIRECTORY_WRITE = "directory:write", _("Change the directory")
+    PERSONS_READ = "persons:read", _("Read persons' data")
+    PERSONS_WRITE = "persons:write", _("Change persons' data")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "PENDING", _("Pending")
+    ACCEPTED = "ACCEPTED", _("Accepted")
+    REVOKED = "REVOKED", _("Revoked")
+    EXPIRED = "EXPIRED", _("Expired")
+
+
+class AccountEventKind(models.TextChoices):
+    INVITATION_CREATED = "INVITATION_CREATED", _("Invitation sent")
+    INVITATION_REVOKED = "INVITATION_REVOKED", _("Invitation revoked")
+    INVITATION_ACCEPTED = "INVITATION_ACCEPTED", _("Invitation accepted")
+    MEMBERSHIP_DEACTIVATED = "MEMBERSHIP_DEACTIVATED", _("Member deactivated")
+    MEMBERSHIP_REACTIVATED = "MEMBERSHIP_REACTIVATED", _("Member reactivated")
+    ORGANISATION_UPDATED = "ORGANISATION_UPDATED", _("Organisation updated")
+    TOKEN_CREATED = "TOKEN_CREATED", _("API token created")
+    TOKEN_REVOKED = "TOKEN_REVOKED", _("API token revoked")

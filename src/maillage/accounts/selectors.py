@@ -1,0 +1,48 @@
+"""Reads in accounts."""
+
+from django.db.models import QuerySet
+
+from maillage.accounts.enums import OrganisationStatus
+from maillage.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from maillage.accounts.tokens import hash_secret
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    """Every membership of the organisation, active first, then by name."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "deactivated_by")
+        .order_by("-is_active", "user__last_name", "user__first_name", "user__email")
+    )
+
+
+def invitations_pending_for(organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.pending().filter(organisation=organisation).select_related("invited_by")
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link's token designates, whatever its state; None for an unknown token."""
+    if not token or len(token) > 128:
+        return None
+    return Invitation.objects.select_related("organisation").filter(token_hash=hash_secret(token)).first()
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def api_token_for_secret(secret: str) -> ApiToken | None:
+    """The usable token with this secret (not revoked, not expired, active owner), else None."""
+    if not secret or len(secret) > 128:
+        return None
+    return (
+        ApiToken.objects.usable()
+        .select_related("user")
+        .filter(token_hash=hash_secret(secret), user__is_active=True)
+        .first()
+    )
+
+
+def validated_organisations() -> QuerySet[Organisation]:
+    """The organisations of the network that others may see: validated ones."""
+    return Organisation.objects.filter(status=OrganisationStatus.VALIDATED).order_by("name", "id")

@@ -1,0 +1,12 @@
+"""The session engine: Django's database sessions, refusing malformed session keys before any query.
+
+A cookie carrying characters Django never puts in a key (a NUL, say) would otherwise reach the database,
+and PostgreSQL answers a NUL in a query with an error, hence a 500 on any page.
+"""
+
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+
+class SessionStore(DatabaseSessionStore):
+    def _validate_session_key(self, key: str | None) -> bool:
+        return bool(key) and key.isascii() and key.isalnum() and super()._validate_session_key(key)

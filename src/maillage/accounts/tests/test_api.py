@@ -1,0 +1,228 @@
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone
+
+from maillage.accounts.actors import actor_for
+from maillage.accounts.enums import ApiScope, OrganisationStatus
+from maillage.accounts.models import AccountEvent, ApiToken
+from maillage.accounts.services import api_token_revoke
+from maillage.accounts.tests.conftest import make_token
+from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_error_format(response, status):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"detail", "errors"}
+    assert isinstance(body["detail"], str) and body["detail"]
+    for error in body["errors"]:
+        assert set(error) == {"field", "message"}
+    return body
+
+
+class TestTokenAuth:
+    def test_token_authenticates_and_builds_the_actor(self, client, member, bearer):
+        response = client.get("/api/v1/accounts/me", headers=bearer)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["email"] == member.user.email
+        assert body["current_organisation_id"] == str(member.organisation.public_id)
+        assert body["token_scopes"] == sorted(ApiScope.values)
+        assert ApiToken.objects.get().last_used_at is not None
+
+    def test_no_credentials_is_401(self, client):
+        body = assert_error_format(client.get("/api/v1/accounts/me"), 401)
+        assert body["errors"] == []
+
+    @pytest.mark.parametrize("state", ["unknown", "expired", "revoked", "inactive-user", "no-membership"])
+    def test_unusable_token_is_401(self, client, member, state):
+        secret = make_token(member.user)
+        token = ApiToken.objects.get()
+        if state == "unknown":
+            secret = secret[:-4] + "abcd"
+        elif state == "expired":
+            ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+        elif state == "revoked":
+            api_token_revoke(actor_for(member.user), token=token)
+        elif state == "inactive-user":
+            member.user.is_active = False
+            member.user.save(update_fields=["is_active"])
+        else:
+            member.is_active = False
+            member.save(update_fields=["is_active"])
+        response = client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"})
+        assert_error_format(response, 401)
+        assert response["WWW-Authenticate"] == "Bearer"
+
+    def test_bad_token_with_a_session_is_still_401(self, client, member):
+        client.force_login(member.user)
+        assert client.get("/api/v1/accounts/me").status_code == 200
+        assert_error_format(client.get("/api/v1/accounts/me", headers={"Authorization": "Bearer nope"}), 401)
+
+    def test_missing_scope_is_403(self, client, member):
+        secret = make_token(member.user, scopes=[ApiScope.PERSONS_READ])
+        response = client.get("/api/v1/accounts/organisations", headers={"Authorization": f"Bearer {secret}"})
+        body = assert_error_format(response, 403)
+        assert "directory:read" in body["detail"]
+
+    def test_only_the_hash_is_stored(self, member):
+        secret = make_token(member.user)
+        token = ApiToken.objects.get()
+        assert secret not in json.dumps(list(ApiToken.objects.values()), default=str)
+        assert secret.startswith(token.prefix + "_")
+        assert len(secret) > 40
+
+
+class TestSessionAuth:
+    def test_browser_session_reads(self, client, member):
+        client.force_login(member.user)
+        body = client.get("/api/v1/accounts/me").json()
+        assert body["token_scopes"] is None
+
+    def test_session_write_needs_csrf(self, member):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(member.user)
+        payload = {"name": "x", "scopes": [], "expires_at": (timezone.now() + dt.timedelta(days=3)).isoformat()}
+        response = client.post("/api/v1/accounts/tokens", payload, content_type="application/json")
+        assert_error_format(response, 403)
+        client.get("/")  # a page with a form (here: log out) sets the CSRF cookie
+        csrf = client.cookies["csrftoken"].value
+        response = client.post(
+            "/api/v1/accounts/tokens", payload, content_type="application/json", headers={"X-CSRFToken": csrf}
+        )
+        assert response.status_code == 201
+
+
+class TestTokensApi:
+    def test_create_list_revoke(self, client, member, bearer):
+        expires = (timezone.now() + dt.timedelta(days=90)).isoformat()
+        response = client.post(
+            "/api/v1/accounts/tokens",
+            {"name": "Script", "scopes": ["directory:read"], "expires_at": expires},
+            content_type="application/json",
+            headers=bearer,
+        )
+        assert response.status_code == 201, response.content
+        created = response.json()
+        assert created["token"].startswith(created["prefix"])
+        listed = client.get("/api/v1/accounts/tokens", headers=bearer).json()
+        assert listed["count"] == 2
+        assert all("token" not in item for item in listed["items"])
+        new_headers = {"Authorization": f"Bearer {created['token']}"}
+        assert client.get("/api/v1/accounts/organisations", headers=new_headers).status_code == 200
+
+        response = client.post(f"/api/v1/accounts/tokens/{created['id']}/revoke", headers=bearer)
+        assert response.status_code == 200
+        assert response.json()["revoked_at"]
+        assert client.get("/api/v1/accounts/me", headers=new_headers).status_code == 401
+        assert AccountEvent.objects.filter(kind="TOKEN_REVOKED", actor=member.user).exists()
+
+    def test_token_cannot_widen_its_scopes(self, client, member):
+        secret = make_token(member.user, scopes=["directory:read"])
+        response = client.post(
+            "/api/v1/accounts/tokens",
+            {
+                "name": "wider",
+                "scopes": ["persons:write"],
+                "expires_at": (timezone.now() + dt.timedelta(days=1)).isoformat(),
+            },
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+        body = assert_error_format(response, 422)
+        assert body["errors"][0]["field"] == "scopes"
+
+    @pytest.mark.parametrize(
+        ("payload", "field"),
+        [
+            ({"scopes": [], "expires_at": "2099-01-01T00:00:00Z"}, "name"),
+            ({"name": "x", "scopes": ["nope"], "expires_at": "2099-01-01T00:00:00Z"}, "scopes.0"),
+            ({"name": "x", "scopes": [], "expires_at": "2099-01-01T00:00:00Z"}, "expires_at"),
+            ({"name": "x", "scopes": [], "expires_at": "2000-01-01T00:00:00Z"}, "expires_at"),
+            ({"name": "x", "scopes": [], "expires_at": "tomorrow"}, "expires_at"),
+        ],
+    )
+    def test_invalid_payloads_give_field_errors(self, client, bearer, payload, field):
+        response = client.post("/api/v1/accounts/tokens", payload, content_type="application/json", headers=bearer)
+        body = assert_error_format(response, 422)
+        assert field in [error["field"] for error in body["errors"]]
+
+    def test_someone_elses_token_is_404(self, client, bearer):
+        other = MembershipFactory()
+        make_token(other.user)
+        token = ApiToken.objects.get(user=other.user)
+        response = client.post(f"/api/v1/accounts/tokens/{token.public_id}/revoke", headers=bearer)
+        assert_error_format(response, 404)
+        token.refresh_from_db()
+        assert token.revoked_at is None
+
+
+class TestErrorFormat:
+    def test_malformed_json_is_400(self, client, bearer):
+        response = client.post("/api/v1/accounts/tokens", "{not json", content_type="application/json", headers=bearer)
+        assert_error_format(response, 400)
+
+    def test_wrong_method_is_405(self, client, bearer):
+        response = client.delete("/api/v1/accounts/me", headers=bearer)
+        assert_error_format(response, 405)
+        assert "GET" in response["Allow"]
+
+    def test_unknown_path_is_404_json(self, client, bearer):
+        assert_error_format(client.get("/api/v1/nowhere", headers=bearer), 404)
+        assert_error_format(client.post("/api/v1/nowhere/else", headers=bearer), 404)
+
+    def test_invalid_query_is_422_with_field(self, client, bearer):
+        body = assert_error_format(client.get("/api/v1/accounts/organisations?page=0", headers=bearer), 422)
+        assert body["errors"][0]["field"] == "page"
+        body = assert_error_format(client.get("/api/v1/accounts/organisations?page_size=x", headers=bearer), 422)
+        assert body["errors"][0]["field"] == "page_size"
+
+    def test_null_characters_are_refused(self, client, bearer):
+        response = client.post(
+            "/api/v1/accounts/tokens",
+            '{"name": "a\\u0000b", "scopes": [], "expires_at": "2099-01-01T00:00:00Z"}',
+            content_type="application/json",
+            headers=bearer,
+        )
+        assert_error_format(response, 422)
+
+    def test_messages_are_translated(self, client):
+        french = client.get("/api/v1/accounts/me", headers={"Accept-Language": "fr"}).json()["detail"]
+        english = client.get("/api/v1/accounts/me", headers={"Accept-Language": "en"}).json()["detail"]
+        assert english == "Authentication required: send a valid API token."
+        assert french  # the French catalogue is filled by the lead
+
+
+class TestOrganisationsApi:
+    def test_lists_validated_organisations_paginated(self, client, bearer, member):
+        OrganisationFactory.create_batch(3)
+        OrganisationFactory(status=OrganisationStatus.PENDING, name="Pending one")
+        page = client.get("/api/v1/accounts/organisations?page_size=2", headers=bearer).json()
+        assert page["count"] == 4  # three + the member's own
+        assert len(page["items"]) == 2
+        assert page["next"].endswith("page=2&page_size=2") or "page=2" in page["next"]
+        assert page["previous"] is None
+        second = client.get(page["next"], headers=bearer).json()
+        assert len(second["items"]) == 2 and second["next"] is None and second["previous"]
+        names = [item["name"] for item in page["items"] + second["items"]]
+        assert "Pending one" not in names
+
+    def test_page_beyond_the_end_is_empty(self, client, bearer):
+        page = client.get("/api/v1/accounts/organisations?page=999999", headers=bearer).json()
+        assert page["items"] == [] and page["next"] is None
+
+    def test_page_size_is_bounded(self, client, bearer):
+        assert client.get("/api/v1/accounts/organisations?page_size=1000", headers=bearer).status_code == 422
+
+
+class TestHostileCookies:
+    def test_session_cookie_with_a_null_character_is_ignored(self, client, bearer):
+        client.cookies["sessionid"] = "abc\x00def12345"
+        assert client.get("/api/v1/accounts/me", headers=bearer).status_code == 200
+        assert client.get("/").status_code == 302
