@@ -29,7 +29,7 @@ from django.utils.text import slugify
 
 from maillage.accounts.enums import IdentifierScheme, OrganisationStatus, Role, Sector, UserKind
 from maillage.accounts.models import Membership, Organisation, User
-from maillage.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DemoTerritory
+from maillage.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DemoTerritory, bulk_delete
 from maillage.territories.models import Territory
 
 ORGANISATION_EMAIL_SUFFIX = f".{DEMO_EMAIL_DOMAIN}"
@@ -311,11 +311,13 @@ SECOND_MEMBERSHIP_SHARE = 0.05
 
 def clear() -> None:
     """Delete the demo organisations and users (those on the demo domain), with their memberships."""
-    Membership.objects.filter(
-        Q(user__email__iendswith=USER_EMAIL_SUFFIX) | Q(organisation__email__iendswith=ORGANISATION_EMAIL_SUFFIX)
-    ).delete()
-    Organisation.objects.filter(email__iendswith=ORGANISATION_EMAIL_SUFFIX).delete()
-    User.objects.filter(email__iendswith=USER_EMAIL_SUFFIX).delete()
+    bulk_delete(
+        Membership.objects.filter(
+            Q(user__email__iendswith=USER_EMAIL_SUFFIX) | Q(organisation__email__iendswith=ORGANISATION_EMAIL_SUFFIX)
+        )
+    )
+    bulk_delete(Organisation.objects.filter(email__iendswith=ORGANISATION_EMAIL_SUFFIX))
+    bulk_delete(User.objects.filter(email__iendswith=USER_EMAIL_SUFFIX))
 
 
 def generate(territory: DemoTerritory) -> None:

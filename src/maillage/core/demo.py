@@ -114,6 +114,45 @@ def demo_parts() -> list:
     return modules
 
 
+def bulk_delete(queryset: models.QuerySet) -> None:
+    """Delete a queryset and what cascades from it with a few set-based statements.
+
+    Django's collector loads every row and filters each relation by a list of instances, which takes
+    minutes for a 1000x demo. Here each relation is handled by one statement on a subquery: SET_NULL
+    becomes an UPDATE, CASCADE recurses, DO_NOTHING is left to the database. Anything else (PROTECT,
+    SET_DEFAULT, delete signals, generic relations, inheritance) falls back to Django's `delete()`,
+    so behaviour never changes, only speed.
+    """
+    from django.db.models import CASCADE, DO_NOTHING, SET_NULL, signals
+    from django.db.models.deletion import get_candidate_relations_to_delete
+
+    model = queryset.model
+    opts = model._meta
+    if (
+        opts.parents
+        or any(hasattr(field, "bulk_related_objects") for field in opts.private_fields)
+        or signals.pre_delete.has_listeners(model)
+        or signals.post_delete.has_listeners(model)
+    ):
+        queryset.delete()
+        return
+    for relation in get_candidate_relations_to_delete(opts):
+        field = relation.field
+        on_delete = field.remote_field.on_delete
+        keys = queryset.values(field.target_field.attname)
+        related = relation.related_model._base_manager.filter(**{f"{field.name}__in": keys})
+        if on_delete is DO_NOTHING:
+            continue
+        if on_delete is SET_NULL:
+            related.update(**{field.name: None})
+        elif on_delete is CASCADE:
+            bulk_delete(related)
+        elif related.exists():
+            queryset.delete()  # PROTECT, RESTRICT, SET(...): let Django decide, with its errors.
+            return
+    queryset._raw_delete(queryset.db)
+
+
 def clear_demo() -> None:
     for module in reversed(demo_parts()):
         if hasattr(module, "clear"):

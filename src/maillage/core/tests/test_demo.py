@@ -116,3 +116,36 @@ class TestCli:
         for command in ("demo", "demo_logins", "territories_import", "migrate"):
             assert f"    {command}\n" in result.stdout
         assert "maillage demo" in result.stdout
+
+
+@pytest.mark.django_db
+class TestBulkDelete:
+    def test_cascades_and_sets_null_like_django(self):
+        from maillage.accounts.models import Membership
+        from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+        from maillage.core.demo import bulk_delete
+
+        validator = UserFactory(email="validator@example.org")
+        kept = MembershipFactory()
+        organisation = OrganisationFactory(validated_by=validator, updated_by=validator)
+        MembershipFactory(user=validator, organisation=kept.organisation)
+
+        bulk_delete(User.objects.filter(email="validator@example.org"))
+
+        organisation.refresh_from_db()
+        assert (organisation.validated_by, organisation.updated_by) == (None, None)
+        assert list(Membership.objects.all()) == [kept]
+        assert User.objects.filter(pk=kept.user_id).exists()
+
+    def test_protected_rows_are_refused_as_django_does(self):
+        from django.db.models import ProtectedError
+
+        from maillage.accounts.tests.factories import OrganisationFactory
+        from maillage.core.demo import bulk_delete
+
+        commune = Territory.objects.create(country="BE", level=5, code="84077", name="Libramont-Chevigny")
+        OrganisationFactory(territory=commune)
+
+        with pytest.raises(ProtectedError):
+            bulk_delete(Territory.objects.filter(pk=commune.pk))
+        assert Territory.objects.filter(pk=commune.pk).exists()
