@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -230,6 +230,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # Organisation details ------------------------------------------------------------------------------------------
 
 
+@require_GET
+def organisation_detail(request: HttpRequest) -> HttpResponse:
+    """The organisation one acts for, as partners see it; its admins get a link to edit it."""
+    organisation = request.actor.organisation
+    if organisation is None:
+        raise Http404
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {"organisation": organisation, "can_edit": can_edit_organisation(request.actor, organisation)},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest) -> HttpResponse:
     organisation = request.actor.organisation
@@ -245,7 +258,7 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("The organisation's details are saved."))
-                return redirect("accounts:organisation_edit")
+                return redirect("accounts:organisation_detail")
         return render(
             request, "accounts/organisation_edit.html", {"form": form, "organisation": organisation}, status=422
         )

@@ -105,9 +105,14 @@ class TestOrganisationEdit:
         organisation.refresh_from_db()
         assert organisation.status == OrganisationStatus.VALIDATED
 
-    def test_professional_is_refused(self, client, member):
+    def test_professional_sees_details_but_cannot_edit(self, client, member):
         client.force_login(member.user)
+        response = client.get(reverse("accounts:organisation_detail"))
+        assert response.status_code == 200
+        assert not response.context["can_edit"]
+        assert reverse("accounts:organisation_edit") not in response.content.decode()
         assert client.get(reverse("accounts:organisation_edit")).status_code == 403
+        assert client.post(reverse("accounts:organisation_edit"), {"name": "x"}).status_code == 403
 
 
 class TestTokensPage:
@@ -155,5 +160,5 @@ class TestTokensPage:
     def test_navigation_links(self, client, admin_membership):
         client.force_login(admin_membership.user)
         page = client.get(reverse("core:home")).content.decode()
-        for name in ["members", "organisation_edit", "tokens", "password_change"]:
+        for name in ["members", "organisation_detail", "tokens"]:
             assert reverse(f"accounts:{name}") in page
