@@ -61,8 +61,9 @@ format: install ## Format the code
 	$(VENV)/bin/ruff format .
 
 messages: install ## Update the translation catalogues and compile them
-	$(MANAGE) makemessages --all --ignore=.venv --ignore=var --no-obsolete
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) makemessages --locale=fr --locale=en --no-obsolete --add-location=file \
+	  --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-artifacts --ignore=node_modules
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var --ignore=staticfiles
 
 bench-directory: install ## Directory benchmark: 100k services, import and search p50/p95
 	$(MANAGE) bench_directory $(BENCH_ARGS)

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytest_plugins = ["maillage.core.tests.browser.plugin"]
+
 
 @pytest.fixture(autouse=True)
 def _strict_templates(settings):
@@ -25,3 +27,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started only once the test database exists.
+
+    Started earlier, it would not share the in-memory SQLite test database's connection, and each
+    request thread would open (and leak) its own.
+    """
+    return live_server

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from maillage.core import views as core_views
 
 # The API authenticates by itself; these prefixes hold operations open to the public (the partner directory),
 # so LoginRequiredMiddleware lets them through. Every other API path still requires a login.
@@ -18,9 +19,11 @@ urlpatterns = [
     path("people/", include("maillage.people.urls")),
     path("consent/", include("maillage.consent.urls")),
     path("access/", include("maillage.access.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", (api_patterns, api_app_name, api_namespace)),
     path("admin/", admin.site.urls),
 ]
+handler400 = "maillage.core.views.bad_request"
+handler403 = "maillage.core.views.permission_denied"
 handler404 = "maillage.core.views.page_not_found"
 handler500 = "maillage.core.views.server_error"

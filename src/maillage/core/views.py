@@ -1,19 +1,62 @@
+"""The shell's pages: the dashboard, the language switch and the error pages."""
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from maillage.core.navigation import shortcuts_for
+from maillage.core.selectors import dashboard_figures
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """Each role's starting point: what they act as, their shortcuts, a few counts."""
+    actor = request.actor
+    context = {
+        "shortcuts": shortcuts_for(actor),
+        "figures": dashboard_figures(actor),
+        "other_memberships": [m for m in actor.memberships if m != actor.membership],
+    }
+    return render(request, "core/home.html", context)
 
 
 @login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, open to anonymous visitors too (the login page offers it)."""
+    return django_set_language(request)
+
+
+@login_not_required
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+@login_not_required
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+@requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
 @login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token: usually an expired session or page."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+@requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # No context processors: whatever failed may fail again while rendering a full page.
+    return HttpResponseServerError(loader.get_template("500.html").render())
