@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config.api import api
 from maillage.core import views as core_views
+from maillage.directory.hsds import api as hsds_api
 
 # The API authenticates by itself; these prefixes hold operations open to the public (the partner directory),
 # so LoginRequiredMiddleware lets them through. Every other API path still requires a login.
@@ -21,6 +22,7 @@ urlpatterns = [
     path("access/", include("maillage.access.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", (api_patterns, api_app_name, api_namespace)),
+    path("api/hsds/", hsds_api.urls()),
     path("admin/", admin.site.urls),
 ]
 handler400 = "maillage.core.views.bad_request"

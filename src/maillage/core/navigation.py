@@ -53,7 +53,7 @@ DIRECTORY = _Entry(
     "directory:search", _("Directory"), _("Find a partner service by need and place, with its capacity.")
 )
 PERSONS = _Entry("people:person_list", _("Persons"), _("The persons your organisation supports, and their networks."))
-MEMBERS = _Entry("accounts:member_list", _("Members"), _("Invite colleagues and manage your organisation's members."))
+MEMBERS = _Entry("accounts:members", _("Members"), _("Invite colleagues and manage your organisation's members."))
 ORGANISATION = _Entry(
     "accounts:organisation_detail", _("My organisation"), _("Your organisation's details as partners see them.")
 )
@@ -62,7 +62,7 @@ VALIDATION = _Entry(
     _("Organisations to validate"),
     _("New organisations waiting for the network's validation."),
 )
-API_TOKENS = _Entry("accounts:token_list", _("API tokens"), _("Personal access tokens for API clients."))
+API_TOKENS = _Entry("accounts:tokens", _("API tokens"), _("Personal access tokens for API clients."))
 ADMIN = _Entry("admin:index", _("Administration"), _("Platform administration: users, organisations, settings."))
 MY_SPACE = _Entry(
     "people:space_home", _("My space"), _("Your networks, your needs, your consents and who saw your file.")

@@ -25,12 +25,13 @@ Ties are broken by the most recently updated service.
 import json
 import math
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
 from maillage.accounts.enums import OrganisationStatus
@@ -45,7 +46,7 @@ MAX_PAGE_SIZE = 100
 OPEN_NOW_CANDIDATES = 5000
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.195
-MAX_ALTERNATIVES = 24
+MAX_ALTERNATIVES = 8
 LISTED_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
 
 
@@ -185,9 +186,22 @@ def _synonym_table(version: tuple) -> dict[tuple[str, ...], frozenset[Alternativ
     return {key: frozenset(value) for key, value in table.items()}
 
 
+SYNONYMS_TTL_SECONDS = 60.0
+_synonyms_state: dict[str, object] = {"checked": -math.inf, "version": None}
+
+
 def synonym_table() -> dict[tuple[str, ...], frozenset[Alternative]]:
-    aggregate = TaxonomyTerm.objects.aggregate(last=Max("updated_at"))
-    return _synonym_table((TaxonomyTerm.objects.count(), aggregate["last"]))
+    """The table, rebuilt when the terms change (checked at most once a minute, at once after a local edit)."""
+    now = time.monotonic()
+    if now - _synonyms_state["checked"] > SYNONYMS_TTL_SECONDS:
+        aggregate = TaxonomyTerm.objects.aggregate(last=Max("updated_at"), count=Count("id"))
+        _synonyms_state.update(checked=now, version=(aggregate["count"], aggregate["last"]))
+    return _synonym_table(_synonyms_state["version"])
+
+
+def forget_synonyms() -> None:
+    """Called when a term is saved or deleted in this process."""
+    _synonyms_state["checked"] = -math.inf
 
 
 def expand(text: str) -> list[list[Alternative]]:
@@ -203,7 +217,11 @@ def expand(text: str) -> list[list[Alternative]]:
             key = tuple(typed_stems[position : position + size])
             if key in table:
                 original = tuple(typed[position : position + size])
-                others = sorted(table[key] - {original}, key=lambda alt: (len(alt), alt))
+                # Single words only, and a few: phrase alternatives cost much more in the index than they find
+                # (a service tagged with the need already carries all its synonyms in its indexed keywords).
+                others = sorted(
+                    {alt for alt in table[key] if len(alt) == 1 and stem(alt[0]) not in {stem(w) for w in original}}
+                )
                 groups.append([original, *others][:MAX_ALTERNATIVES])
                 position += size
                 break
@@ -299,29 +317,46 @@ def _ancestor_ids(commune: Territory) -> list[int]:
 
 
 def _located_services(place: Place, radius_km: float | None) -> dict[int, float | None]:
-    """Service id → distance (km) of its nearest location in the place (None when the place has no point)."""
-    found: dict[int, float | None] = {}
-    if radius_km is not None and place.has_point:
-        lat, lon = place.latitude, place.longitude
-        dlat = radius_km / KM_PER_DEGREE
-        dlon = radius_km / (KM_PER_DEGREE * max(0.01, math.cos(math.radians(lat))))
-        rows = ServiceAtLocation.objects.filter(
-            location__latitude__range=(lat - dlat, lat + dlat),
-            location__longitude__range=(lon - dlon, lon + dlon),
-        ).values_list("service_id", "location__latitude", "location__longitude")
-    else:
-        rows = ServiceAtLocation.objects.filter(location__commune__in=[c.id for c in place.communes]).values_list(
-            "service_id", "location__latitude", "location__longitude"
+    """Service id → distance (km) of its nearest location in the place (None when the place has no point).
+
+    With a radius: locations in the bounding box (SQL, indexed on latitude/longitude), kept when their
+    haversine distance is within the radius. Without: the locations in the place's communes.
+    """
+    with connection.cursor() as cursor:
+        if radius_km is not None and place.has_point:
+            lat, lon = place.latitude, place.longitude
+            dlat = radius_km / KM_PER_DEGREE
+            dlon = radius_km / (KM_PER_DEGREE * max(0.01, math.cos(math.radians(lat))))
+            cursor.execute(
+                "SELECT id, latitude, longitude FROM directory_location "
+                "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
+                [lat - dlat, lat + dlat, lon - dlon, lon + dlon],
+            )
+        else:
+            test, value = _id_list(commune.id for commune in place.communes)
+            cursor.execute(f"SELECT id, latitude, longitude FROM directory_location WHERE commune_id {test}", [value])  # noqa: S608
+        location_km: dict[int, float | None] = {}
+        for location_id, latitude, longitude in cursor.fetchall():
+            distance = None
+            if place.has_point and latitude is not None and longitude is not None:
+                distance = haversine_km(place.latitude, place.longitude, latitude, longitude)
+                if radius_km is not None and distance > radius_km:
+                    continue
+            location_km[location_id] = distance
+        if not location_km:
+            return {}
+        test, value = _id_list(location_km)
+        cursor.execute(
+            f"SELECT service_id, location_id FROM directory_serviceatlocation WHERE location_id {test}",  # noqa: S608
+            [value],
         )
-    for service_id, latitude, longitude in rows.iterator(chunk_size=5000):
-        distance = None
-        if place.has_point and latitude is not None and longitude is not None:
-            distance = haversine_km(place.latitude, place.longitude, latitude, longitude)
-            if radius_km is not None and distance > radius_km:
-                continue
-        previous = found.get(service_id, math.inf)
-        if service_id not in found or (distance is not None and (previous is None or distance < previous)):
-            found[service_id] = distance
+        found: dict[int, float | None] = {}
+        for service_id, location_id in cursor.fetchall():
+            distance = location_km[location_id]
+            if service_id not in found or (
+                distance is not None and (found[service_id] is None or distance < found[service_id])
+            ):
+                found[service_id] = distance
     return found
 
 
@@ -341,18 +376,35 @@ def _need_term_ids(need: str) -> list[int] | None:
     return ids
 
 
-def _json_ids(ids) -> str:
-    return json.dumps(sorted(ids))
-
-
-def _in_json(column: str) -> str:
+def _id_list(ids) -> tuple[str, object]:
+    """SQL membership test for a list of ids passed as one parameter (no variable-count limit)."""
+    values = sorted({int(i) for i in ids})
     if connection.vendor == "postgresql":
-        return f"{column} IN (SELECT value::bigint FROM jsonb_array_elements_text(%s::jsonb))"  # noqa: S608 -- constant SQL, values are parameters
-    return f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 -- constant SQL, values are parameters
+        return "= ANY(%s::bigint[])", values
+    return "IN (SELECT value FROM json_each(%s))", json.dumps(values)
+
+
+CAPACITY_WEIGHT = {CapacityStatus.AVAILABLE: 1.0, CapacityStatus.WAITING_LIST: 0.5, CapacityStatus.FULL: 0.0}
+CAPACITY_UNDECLARED = 0.4
+AREA_ONLY_PROXIMITY = 0.25
+POINTLESS_PROXIMITY = 0.5
+
+
+def proximity(distance_km: float | None, located: bool) -> float:
+    if not located:
+        return AREA_ONLY_PROXIMITY
+    if distance_km is None:
+        return POINTLESS_PROXIMITY
+    return 1.0 / (1.0 + (distance_km / 5.0) ** 2)
 
 
 def search_services(query: ServiceQuery) -> SearchResults:
-    """Services matching `query`, best first, one page of them. Never raises on user input."""
+    """Services matching `query`, best first, one page of them. Never raises on user input.
+
+    Without a place, SQL ranks and pages (relevance and capacity). With a place, the candidates are the
+    services located in it or covering it; SQL filters them and returns compact rows, and Python adds
+    the distance to the score, sorts and pages.
+    """
     query = clean(query)
     vendor = connection.vendor
     empty = SearchResults(query=query, hits=[], total=0, page=query.page, page_size=query.page_size)
@@ -366,31 +418,29 @@ def search_services(query: ServiceQuery) -> SearchResults:
     groups = expand(query.text) if query.text else []
     if groups:
         if vendor == "postgresql":
-            expression = _tsquery_expression(groups)
             joins.append(
                 "JOIN (SELECT s2.id AS sid, ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', s2.search_vector, q, 32) AS rel "
                 "FROM directory_service s2, to_tsquery('french_unaccent', %s) q WHERE s2.search_vector @@ q) f "
                 "ON f.sid = s.id"
             )
-            join_params.append(expression)
+            join_params.append(_tsquery_expression(groups))
             relevance = "f.rel"
         else:
-            expression = _fts5_expression(groups)
             joins.append(
                 "JOIN (SELECT rowid AS sid, -bm25(directory_service_fts, 10.0, 4.0, 1.0) AS b "
                 "FROM directory_service_fts WHERE directory_service_fts MATCH %s) f ON f.sid = s.id"
             )
-            join_params.append(expression)
+            join_params.append(_fts5_expression(groups))
             relevance = "(CASE WHEN f.b > 0 THEN f.b / (1.0 + f.b) ELSE 0.0 END)"
 
     if query.need:
         term_ids = _need_term_ids(query.need)
         if term_ids is None:
             return empty
-        where.append(
-            "s.id IN (SELECT n.service_id FROM directory_service_needs n WHERE " + _in_json("n.taxonomyterm_id") + ")"  # noqa: S608 -- constant SQL, values are parameters
-        )
-        where_params.append(_json_ids(term_ids))
+        test, value = _id_list(term_ids)
+        needs_sql = f"s.id IN (SELECT n.service_id FROM directory_service_needs n WHERE n.taxonomyterm_id {test})"  # noqa: S608
+        where.append(needs_sql)
+        where_params.append(value)
 
     if query.age is not None:
         where.append(
@@ -414,8 +464,17 @@ def search_services(query: ServiceQuery) -> SearchResults:
         where.append("s.capacity_status = %s")
         where_params.append(CapacityStatus.AVAILABLE)
 
+    if query.open_now:
+        where.append("s.opening_hours <> ''")
+
+    capacity_sql = (
+        "(CASE s.capacity_status WHEN 'AVAILABLE' THEN 1.0 WHEN 'WAITING_LIST' THEN 0.5 "
+        f"WHEN 'FULL' THEN 0.0 ELSE {CAPACITY_UNDECLARED} END)"
+    )
+    moment = query.at or timezone.now()
+    offset = (query.page - 1) * query.page_size
+
     place = None
-    proximity = "0.0"
     distances: dict[int, float | None] = {}
     if query.commune_id or query.postcode or query.latitude is not None:
         place = resolve_place(query)
@@ -424,62 +483,71 @@ def search_services(query: ServiceQuery) -> SearchResults:
             return empty
         distances = _located_services(place, query.radius_km if place.has_point else None)
         area_ids = sorted({i for commune in place.communes for i in _ancestor_ids(commune)})
-        located = [[sid, km] for sid, km in distances.items()]
-        if vendor == "postgresql":
-            joins.append(
-                "LEFT JOIN (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS x(sid bigint, km double precision)) d "
-                "ON d.sid = s.id"
+        candidates = set(distances)
+        if area_ids:
+            test, value = _id_list(area_ids)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT DISTINCT service_id FROM directory_servicearea WHERE territory_id {test}",  # noqa: S608
+                    [value],
+                )
+                candidates.update(row[0] for row in cursor.fetchall())
+        if not candidates:
+            empty.place = place
+            return empty
+        test, value = _id_list(candidates)
+        where.append(f"s.id {test}")
+        where_params.append(value)
+        base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.id, {relevance} AS rel, {capacity_sql} AS cap, s.updated_at, s.opening_hours {base}",
+                [*join_params, *where_params],
             )
-            join_params.append(json.dumps([{"sid": sid, "km": km} for sid, km in located]))
-        else:
-            joins.append(
-                "LEFT JOIN (SELECT json_extract(value, '$[0]') AS sid, json_extract(value, '$[1]') AS km, 1 AS hit "
-                "FROM json_each(%s)) d ON d.sid = s.id"
-            )
-            join_params.append(json.dumps(located))
-        in_area = "s.id IN (SELECT a.service_id FROM directory_servicearea a WHERE " + _in_json("a.territory_id") + ")"  # noqa: S608 -- constant SQL, values are parameters
-        where.append(f"(d.sid IS NOT NULL OR {in_area})")
-        where_params.append(_json_ids(area_ids))
-        proximity = (
-            "(CASE WHEN d.sid IS NULL THEN 0.25 WHEN d.km IS NULL THEN 0.5 "
-            "ELSE 1.0 / (1.0 + (d.km / 5.0) * (d.km / 5.0)) END)"
-        )
-
-    capacity = (
-        "(CASE s.capacity_status WHEN 'AVAILABLE' THEN 1.0 WHEN 'WAITING_LIST' THEN 0.5 "
-        "WHEN 'FULL' THEN 0.0 ELSE 0.4 END)"
-    )
-    score = f"(0.6 * {relevance} + 0.3 * {proximity} + 0.1 * {capacity})"
-    base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
-    params = [*join_params, *where_params]
-
-    with connection.cursor() as cursor:
+            rows = cursor.fetchall()
         if query.open_now:
-            cursor.execute(
-                f"SELECT s.id, {score} AS score, s.opening_hours {base} AND s.opening_hours <> '' "
-                f"ORDER BY score DESC, s.updated_at DESC, s.id LIMIT {OPEN_NOW_CANDIDATES}",
-                params,
-            )
-            moment = query.at or timezone.now()
-            rows = [(sid, sc) for sid, sc, hours in cursor.fetchall() if is_open(hours, moment) is True]
-            total = len(rows)
-            start = (query.page - 1) * query.page_size
-            rows = rows[start : start + query.page_size]
-        else:
-            offset = (query.page - 1) * query.page_size
-            cursor.execute(
-                f"SELECT s.id, {score} AS score, COUNT(*) OVER () AS total {base} "
-                f"ORDER BY score DESC, s.updated_at DESC, s.id LIMIT %s OFFSET %s",
-                [*params, query.page_size, offset],
-            )
-            fetched = cursor.fetchall()
-            total = fetched[0][2] if fetched else 0
-            if not fetched and offset:
-                cursor.execute(f"SELECT COUNT(*) {base}", params)
-                total = cursor.fetchone()[0]
-            rows = [(sid, sc) for sid, sc, _ in fetched]
+            rows = [row for row in rows if is_open(row[4], moment) is True]
+        scored = sorted(
+            (
+                (
+                    0.6 * float(rel) + 0.3 * proximity(distances.get(sid), sid in distances) + 0.1 * float(cap),
+                    updated_at,
+                    -sid,
+                )
+                for sid, rel, cap, updated_at, _ in rows
+            ),
+            reverse=True,
+        )
+        total = len(scored)
+        page_rows = [(-negative_sid, score) for score, _, negative_sid in scored[offset : offset + query.page_size]]
+    else:
+        score = f"(0.6 * {relevance} + 0.1 * {capacity_sql})"
+        base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
+        params = [*join_params, *where_params]
+        with connection.cursor() as cursor:
+            if query.open_now:
+                cursor.execute(
+                    f"SELECT s.id, {score} AS score, s.opening_hours {base} "
+                    f"ORDER BY score DESC, s.updated_at DESC, s.id DESC LIMIT {OPEN_NOW_CANDIDATES}",
+                    params,
+                )
+                open_rows = [(sid, sc) for sid, sc, hours in cursor.fetchall() if is_open(hours, moment) is True]
+                total = len(open_rows)
+                page_rows = open_rows[offset : offset + query.page_size]
+            else:
+                cursor.execute(
+                    f"SELECT s.id, {score} AS score, COUNT(*) OVER () AS total {base} "
+                    f"ORDER BY score DESC, s.updated_at DESC, s.id DESC LIMIT %s OFFSET %s",
+                    [*params, query.page_size, offset],
+                )
+                fetched = cursor.fetchall()
+                total = fetched[0][2] if fetched else 0
+                if not fetched and offset:
+                    cursor.execute(f"SELECT COUNT(*) {base}", params)
+                    total = cursor.fetchone()[0]
+                page_rows = [(sid, sc) for sid, sc, _ in fetched]
 
-    hits = _hits(rows, distances, place, query)
+    hits = _hits(page_rows, distances, place, query)
     return SearchResults(query=query, hits=hits, total=total, page=query.page, page_size=query.page_size, place=place)
 
 

@@ -4,7 +4,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from maillage.accounts.models import Organisation
-from maillage.directory.models import Location, Service, ServiceAtLocation
+from maillage.directory.models import Location, Service, ServiceAtLocation, TaxonomyTerm
+from maillage.directory.search import forget_synonyms
 from maillage.directory.search_index import index_services, remove_services
 
 
@@ -50,3 +51,9 @@ def location_saved(sender, instance: Location, created: bool, raw: bool = False,
 def organisation_saved(sender, instance: Organisation, created: bool, raw: bool = False, **kwargs) -> None:
     if not raw and not created:
         _reindex(instance.services.values_list("id", flat=True))
+
+
+@receiver(post_save, sender=TaxonomyTerm)
+@receiver(post_delete, sender=TaxonomyTerm)
+def term_changed(sender, instance: TaxonomyTerm, **kwargs) -> None:
+    forget_synonyms()

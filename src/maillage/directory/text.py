@@ -124,12 +124,23 @@ def strip_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=200_000)
+def _ascii_words(token: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(strip_accents(token.replace("œ", "oe"))))
+
+
 def words(text: str) -> list[str]:
-    """Lower-case, accent-free words of `text` (ligatures like œ become oe)."""
-    return _WORD.findall(strip_accents(text.replace("œ", "oe").replace("Œ", "OE")).lower())
+    """Lower-case, accent-free words of `text` (ligatures like œ become oe); cached per distinct word."""
+    found: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        found.extend(_ascii_words(token))
+    return found
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 

@@ -8,6 +8,7 @@ registered under those names in one `referencing` registry.
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from jsonschema import Draft202012Validator, FormatChecker
@@ -72,8 +73,19 @@ def _validator(directory: Path, hsds_type: str) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker(["uuid", "email"]))
 
 
+_default: dict[str, Any] = {"setting": None, "validators": {}}
+
+
 def validator_for(hsds_type: str, directory: Path | None = None) -> Draft202012Validator:
-    return _validator(Path(directory or schema_dir()), hsds_type)
+    if directory is not None:
+        return _validator(Path(directory), hsds_type)
+    setting = getattr(settings, "HSDS_SCHEMA_DIR", None)
+    if _default["setting"] is not setting:  # the setting changed (tests): forget the cached validators
+        _default.update(setting=setting, validators={})
+    validators = _default["validators"]
+    if hsds_type not in validators:
+        validators[hsds_type] = _validator(schema_dir(), hsds_type)
+    return validators[hsds_type]
 
 
 def describe_error(error) -> str:

@@ -70,6 +70,19 @@ class TestShippedFile:
         assert not report.changed
         assert snapshot() == before
 
+    def test_semicolon_separated_files_are_read_too(self, tmp_path):
+        path = tmp_path / "communes.csv"
+        path.write_text(
+            "code;name;country;postcodes;latitude;longitude\n84077;Libramont-Chevigny;BE;6800 Recogne;49,92;5,38\n",
+            encoding="utf-8",
+        )
+
+        report = territories_import(path)
+
+        assert report.created == 1, report.errors
+        commune = Territory.objects.get(code="84077")
+        assert (commune.parent.code, commune.latitude) == ("BE", 49.92)
+
 
 class TestChanges:
     def test_a_changed_row_updates_the_commune_and_its_postcodes(self, tmp_path):
