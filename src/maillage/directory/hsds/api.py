@@ -36,7 +36,7 @@ api = NinjaAPI(
     version=HSDS_VERSION,
     description="Read-only Open Referral HSDS 3.0 API of the Maillage partner directory (public data only).",
     urls_namespace="hsds",
-    docs_url="/docs",
+    docs_url=None,  # the interactive docs would load Swagger from a CDN; the OpenAPI description is served
 )
 install_error_handlers(api)
 
