@@ -53,16 +53,21 @@ DIRECTORY = _Entry(
     "directory:search", _("Directory"), _("Find a partner service by need and place, with its capacity.")
 )
 PERSONS = _Entry("people:person_list", _("Persons"), _("The persons your organisation supports, and their networks."))
-MEMBERS = _Entry("accounts:member_list", _("Members"), _("Invite colleagues and manage your organisation's members."))
+MEMBERS = _Entry("accounts:members", _("Members"), _("Invite colleagues and manage your organisation's members."))
 ORGANISATION = _Entry(
     "accounts:organisation_detail", _("My organisation"), _("Your organisation's details as partners see them.")
 )
+SERVICES = _Entry(
+    "directory:manage",
+    _("Our services"),
+    _("Keep your organisation's services, places and capacity up to date in the directory."),
+)
 VALIDATION = _Entry(
-    "directory:organisation_validation_list",
+    "directory:pending",
     _("Organisations to validate"),
     _("New organisations waiting for the network's validation."),
 )
-API_TOKENS = _Entry("accounts:token_list", _("API tokens"), _("Personal access tokens for API clients."))
+API_TOKENS = _Entry("accounts:tokens", _("API tokens"), _("Personal access tokens for API clients."))
 ADMIN = _Entry("admin:index", _("Administration"), _("Platform administration: users, organisations, settings."))
 MY_SPACE = _Entry(
     "people:space_home", _("My space"), _("Your networks, your needs, your consents and who saw your file.")
@@ -83,10 +88,10 @@ def _entries_for(actor: Actor) -> list[_Entry]:
     if actor.is_professional:
         entries.append(PERSONS)
     if actor.membership is not None:
-        entries.append(ORGANISATION)
+        entries += [SERVICES, ORGANISATION]
     if actor.is_organisation_admin:
         entries.append(MEMBERS)
-    if actor.is_network_coordinator:
+    if actor.is_network_coordinator or actor.is_platform_staff:
         entries.append(VALIDATION)
     if actor.is_organisation_admin or actor.is_network_coordinator or actor.is_platform_staff:
         entries.append(REGISTER)

@@ -1,0 +1,104 @@
+"""Forms of the accounts pages. They validate input; services do the writes."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from maillage.accounts.enums import ApiScope
+from maillage.accounts.models import Organisation, User
+from maillage.accounts.services import ORGANISATION_EDITABLE_FIELDS
+
+TOKEN_LIFETIMES = [(7, _("7 days")), (30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("1 year"))]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"))
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+
+    def __init__(self, *args, roles: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+        self.fields["email"].widget.attrs.update(autocomplete="off")
+
+
+class InvitationRegisterForm(forms.Form):
+    """A newcomer's account: their name and a password that passes the validators."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["first_name"].widget.attrs.update(autocomplete="given-name")
+        self.fields["last_name"].widget.attrs.update(autocomplete="family-name")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            user = User(email=self.email, first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
+            try:
+                password_validation.validate_password(password1, user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class InvitationLoginForm(forms.Form):
+    """An existing user accepts by confirming their password (they may have no active membership left)."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_EDITABLE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class OrganisationSwitchForm(forms.Form):
+    organisation = forms.UUIDField(label=_("Organisation"))
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the name of the script.")
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    lifetime = forms.TypedChoiceField(
+        label=_("Valid for"), choices=TOKEN_LIFETIMES, coerce=int, initial=90, widget=forms.RadioSelect
+    )
+
+    def expires_at(self, now: dt.datetime) -> dt.datetime:
+        return now + dt.timedelta(days=self.cleaned_data["lifetime"])

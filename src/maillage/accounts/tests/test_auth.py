@@ -1,0 +1,193 @@
+import datetime as dt
+import importlib
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, make_password
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.accounts.tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email, password, address="10.0.0.1"):
+    return client.post(reverse("accounts:login"), {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+class TestLoginLogout:
+    def test_login_by_email_any_case(self, client, member):
+        response = login(client, member.user.email.upper(), TEST_PASSWORD)
+        assert response.status_code == 302
+        assert response.url == reverse("core:home")
+        assert client.get(reverse("core:home")).status_code == 200
+
+    def test_wrong_password_keeps_the_typed_email(self, client, member):
+        response = login(client, member.user.email, "wrong password")
+        assert response.status_code == 200
+        assert member.user.email in response.content.decode()
+        assert response.context["form"].non_field_errors()
+
+    def test_logout_is_post_only(self, client, member):
+        client.force_login(member.user)
+        assert client.get(reverse("accounts:logout")).status_code == 405
+        response = client.post(reverse("accounts:logout"))
+        assert response.status_code == 302
+        assert client.get(reverse("core:home")).status_code == 302
+
+    def test_login_form_needs_csrf(self, member):
+        client = Client(enforce_csrf_checks=True)
+        response = login(client, member.user.email, TEST_PASSWORD)
+        assert response.status_code == 403
+
+
+class TestThrottling:
+    def test_account_and_address_are_locked_after_repeated_failures(self, client, member):
+        email = member.user.email
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            login(client, email, "wrong password")
+        response = login(client, email, TEST_PASSWORD)
+        assert response.status_code == 429
+        assert "accounts/lockout.html" in [t.name for t in response.templates]
+        assert "Too many attempts" in response.content.decode() or "tentatives" in response.content.decode()
+        assert client.get(reverse("core:home")).status_code == 302
+        # The same account from another address is not locked (account + address pairs).
+        other = Client()
+        assert login(other, email, TEST_PASSWORD, address="10.0.0.2").status_code == 302
+
+    def test_success_resets_the_failure_count(self, client, member):
+        email = member.user.email
+        for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+            login(client, email, "wrong password")
+        assert login(client, email, TEST_PASSWORD).status_code == 302
+        client.post(reverse("accounts:logout"))
+        for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+            login(client, email, "wrong password")
+        assert login(client, email, TEST_PASSWORD).status_code == 302
+
+
+class TestSessionExpiry:
+    def test_idle_timeout_is_30_minutes_by_default(self):
+        assert settings.SESSION_IDLE_MINUTES == 30
+        assert settings.SESSION_COOKIE_AGE == 30 * 60
+        assert settings.SESSION_SAVE_EVERY_REQUEST
+
+    def test_idle_timeout_comes_from_the_environment(self, monkeypatch):
+        import config.settings.base as base
+
+        monkeypatch.setenv("SESSION_IDLE_MINUTES", "12")
+        try:
+            assert importlib.reload(base).SESSION_COOKIE_AGE == 12 * 60
+        finally:
+            monkeypatch.delenv("SESSION_IDLE_MINUTES")
+            importlib.reload(base)
+
+    def test_each_request_extends_the_session_and_idleness_ends_it(self, client, member):
+        client.force_login(member.user)
+        session = Session.objects.get()
+        idle = dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+        assert abs(session.expire_date - (timezone.now() + idle)) < dt.timedelta(seconds=30)
+
+        # Active 20 minutes ago: the next request pushes the expiry a full idle period ahead.
+        Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=10))
+        assert client.get(reverse("core:home")).status_code == 200
+        session.refresh_from_db()
+        assert session.expire_date > timezone.now() + idle - dt.timedelta(seconds=30)
+
+        # Idle longer than the limit: the session is gone and the next request asks to log in.
+        Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+        response = client.get(reverse("core:home"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+class TestPasswordHashing:
+    @pytest.mark.parametrize("profile", ["config.settings.base", "config.settings.prod"])
+    def test_argon2_is_the_production_hasher(self, profile, monkeypatch):
+        monkeypatch.setenv("SECRET_KEY", "x" * 50)
+        monkeypatch.setenv("DATABASE_URL", "postgres://maillage@127.0.0.1:5432/maillage")  # required by prod
+        monkeypatch.setenv("ALLOWED_HOSTS", "maillage.example.org")
+        module = importlib.import_module(profile)
+        assert module.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+    def test_argon2_hashes_and_verifies(self):
+        hasher = Argon2PasswordHasher()
+        encoded = hasher.encode("a long passphrase", hasher.salt())
+        assert encoded.startswith("argon2$")
+        assert hasher.verify("a long passphrase", encoded)
+        assert not hasher.verify("another", encoded)
+
+    def test_password_validators_are_on(self):
+        encoded = make_password("whatever")
+        assert identify_hasher(encoded)
+        names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
+        assert "MinimumLengthValidator" in names and "CommonPasswordValidator" in names
+
+
+class TestPasswordReset:
+    def test_reset_by_email_link(self, client, member):
+        response = client.post(reverse("accounts:password_reset"), {"email": member.user.email.upper()})
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:password_reset_done")
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == [member.user.email]
+        assert message.alternatives  # an HTML part, rendered from our template
+        link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", message.body).group(1)
+
+        response = client.get(link, follow=True)
+        assert response.status_code == 200
+        assert response.context["validlink"]
+        form_url = response.redirect_chain[-1][0]
+        response = client.post(form_url, {"new_password1": "short", "new_password2": "short"})
+        assert response.status_code == 200
+        assert response.context["form"].errors["new_password2"]
+
+        new = "a brand new passphrase 42"
+        response = client.post(form_url, {"new_password1": new, "new_password2": new})
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:password_reset_complete")
+        member.user.refresh_from_db()
+        assert member.user.check_password(new)
+        # Single use.
+        assert client.get(link, follow=True).context["validlink"] is False
+
+    def test_unknown_address_sends_nothing_and_tells_nothing(self, client):
+        response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+        assert response.status_code == 302
+        assert mail.outbox == []
+
+    def test_invalid_address_is_a_field_error(self, client):
+        response = client.post(reverse("accounts:password_reset"), {"email": "not-an-address"})
+        assert response.status_code == 200
+        assert response.context["form"].errors["email"]
+        assert "not-an-address" in response.content.decode()
+
+    def test_pages_render(self, client):
+        for name in ["password_reset", "password_reset_done", "password_reset_complete"]:
+            assert client.get(reverse(f"accounts:{name}")).status_code == 200
+        response = client.get(reverse("accounts:password_reset_confirm", args=["MQ", "bad-token"]))
+        assert response.status_code == 200
+        assert response.context["validlink"] is False
+
+
+class TestPasswordChange:
+    def test_change_with_current_password(self, client, member):
+        client.force_login(member.user)
+        url = reverse("accounts:password_change")
+        assert client.get(url).status_code == 200
+        response = client.post(url, {"old_password": "wrong", "new_password1": "x", "new_password2": "y"})
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) >= {"old_password", "new_password2"}
+        new = "another long passphrase 7"
+        response = client.post(url, {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new})
+        assert response.status_code == 302
+        member.user.refresh_from_db()
+        assert member.user.check_password(new)
+        # The session survives the change.
+        assert client.get(reverse("accounts:password_change_done")).status_code == 200
