@@ -2,11 +2,14 @@
 
 import pytest
 
-from maillage.core.demo import DemoTerritory, generate_demo
+from maillage.accounts import demo as accounts_demo
+from maillage.core.demo import DemoTerritory
+from maillage.directory import demo as directory_demo
 from maillage.directory.enums import CapacityStatus
 from maillage.directory.models import Service, ServiceAtLocation, TaxonomyTerm
 from maillage.directory.search import STALE_AFTER, ServiceQuery, haversine_km, search_services
 from maillage.directory.selectors import stale_services
+from maillage.territories import demo as territories_demo
 from maillage.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +17,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    return generate_demo(DemoTerritory(progress=False, sizes={"organisations": 60, "services": 150, "persons": 0}))
+    territory = DemoTerritory(progress=False, sizes={"organisations": 60, "services": 150})
+    for part in (territories_demo, accounts_demo, directory_demo):  # the parts the directory builds on
+        part.generate(territory)
+    return territory
 
 
 def codes_under(code: str) -> set[str]:
