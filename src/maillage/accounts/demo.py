@@ -15,6 +15,7 @@ Leaves for the later parts: `made["organisations"]`, `made["memberships"]`, `mad
 `made["network"]` (the network-coordination organisation), `made["home_organisation"]` (the CPAS de
 Libramont-Chevigny), `made["staff"]`, `made["demo_users"]` (email -> user) and
 `made["organisation_coordinates"]` (organisation pk -> (latitude, longitude), near its commune).
+The CPAS also has a former colleague whose membership is deactivated.
 """
 
 import bisect
@@ -29,7 +30,7 @@ from django.utils.text import slugify
 
 from maillage.accounts.enums import IdentifierScheme, OrganisationStatus, Role, Sector, UserKind
 from maillage.accounts.models import Membership, Organisation, User
-from maillage.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DemoTerritory, bulk_delete
+from maillage.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, STREETS, DemoTerritory, bulk_delete
 from maillage.territories.models import Territory
 
 ORGANISATION_EMAIL_SUFFIX = f".{DEMO_EMAIL_DOMAIN}"
@@ -267,38 +268,6 @@ JOB_TITLES: dict[str, list[tuple[str, str]]] = {
     Sector.OTHER: [("agent de proximité", "agente de proximité"), ("animateur", "animatrice")],
 }
 
-STREETS = [
-    "Rue de la Gare",
-    "Avenue de la Libération",
-    "Rue de l'Église",
-    "Grand-Rue",
-    "Place communale",
-    "Rue du Moulin",
-    "Rue des Écoles",
-    "Chemin du Bois",
-    "Rue du Château",
-    "Rue de la Station",
-    "Avenue de Bouillon",
-    "Rue des Alliés",
-    "Rue du Centre",
-    "Rue Saint-Roch",
-    "Rue de la Chapelle",
-    "Rue du Marché",
-    "Route de Bastogne",
-    "Route de Marche",
-    "Rue des Champs",
-    "Rue de la Fontaine",
-    "Rue des Prés",
-    "Rue du Vivier",
-    "Rue de Neufchâteau",
-    "Avenue Herbofin",
-    "Rue des Combattants",
-    "Rue du Parc",
-    "Place du Marché",
-    "Rue de la Barrière",
-    "Rue des Ardennes",
-    "Rue du Tilleul",
-]
 # Telephone zones of the five arrondissements (district code -> zone).
 PHONE_ZONES = {"81000": "063", "82000": "061", "83000": "084", "84000": "061", "85000": "063"}
 # Towns with more services than villages: drawn four times as often.
@@ -512,6 +481,13 @@ class _Generator:
             (professional, home, Role.PROFESSIONAL, "assistante sociale"),
             (coordinator, network, Role.NETWORK_COORDINATOR, "coordinatrice du réseau"),
         ]
+        # A former colleague of the CPAS, whose membership the admin deactivated.
+        first, last, female = self._person_name()
+        former = self._user(first, last)
+        users.append(former)
+        planned.append(
+            (former, home, Role.PROFESSIONAL, _title(self.random, JOB_TITLES[Sector.SOCIAL_ACTION], female))
+        )
         for organisation in organisations:
             if organisation is not home:
                 first, last, female = self._person_name()
@@ -549,7 +525,12 @@ class _Generator:
         for user, organisation, role, title in planned:
             if (user.pk, organisation.pk) not in seen:
                 seen.add((user.pk, organisation.pk))
-                memberships.append(Membership(user=user, organisation=organisation, role=role, job_title=title))
+                membership = Membership(user=user, organisation=organisation, role=role, job_title=title)
+                if user is former:
+                    membership.is_active = False
+                    membership.deactivated_at = VALIDATION_START + timedelta(days=200)
+                    membership.deactivated_by = admin
+                memberships.append(membership)
         memberships = territory.bulk_create(Membership, memberships, desc="memberships")
 
         made = territory.made

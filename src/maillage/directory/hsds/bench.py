@@ -265,6 +265,8 @@ class Result:
     pk_p95_ms: float
     rejected: int
     hits_median: float
+    with_hits: int = 0
+    searches: int = 0
 
     def line(self) -> str:
         return (
@@ -311,4 +313,6 @@ def measure(workdir: Path, plan: Plan, searches: int, *, progress: bool = True) 
         pk_p95_ms=percentile(pk_timings, 0.95),
         rejected=len(report.rejected),
         hits_median=statistics.median(hits),
+        with_hits=sum(1 for count in hits if count),
+        searches=len(hits),
     )

@@ -57,7 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{database}: {result.services} services imported in {result.import_s:.1f} s "
                 f"({result.rejected} rejected); search p50 {result.search_p50_ms:.1f} ms, "
-                f"p95 {result.search_p95_ms:.1f} ms (median hits {result.hits_median:.0f}); "
+                f"p95 {result.search_p95_ms:.1f} ms ({result.with_hits}/{result.searches} searches found services, "
+                f"median hits {result.hits_median:.0f}); "
                 f"pk fetch p95 {result.pk_p95_ms:.2f} ms; ratio p95/pk "
                 f"{result.search_p95_ms / max(result.pk_p95_ms, 1e-6):.0f}x"
             )

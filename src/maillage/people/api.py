@@ -1,0 +1,296 @@
+"""/api/v1/people/: the persons I follow, one person's file (masked by category), who saw it.
+
+Through the door like the pages: the list comes from `persons_visible_to` and is audited per person;
+a file from `person_for`; an unknown or forbidden id answers 404 (never 403). A token needs the
+`persons:read` scope; a browser session is bounded by the user's rights only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from maillage.access import audit
+from maillage.access.door import audit_list, categories_for_many, person_data, person_for, persons_visible_to
+from maillage.access.enums import Action, Category, Outcome
+from maillage.access.models import AccessEvent
+from maillage.access.views import sightings
+from maillage.accounts.api_auth import require_scope
+from maillage.accounts.enums import ApiScope
+from maillage.core.api_errors import ErrorOut
+from maillage.people import purposes
+from maillage.people.presenters import PersonPage, person_page
+from maillage.people.services import need_category
+
+router = Router()
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1.")
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class PersonListIn(PageIn):
+    q: str = Field("", max_length=100, description="Words of the name (only where the identity is shared).")
+
+
+class PersonSummaryOut(Schema):
+    id: UUID
+    identity_shared: bool
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_date: dt.date | None = None
+
+
+class PersonPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[PersonSummaryOut]
+
+
+class IdentityOut(Schema):
+    first_name: str
+    last_name: str
+    birth_date: dt.date | None
+    phone: str
+    email: str
+    preferred_language: str
+    commune: str | None
+
+
+class NeedOut(Schema):
+    id: UUID
+    life_domain: str
+    life_domain_code: str
+    in_own_words: str
+    status: str
+    weight: int
+    category: str
+
+
+class RelationOut(Schema):
+    id: UUID
+    name: str
+    kind: str
+    detail: str
+    quality: str
+    strength: int
+    support_direction: str
+    takes_part: bool
+
+
+class InvolvementOut(Schema):
+    id: UUID
+    organisation_id: UUID
+    organisation: str
+    role: str
+    status: str
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+class PersonOut(Schema):
+    id: UUID
+    categories: list[str] = Field(description="The data categories shared with you now; the others are null.")
+    break_glass: bool = Field(description="True while you read this file under emergency access.")
+    is_referent: bool
+    identity: IdentityOut | None
+    needs: list[NeedOut] | None
+    primary_network: list[RelationOut] | None
+    secondary_network: list[InvolvementOut] | None
+
+
+class SightingOut(Schema):
+    at: dt.datetime
+    organisation: str
+    who: str
+    role: str
+    category: str
+    action: str
+    purpose: str
+    outcome: str
+    break_glass: bool
+
+
+class SightingPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[SightingOut]
+
+
+@router.get(
+    "/persons",
+    response={200: PersonPageOut, **ERRORS},
+    summary="The persons my organisations follow now (paginated)",
+)
+@person_data(categories=[Category.IDENTITY], action=Action.LIST)
+def person_list(request: HttpRequest, filters: Query[PersonListIn]) -> PersonPageOut:
+    require_scope(request, ApiScope.PERSONS_READ)
+    actor = request.actor
+    visible = persons_visible_to(actor).order_by("last_name", "first_name", "pk")
+    start = (filters.page - 1) * filters.page_size
+    query = filters.q.strip()
+    if query:
+        terms = Q()
+        for word in query.split():
+            terms &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        candidates = list(visible.filter(terms)[:500])
+        categories = categories_for_many(actor, candidates)
+        matches = [p for p in candidates if Category.IDENTITY in categories[p.pk]]
+        count, persons = len(matches), matches[start : start + filters.page_size]
+        action, purpose = Action.SEARCH, purposes.API_LIST
+    else:
+        count = visible.count()
+        persons = list(visible[start : start + filters.page_size])
+        categories = categories_for_many(actor, persons)
+        action, purpose = Action.LIST, purposes.API_LIST
+    audit_list(actor, persons, action=action, purpose=purpose)
+    items = []
+    for person in persons:
+        shared = Category.IDENTITY in categories[person.pk]
+        items.append(
+            PersonSummaryOut(
+                id=person.public_id,
+                identity_shared=shared,
+                first_name=person.first_name if shared else None,
+                last_name=person.last_name if shared else None,
+                birth_date=person.birth_date if shared else None,
+            )
+        )
+    return PersonPageOut(count=count, page=filters.page, page_size=filters.page_size, items=items)
+
+
+def _person_out(page: PersonPage) -> PersonOut:
+    person = page.person
+    return PersonOut(
+        id=person.public_id,
+        categories=sorted(str(c) for c in page.categories),
+        break_glass=page.grant is not None,
+        is_referent=page.is_referent,
+        identity=IdentityOut(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            birth_date=person.birth_date,
+            phone=person.phone,
+            email=person.email,
+            preferred_language=person.preferred_language,
+            commune=person.commune.name if person.commune_id else None,
+        )
+        if page.shows_identity
+        else None,
+        needs=[
+            NeedOut(
+                id=need.public_id,
+                life_domain=need.term.name,
+                life_domain_code=need.term.code,
+                in_own_words=need.own_words,
+                status=need.status,
+                weight=need.weight,
+                category=str(need_category(need.term)),
+            )
+            for need in page.needs
+        ]
+        if page.shows_needs
+        else None,
+        primary_network=[
+            RelationOut(
+                id=relation.public_id,
+                name=relation.name,
+                kind=relation.kind,
+                detail=relation.kind_detail,
+                quality=relation.quality,
+                strength=relation.strength,
+                support_direction=relation.support_direction,
+                takes_part=relation.takes_part,
+            )
+            for relation in page.relations
+        ]
+        if page.shows_social
+        else None,
+        secondary_network=[
+            InvolvementOut(
+                id=involvement.public_id,
+                organisation_id=involvement.organisation.public_id,
+                organisation=involvement.organisation.name,
+                role=involvement.role,
+                status=involvement.status,
+                started_on=involvement.started_on,
+                ended_on=involvement.ended_on,
+            )
+            for involvement in page.involvements
+        ]
+        if page.shows_coordination
+        else None,
+    )
+
+
+@router.get(
+    "/persons/{public_id}",
+    response={200: PersonOut, **ERRORS},
+    summary="One person's file, each category masked (null) unless shared with you now",
+)
+@person_data(categories=list(Category), action=Action.VIEW)
+def person_detail(request: HttpRequest, public_id: UUID) -> PersonOut:
+    require_scope(request, ApiScope.PERSONS_READ)
+    actor = request.actor
+    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.API_PERSON)
+    page = person_page(actor, person)
+    audit.record_many(
+        audit.event_data(
+            actor=actor,
+            action=Action.VIEW,
+            outcome=Outcome.ALLOWED,
+            person=person,
+            category=category,
+            purpose=purposes.API_PERSON,
+            break_glass=page.grant is not None,
+        )
+        for category in sorted(page.categories)
+        if category != Category.IDENTITY
+    )
+    return _person_out(page)
+
+
+@router.get(
+    "/persons/{public_id}/who-saw",
+    response={200: SightingPageOut, **ERRORS},
+    summary="Who saw this file: for the referent and the person themselves (paginated, most recent first)",
+)
+@person_data(categories=[Category.IDENTITY, Category.COORDINATION], action=Action.VIEW)
+def who_saw(request: HttpRequest, public_id: UUID, paging: Query[PageIn]) -> SightingPageOut:
+    require_scope(request, ApiScope.PERSONS_READ)
+    actor = request.actor
+    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.API_WHO_SAW)
+    page = person_page(actor, person)
+    if not (page.is_referent or page.is_self):
+        raise Http404
+    events = AccessEvent.objects.filter(person_id=person.pk).order_by("-seq")
+    start = (paging.page - 1) * paging.page_size
+    rows = sightings(list(events[start : start + paging.page_size]), person_user_id=person.user_id)
+    return SightingPageOut(
+        count=events.count(),
+        page=paging.page,
+        page_size=paging.page_size,
+        items=[
+            SightingOut(
+                at=row.at,
+                organisation=row.organisation,
+                who=row.who,
+                role=row.role,
+                category=row.what,
+                action=row.action,
+                purpose=row.why,
+                outcome=row.outcome,
+                break_glass=row.break_glass,
+            )
+            for row in rows
+        ],
+    )

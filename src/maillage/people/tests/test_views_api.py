@@ -1,0 +1,114 @@
+"""/api/v1/people/: through the door with a token, 404 for unknown or forbidden, categories masked, audited."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from maillage.access.enums import Action, Category
+from maillage.access.models import AccessEvent
+from maillage.accounts.actors import actor_for
+from maillage.accounts.services import api_token_create
+from maillage.people.tests.factories import ObjectionFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/people"
+
+
+def token_for(user, scopes=("persons:read",)) -> dict[str, str]:
+    _, secret = api_token_create(
+        actor_for(user), name="test", scopes=list(scopes), expires_at=timezone.now() + dt.timedelta(days=1)
+    )
+    return {"Authorization": f"Bearer {secret}"}
+
+
+class TestList:
+    def test_lists_the_persons_i_follow(self, client, network):
+        PersonFactory(last_name="Ailleurs")
+        response = client.get(f"{BASE}/persons", headers=token_for(network.referent))
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 1 and body["items"][0]["last_name"] == "Fontaine"
+        assert AccessEvent.objects.filter(person_id=network.person.pk, action=Action.LIST).exists()
+
+    @pytest.mark.parametrize("role", ["stranger", "admin", "coordinator", "staff"])
+    def test_others_get_an_empty_list(self, client, network, role):
+        body = client.get(f"{BASE}/persons", headers=token_for(getattr(network, role))).json()
+        assert body["count"] == 0 and body["items"] == []
+
+    def test_search_within_shared_identities(self, client, network):
+        ObjectionFactory(person=network.person, organisation=network.partner_org, category=Category.IDENTITY)
+        assert client.get(f"{BASE}/persons?q=font", headers=token_for(network.referent)).json()["count"] == 1
+        assert client.get(f"{BASE}/persons?q=font", headers=token_for(network.partner)).json()["count"] == 0
+
+    def test_without_token_401(self, client, network):
+        assert client.get(f"{BASE}/persons").status_code == 401
+
+    def test_token_without_scope_403(self, client, network):
+        assert (
+            client.get(f"{BASE}/persons", headers=token_for(network.referent, ["directory:read"])).status_code == 403
+        )
+
+    def test_bad_paging_422(self, client, network):
+        assert client.get(f"{BASE}/persons?page=0", headers=token_for(network.referent)).status_code == 422
+
+
+class TestDetail:
+    def url(self, network):
+        return f"{BASE}/persons/{network.person.public_id}"
+
+    @pytest.mark.parametrize(
+        ("role", "status"),
+        [("referent", 200), ("partner", 200), ("stranger", 404), ("admin", 404), ("coordinator", 404), ("staff", 404)],
+    )
+    def test_by_role(self, client, network, role, status):
+        response = client.get(self.url(network), headers=token_for(getattr(network, role)))
+        assert response.status_code == status
+        if status == 404:
+            assert response.json()["detail"]
+
+    def test_categories_are_masked(self, client, network):
+        ObjectionFactory(person=network.person, organisation=network.partner_org, category=Category.SOCIAL)
+        body = client.get(self.url(network), headers=token_for(network.partner)).json()
+        assert body["primary_network"] is None and "SOCIAL" not in body["categories"]
+        assert body["identity"]["last_name"] == "Fontaine"
+        assert body["secondary_network"]
+        referent = client.get(self.url(network), headers=token_for(network.referent)).json()
+        assert {r["name"] for r in referent["primary_network"]} == {"Josiane", "Marc"}
+        assert all(need["category"] == "SOCIAL" for need in referent["needs"])
+
+    def test_unknown_is_404(self, client, network):
+        response = client.get(
+            f"{BASE}/persons/00000000-0000-4000-8000-000000000000", headers=token_for(network.referent)
+        )
+        assert response.status_code == 404
+
+    def test_access_is_logged(self, client, network):
+        client.get(self.url(network), headers=token_for(network.partner))
+        purposes = set(
+            AccessEvent.objects.filter(person_id=network.person.pk, actor_id=network.partner.pk).values_list(
+                "purpose", flat=True
+            )
+        )
+        assert purposes == {"api_person"}
+
+
+class TestWhoSaw:
+    def test_referent_only(self, client, network):
+        url = f"{BASE}/persons/{network.person.public_id}/who-saw"
+        client.get(f"{BASE}/persons/{network.person.public_id}", headers=token_for(network.partner))
+        body = client.get(url, headers=token_for(network.referent)).json()
+        assert body["count"] >= 1
+        assert any(item["organisation"] == "Centre de santé mentale" for item in body["items"])
+        assert client.get(url, headers=token_for(network.partner)).status_code == 404
+        assert client.get(url, headers=token_for(network.stranger)).status_code == 404
+
+
+def test_every_status_is_declared_in_the_openapi_description(client, network):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, item in schema["paths"].items():
+        if not path.startswith("/api/v1/people/"):
+            continue
+        for operation in item.values():
+            assert {"200", "401", "403", "404", "422"} <= set(operation["responses"])
