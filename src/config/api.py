@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, re_path
@@ -103,9 +104,12 @@ class MaillageAPI(NinjaAPI):
                     continue
                 statuses = COMMON_ERROR_STATUSES + (AUTH_ERROR_STATUSES if operation.get("security") else ())
                 responses = operation.setdefault("responses", {})
+                declared = {str(code) for code in responses}  # ninja keys them by int: never add "401" beside 401
                 for status in statuses:
+                    if str(status) in declared:
+                        continue
                     responses.setdefault(
-                        str(status),
+                        status,
                         {
                             "description": str(STATUS_DETAILS[status]),
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
@@ -126,7 +130,10 @@ api = MaillageAPI(
     urls_namespace="api",
     docs_url="/docs",
     auth=api_auth,
-    throttle=[AnonRateThrottle("120/m"), AuthRateThrottle("1200/m")],
+    throttle=[
+        AnonRateThrottle(getattr(settings, "API_THROTTLE_ANONYMOUS", "120/m")),
+        AuthRateThrottle(getattr(settings, "API_THROTTLE_AUTHENTICATED", "1200/m")),
+    ],
 )
 install_error_handlers(api)
 

@@ -83,6 +83,13 @@ class TestSessionAuth:
         body = client.get("/api/v1/accounts/me").json()
         assert body["token_scopes"] is None
 
+    def test_deactivated_session_user_gets_a_401_not_a_redirect(self, client, member):
+        client.force_login(member.user)
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+        assert_error_format(client.get("/api/v1/accounts/me"), 401)
+        assert client.get("/").status_code == 302
+
     def test_session_write_needs_csrf(self, member):
         from django.test import Client
 
@@ -191,6 +198,17 @@ class TestErrorFormat:
             headers=bearer,
         )
         assert_error_format(response, 422)
+
+    def test_throttling_is_429(self, client, bearer, monkeypatch):
+        from config.api import api
+
+        for throttle in api.throttle:
+            monkeypatch.setattr(throttle, "num_requests", 2)
+        assert client.get("/api/v1/accounts/me", headers=bearer).status_code == 200
+        assert client.get("/api/v1/accounts/me", headers=bearer).status_code == 200
+        response = client.get("/api/v1/accounts/me", headers=bearer)
+        assert_error_format(response, 429)
+        assert int(response["Retry-After"]) > 0
 
     def test_messages_are_translated(self, client):
         french = client.get("/api/v1/accounts/me", headers={"Accept-Language": "fr"}).json()["detail"]

@@ -1,13 +1,16 @@
 """HSDS 3.0 import: the official examples, idempotence, updates, and bad input."""
 
+import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from maillage.accounts.models import Organisation
+from maillage.directory.enums import MappingScheme
 from maillage.directory.hsds.importer import import_paths
 from maillage.directory.models import (
     Location,
@@ -17,6 +20,7 @@ from maillage.directory.models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
+    TermMapping,
 )
 
 EXAMPLES = Path(settings.HSDS_SCHEMA_DIR).parent / "examples"
@@ -142,6 +146,20 @@ class TestBadInput:
         assert [r.reasons for r in report.rejected] == [["unknown taxonomy 33333333-3333-4333-8333-333333333333"]]
         assert not TaxonomyTerm.objects.filter(public_id=term["id"]).exists()
 
+    def test_attribute_with_an_unknown_term_is_rejected_and_the_service_kept(self, tmp_path):
+        data = json.loads((EXAMPLES / "service_full.json").read_text())
+        data["attributes"] = [
+            {"id": "12121212-1212-4212-8212-121212121212", "taxonomy_term_id": "34343434-3434-4434-8434-343434343434"}
+        ]
+        path = tmp_path / "service.json"
+        path.write_text(json.dumps(data))
+        report = import_paths([path])
+        assert [str(r) for r in report.rejected] == [
+            "service.json.attributes[0]: attribute 12121212-1212-4212-8212-121212121212 rejected: "
+            "unknown taxonomy term 34343434-3434-4434-8434-343434343434"
+        ]
+        assert Service.objects.get(public_id=SERVICE_ID).needs.count() == 0
+
     def test_service_with_unknown_organisation_is_rejected(self, tmp_path):
         service = {
             "id": "44444444-4444-4444-8444-444444444444",
@@ -207,3 +225,38 @@ class TestBadInput:
         assert len(report.rejected) == 1
         assert "refused by the database" in str(report.rejected[0])
         assert list(Organisation.objects.values_list("name", flat=True)) == ["Org A"]
+
+
+class TestTermMapping:
+    def test_imported_terms_mapped_to_our_needs_are_added_to_services(self):
+        import_paths(official_examples())
+        imported = TaxonomyTerm.objects.get(public_id="3f7b145d-84af-42d7-8fae-eaca714b02b2")
+        ours = TaxonomyTerm.objects.get(code="mental-health", taxonomy__is_builtin=True)
+        TermMapping.objects.create(
+            term=ours, scheme=MappingScheme.HSDS_IMPORT, external_code=imported.code, external_term=imported
+        )
+
+        report = import_paths([EXAMPLES / "service_full.json"])
+
+        service = Service.objects.get(public_id=SERVICE_ID)
+        assert set(service.needs.all()) == {imported, ours}
+        assert report.counts["service"].unchanged == 1  # only the link to the mapped need was added
+        assert import_paths([EXAMPLES / "service_full.json"]).changed == 0
+
+
+class TestCommand:
+    def test_import_command_reports_and_is_idempotent(self):
+        out = io.StringIO()
+        call_command("hsds_import", str(EXAMPLES / "csv"), "--no-progress", stdout=out)
+        assert "service: 1 created" in out.getvalue()
+        out = io.StringIO()
+        call_command("hsds_import", str(EXAMPLES / "csv"), "--no-progress", "--strict", stdout=out)
+        assert "0 created, 0 updated, 0 rejected" in out.getvalue()
+
+    def test_strict_fails_on_rejections_and_bad_schema_dir_is_refused(self, tmp_path):
+        broken = tmp_path / "broken.json"
+        broken.write_text("{")
+        with pytest.raises(CommandError, match="1 records rejected"):
+            call_command("hsds_import", str(broken), "--no-progress", "--strict", stdout=io.StringIO())
+        with pytest.raises(CommandError, match="not a directory of HSDS schemas"):
+            call_command("hsds_import", str(broken), "--schema-dir", str(tmp_path), stdout=io.StringIO())
