@@ -150,11 +150,61 @@ def record_many(events: Iterable[EventData]) -> int:
         return 0
     now = timezone.now()
     with transaction.atomic():
-        head = _lock_head()
-        rows = build_events(events, seq=head.seq, prev_hash=head.hash, now=now)
-        AccessEvent.objects.bulk_create(rows, batch_size=500)
-        AuditChainHead.objects.filter(pk=1).update(seq=rows[-1].seq, hash=rows[-1].hash)
+        seq, prev_hash = _lock_head_raw()
+        rows = build_events(events, seq=seq, prev_hash=prev_hash, now=now)
+        _insert_raw(rows)
     return len(rows)
+
+
+_EVENT_COLUMNS = (
+    "seq", "created_at", "actor_id", "organisation_id", "person_id", "category", "action", "purpose", "outcome",
+    "reason", "break_glass", "extra", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def _lock_head_raw() -> tuple[int, str]:
+    """Lock the chain head (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock)
+    and return its (seq, hash). Plain SQL: this runs on every page that shows person data."""
+    table = AuditChainHead._meta.db_table
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {table} WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        _lock_head()
+        return _lock_head_raw()
+    return row[0], row[1]
+
+
+def _insert_raw(rows: list[AccessEvent]) -> None:
+    table = AccessEvent._meta.db_table
+    ops = connection.ops
+    marks = ", ".join("%s" for _ in _EVENT_COLUMNS)
+    values = [
+        (
+            row.seq,
+            ops.adapt_datetimefield_value(row.created_at),
+            row.actor_id,
+            row.organisation_id,
+            row.person_id,
+            row.category,
+            row.action,
+            row.purpose,
+            row.outcome,
+            row.reason,
+            row.break_glass,
+            json.dumps(row.extra or {}),
+            row.prev_hash,
+            row.hash,
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(_EVENT_COLUMNS)}) VALUES ({marks})", values)  # noqa: S608
+        cursor.execute(
+            f"UPDATE {AuditChainHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1",  # noqa: S608
+            [rows[-1].seq, rows[-1].hash],
+        )
 
 
 def record(
