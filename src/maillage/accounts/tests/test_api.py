@@ -199,6 +199,12 @@ class TestErrorFormat:
         )
         assert_error_format(response, 422)
 
+    def test_too_large_body_is_400(self, client, bearer, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+        body = json.dumps({"name": "x" * 200, "scopes": [], "expires_at": "2099-01-01T00:00:00Z"})
+        response = client.post("/api/v1/accounts/tokens", body, content_type="application/json", headers=bearer)
+        assert_error_format(response, 400)
+
     def test_throttling_is_429(self, client, bearer, monkeypatch):
         from config.api import api
 
@@ -244,3 +250,20 @@ class TestHostileCookies:
         client.cookies["sessionid"] = "abc\x00def12345"
         assert client.get("/api/v1/accounts/me", headers=bearer).status_code == 200
         assert client.get("/").status_code == 302
+
+
+class TestHostileBodies:
+    def test_malformed_multipart_is_400(self, client, bearer):
+        response = client.generic(
+            "POST",
+            "/api/v1/accounts/tokens",
+            b"--x\r\nContent-Disposition: form-data\r\n\r\nbroken",
+            content_type="multipart/form-data",  # no boundary
+            headers=bearer,
+        )
+        assert response.status_code in {400, 422}
+        assert set(response.json()) == {"detail", "errors"}
+
+    def test_form_field_with_a_null_character_is_422(self, client, bearer):
+        response = client.post("/api/v1/accounts/tokens", {"name": "a\x00b"}, headers=bearer)
+        assert response.status_code == 422
