@@ -42,10 +42,12 @@ run: migrate ## Install, migrate, load the demo when the database is empty, serv
 	  $(MANAGE) db_worker & \
 	  $(MANAGE) runserver --skip-checks $(HOST):$(PORT)
 
-prod: install ## Serve with granian (production profile; needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
+prod: install ## Serve with granian and the task worker (production profile; needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) collectstatic --no-input --verbosity 0
-	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
-	  --workers $${WORKERS:-4} --working-dir src config.wsgi:application
+	@trap 'kill 0' EXIT INT TERM; \
+	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) db_worker --no-reload & \
+	  DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
+	    --workers $${WORKERS:-4} --working-dir src config.wsgi:application
 
 test: install ## Run the whole test suite (SQLite, or the database in DATABASE_URL)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

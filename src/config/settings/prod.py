@@ -1,23 +1,45 @@
-"""Production profile: PostgreSQL, granian, HTTPS. Everything secret comes from the environment."""
+"""Production profile: PostgreSQL, granian (WSGI, several workers), WhiteNoise, HTTPS behind a proxy.
+
+Everything secret or deployment-specific comes from the environment; `manage.py check --deploy` passes clean
+(see `maillage/core/tests/test_production.py`).
+"""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env_bool
+from config.settings.base import BASE_DIR, env_bool
+
+
+def required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in the environment for the production profile.")
+    return value
+
 
 DEBUG = False
-try:
-    SECRET_KEY = os.environ["SECRET_KEY"]
-except KeyError as error:
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.") from error
+SECRET_KEY = required("SECRET_KEY")
+required("DATABASE_URL")  # base.py parses it; production never falls back to the development SQLite file
+required("ALLOWED_HOSTS")
 
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+
+# HTTPS: the proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+# "__Host-" cookies are only accepted over HTTPS, for this exact host and path "/".
+SESSION_COOKIE_NAME = "__Host-maillage-session"
+CSRF_COOKIE_NAME = "__Host-maillage-csrf"
+
+# Static files: hashed names and compressed copies made by collectstatic, served by WhiteNoise with long caching.
+WHITENOISE_AUTOREFRESH = False
+WHITENOISE_USE_FINDERS = False

@@ -425,10 +425,15 @@ def person_data(
 ) -> Callable[[View], View]:
     """Declare that a view or API operation returns or changes person data of these categories.
 
-    It must resolve the person through `person_for` (or list through `persons_visible_to` + `audit_list`);
-    the enumeration and matrix tests find every declared route through this mark.
+    The first category is the one the view needs to answer at all (the one it passes to `person_for`); the
+    others are shown only when `categories_for` allows them. The view must resolve the person through
+    `person_for` (or list through `persons_visible_to` + `audit_list`). The enumeration and matrix tests
+    (access/tests/test_routes.py) find every declared route through this mark.
     """
-    declared = {"categories": frozenset(Category(c) for c in categories), "action": Action(action)}
+    ordered = [Category(c) for c in categories]
+    if not ordered:
+        raise ValueError("person_data needs at least one category")
+    declared = {"categories": frozenset(ordered), "primary": ordered[0], "action": Action(action)}
 
     def mark(view: View) -> View:
         setattr(view, PERSON_DATA_ATTRIBUTE, declared)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from maillage.access.door import no_person_data
 from maillage.accounts.api_auth import require_scope, token_scopes
 from maillage.accounts.enums import ApiScope, Role, Sector, UserKind
 from maillage.accounts.models import ApiToken, Organisation
@@ -87,6 +88,7 @@ class TokenCreatedOut(TokenOut):
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The authenticated user and their memberships")
+@no_person_data
 def me(request: HttpRequest) -> MeOut:
     actor = request.actor
     user = actor.user
@@ -119,6 +121,7 @@ def me(request: HttpRequest) -> MeOut:
     summary="The validated organisations of the network",
 )
 @paginate(Pagination)
+@no_person_data
 def organisations(request: HttpRequest):
     require_scope(request, ApiScope.DIRECTORY_READ)
     return validated_organisations()
@@ -130,6 +133,7 @@ def organisations(request: HttpRequest):
     summary="My personal access tokens (never their secret)",
 )
 @paginate(Pagination)
+@no_person_data
 def tokens_list(request: HttpRequest):
     return api_tokens_of(request.actor.user)
 
@@ -139,6 +143,7 @@ def tokens_list(request: HttpRequest):
     response={201: TokenCreatedOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
     summary="Create a personal access token; a token can give only the scopes it has",
 )
+@no_person_data
 def tokens_create(request: HttpRequest, payload: TokenCreateIn):
     expires_at = payload.expires_at
     if timezone.is_naive(expires_at):
@@ -159,6 +164,7 @@ def tokens_create(request: HttpRequest, payload: TokenCreateIn):
     response={200: TokenOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Revoke one of my tokens (at once and for good)",
 )
+@no_person_data
 def tokens_revoke(request: HttpRequest, token_id: UUID):
     token = get_object_or_404(api_tokens_of(request.actor.user), public_id=token_id)
     return api_token_revoke(request.actor, token=token)

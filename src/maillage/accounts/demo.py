@@ -29,7 +29,7 @@ from django.utils.text import slugify
 
 from maillage.accounts.enums import IdentifierScheme, OrganisationStatus, Role, Sector, UserKind
 from maillage.accounts.models import Membership, Organisation, User
-from maillage.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DemoTerritory, bulk_delete
+from maillage.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, STREETS, DemoTerritory, bulk_delete
 from maillage.territories.models import Territory
 
 ORGANISATION_EMAIL_SUFFIX = f".{DEMO_EMAIL_DOMAIN}"
@@ -267,38 +267,6 @@ JOB_TITLES: dict[str, list[tuple[str, str]]] = {
     Sector.OTHER: [("agent de proximité", "agente de proximité"), ("animateur", "animatrice")],
 }
 
-STREETS = [
-    "Rue de la Gare",
-    "Avenue de la Libération",
-    "Rue de l'Église",
-    "Grand-Rue",
-    "Place communale",
-    "Rue du Moulin",
-    "Rue des Écoles",
-    "Chemin du Bois",
-    "Rue du Château",
-    "Rue de la Station",
-    "Avenue de Bouillon",
-    "Rue des Alliés",
-    "Rue du Centre",
-    "Rue Saint-Roch",
-    "Rue de la Chapelle",
-    "Rue du Marché",
-    "Route de Bastogne",
-    "Route de Marche",
-    "Rue des Champs",
-    "Rue de la Fontaine",
-    "Rue des Prés",
-    "Rue du Vivier",
-    "Rue de Neufchâteau",
-    "Avenue Herbofin",
-    "Rue des Combattants",
-    "Rue du Parc",
-    "Place du Marché",
-    "Rue de la Barrière",
-    "Rue des Ardennes",
-    "Rue du Tilleul",
-]
 # Telephone zones of the five arrondissements (district code -> zone).
 PHONE_ZONES = {"81000": "063", "82000": "061", "83000": "084", "84000": "061", "85000": "063"}
 # Towns with more services than villages: drawn four times as often.

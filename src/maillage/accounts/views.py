@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from maillage.access.door import no_person_data
 from maillage.accounts import services
 from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, actor_for
 from maillage.accounts.enums import InvitationStatus, OrganisationStatus
@@ -37,6 +38,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Organisation switcher -----------------------------------------------------------------------------------------
 
 
+@no_person_data
 @require_POST
 def organisation_switch(request: HttpRequest) -> HttpResponse:
     """Choose which of one's organisations one acts for; the choice lives in the session."""
@@ -84,12 +86,14 @@ def _members_page(request: HttpRequest, form: InvitationForm, status: int = 200)
     )
 
 
+@no_person_data
 @require_GET
 def members(request: HttpRequest) -> HttpResponse:
     _managed_organisation(request)
     return _members_page(request, InvitationForm(roles=services.invitable_roles(request.actor)))
 
 
+@no_person_data
 @require_POST
 def invitation_create(request: HttpRequest) -> HttpResponse:
     organisation = _managed_organisation(request)
@@ -105,6 +109,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     return _members_page(request, form, status=422)
 
 
+@no_person_data
 @require_POST
 def invitation_revoke(request: HttpRequest, public_id) -> HttpResponse:
     organisation = _managed_organisation(request)
@@ -121,6 +126,7 @@ def _membership(request: HttpRequest, user_id) -> Membership:
     )
 
 
+@no_person_data
 @require_POST
 def membership_deactivate(request: HttpRequest, user_id) -> HttpResponse:
     membership = _membership(request, user_id)
@@ -132,6 +138,7 @@ def membership_deactivate(request: HttpRequest, user_id) -> HttpResponse:
     return redirect("accounts:members")
 
 
+@no_person_data
 @require_POST
 def membership_reactivate(request: HttpRequest, user_id) -> HttpResponse:
     membership = _membership(request, user_id)
@@ -165,6 +172,7 @@ def _joined(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     return redirect("core:home")
 
 
+@no_person_data
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -230,6 +238,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # Organisation details ------------------------------------------------------------------------------------------
 
 
+@no_person_data
 @require_GET
 def organisation_detail(request: HttpRequest) -> HttpResponse:
     """The organisation one acts for, as partners see it; its admins get a link to edit it."""
@@ -243,6 +252,7 @@ def organisation_detail(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_person_data
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest) -> HttpResponse:
     organisation = request.actor.organisation
@@ -277,6 +287,7 @@ def _tokens_page(request: HttpRequest, form: ApiTokenForm, *, secret: str = "", 
     )
 
 
+@no_person_data
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     """List, and create, one's personal access tokens. A new token's secret is shown on this response only."""
@@ -300,6 +311,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return _tokens_page(request, form, status=422)
 
 
+@no_person_data
 @require_POST
 def token_revoke(request: HttpRequest, public_id) -> HttpResponse:
     token = get_object_or_404(api_tokens_of(request.user), public_id=public_id)

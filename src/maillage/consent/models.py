@@ -49,8 +49,9 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
     def valid_at(self, moment: datetime) -> "ConsentQuerySet":
         return (
             self.current()
-            .filter(starts_at__lte=moment, revoked_at__isnull=True)
+            .filter(starts_at__lte=moment)
             .filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=moment))
+            .filter(models.Q(revoked_at__isnull=True) | models.Q(revoked_at__gt=moment))
         )
 
 

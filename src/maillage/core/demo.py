@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from faker import Faker
+from faker.providers import BaseProvider
 from tqdm import tqdm
 
 T = TypeVar("T")
@@ -65,6 +66,62 @@ DEMO_LOGINS: list[DemoLogin] = [
 ]
 
 
+# Street names common in Walloon towns and villages.
+STREETS = [
+    "Rue de la Gare",
+    "Avenue de la Libération",
+    "Rue de l'Église",
+    "Grand-Rue",
+    "Place communale",
+    "Rue du Moulin",
+    "Rue des Écoles",
+    "Chemin du Bois",
+    "Rue du Château",
+    "Rue de la Station",
+    "Avenue de Bouillon",
+    "Rue des Alliés",
+    "Rue du Centre",
+    "Rue Saint-Roch",
+    "Rue de la Chapelle",
+    "Rue du Marché",
+    "Route de Bastogne",
+    "Route de Marche",
+    "Rue des Champs",
+    "Rue de la Fontaine",
+    "Rue des Prés",
+    "Rue du Vivier",
+    "Rue de Neufchâteau",
+    "Avenue Herbofin",
+    "Rue des Combattants",
+    "Rue du Parc",
+    "Place du Marché",
+    "Rue de la Barrière",
+    "Rue des Ardennes",
+    "Rue du Tilleul",
+]
+
+
+class BelgianAddressProvider(BaseProvider):
+    """Belgian-looking streets and phone numbers: Faker's fr_BE has neither (it falls back to en_US)."""
+
+    def street_name(self) -> str:
+        return self.random_element(STREETS)
+
+    def building_number(self) -> str:
+        return str(self.random_int(1, 150))
+
+    def street_address(self) -> str:
+        return f"{self.street_name()} {self.building_number()}"
+
+    def phone_number(self) -> str:
+        if self.random_int(0, 2) == 0:
+            return f"04{self.random_element(['70', '75', '76', '77', '78', '79', '85', '86', '92', '96'])} " + (
+                f"{self.random_int(10, 99)} {self.random_int(10, 99)} {self.random_int(10, 99)}"
+            )
+        zone = self.random_element(["061", "063", "084", "080", "081"])
+        return f"{zone} {self.random_int(20, 69)} {self.random_int(10, 99)} {self.random_int(10, 99)}"
+
+
 @dataclass
 class DemoTerritory:
     seed: int = 2026
@@ -77,6 +134,8 @@ class DemoTerritory:
         self.random = random.Random(self.seed)  # noqa: S311 -- fictional data, not security
         self.faker = Faker(["fr_BE", "fr_FR"])
         self.faker.seed_instance(self.seed)
+        for locale in self.faker.locales:
+            self.faker[locale].add_provider(BelgianAddressProvider)
 
         self.made.setdefault("logins", list(DEMO_LOGINS))
 

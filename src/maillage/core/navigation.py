@@ -57,8 +57,13 @@ MEMBERS = _Entry("accounts:members", _("Members"), _("Invite colleagues and mana
 ORGANISATION = _Entry(
     "accounts:organisation_detail", _("My organisation"), _("Your organisation's details as partners see them.")
 )
+SERVICES = _Entry(
+    "directory:manage",
+    _("Our services"),
+    _("Keep your organisation's services, places and capacity up to date in the directory."),
+)
 VALIDATION = _Entry(
-    "directory:organisation_validation_list",
+    "directory:pending",
     _("Organisations to validate"),
     _("New organisations waiting for the network's validation."),
 )
@@ -83,10 +88,10 @@ def _entries_for(actor: Actor) -> list[_Entry]:
     if actor.is_professional:
         entries.append(PERSONS)
     if actor.membership is not None:
-        entries.append(ORGANISATION)
+        entries += [SERVICES, ORGANISATION]
     if actor.is_organisation_admin:
         entries.append(MEMBERS)
-    if actor.is_network_coordinator:
+    if actor.is_network_coordinator or actor.is_platform_staff:
         entries.append(VALIDATION)
     if actor.is_organisation_admin or actor.is_network_coordinator or actor.is_platform_staff:
         entries.append(REGISTER)

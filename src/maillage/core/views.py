@@ -8,10 +8,12 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from maillage.access.door import no_person_data
 from maillage.core.navigation import shortcuts_for
 from maillage.core.selectors import dashboard_figures
 
 
+@no_person_data
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting point: what they act as, their shortcuts, a few counts."""
@@ -24,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+@no_person_data
 @login_not_required
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from uuid import UUID
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from maillage.access.door import no_person_data
 from maillage.core.api_errors import ErrorOut
 from maillage.directory.enums import Situation
 from maillage.directory.search import MAX_PAGE_SIZE, MAX_RADIUS_KM, ServiceHit, ServiceQuery, search_services
@@ -161,6 +162,7 @@ def _hit(hit: ServiceHit) -> dict:
 
 
 @router.get("/services", response={200: SearchOut, 422: ErrorOut}, summary="Search services")
+@no_person_data
 def services_search(request: HttpRequest, params: Query[SearchParams]):
     """The same search as the public page: text, need, place, criteria; best first, paginated."""
     results = search_services(
@@ -192,6 +194,7 @@ def services_search(request: HttpRequest, params: Query[SearchParams]):
 
 
 @router.get("/services/{public_id}", response={200: ServiceDetailOut, 404: ErrorOut, 422: ErrorOut})
+@no_person_data
 def service_get(request: HttpRequest, public_id: UUID):
     service = public_service(public_id)
     if service is None:
@@ -210,6 +213,7 @@ def service_get(request: HttpRequest, public_id: UUID):
 
 
 @router.get("/taxonomy", response={200: list[TermOut]}, summary="The built-in needs taxonomy")
+@no_person_data
 def taxonomy(request: HttpRequest):
     """Life domains and their sub-terms, in French and English, with synonyms and external mappings."""
     terms = list(builtin_terms().select_related("parent").prefetch_related("mappings"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from maillage.access.door import no_person_data
 from maillage.accounts.models import Organisation
 from maillage.directory import services
 from maillage.directory.enums import CapacityStatus
@@ -37,6 +38,7 @@ def clear_forbidden(view):
     return wrapper
 
 
+@no_person_data
 @login_not_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
@@ -64,6 +66,7 @@ def _querystring(request: HttpRequest, *, drop: tuple[str, ...]) -> str:
     return query.urlencode()
 
 
+@no_person_data
 @login_not_required
 @require_GET
 def service_detail(request: HttpRequest, public_id) -> HttpResponse:
@@ -105,6 +108,7 @@ def _own_service(request: HttpRequest, public_id) -> Service:
     return get_object_or_404(queryset, public_id=public_id, organisation_id__in=allowed)
 
 
+@no_person_data
 @clear_forbidden
 @require_GET
 def manage(request: HttpRequest) -> HttpResponse:
@@ -123,6 +127,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_person_data
 @clear_forbidden
 def service_edit(request: HttpRequest, public_id=None) -> HttpResponse:
     if public_id is None:
@@ -154,6 +159,7 @@ def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
+@no_person_data
 @clear_forbidden
 @require_POST
 def service_capacity(request: HttpRequest, public_id) -> HttpResponse:
@@ -181,6 +187,7 @@ def service_capacity(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("directory:manage")
 
 
+@no_person_data
 @clear_forbidden
 @require_POST
 def service_confirm(request: HttpRequest, public_id) -> HttpResponse:
@@ -190,6 +197,7 @@ def service_confirm(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("directory:manage")
 
 
+@no_person_data
 @clear_forbidden
 def location_edit(request: HttpRequest, public_id=None) -> HttpResponse:
     if public_id is None:
@@ -209,6 +217,7 @@ def location_edit(request: HttpRequest, public_id=None) -> HttpResponse:
     return render(request, "directory/location_form.html", {"form": form, "location": location}, status=_status(form))
 
 
+@no_person_data
 @clear_forbidden
 @require_GET
 def pending(request: HttpRequest) -> HttpResponse:
@@ -217,6 +226,7 @@ def pending(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/pending.html", {"organisations": pending_organisations()})
 
 
+@no_person_data
 @clear_forbidden
 @require_POST
 def organisation_decide(request: HttpRequest, public_id, decision: str) -> HttpResponse:

@@ -110,6 +110,8 @@ class TestPasswordHashing:
     @pytest.mark.parametrize("profile", ["config.settings.base", "config.settings.prod"])
     def test_argon2_is_the_production_hasher(self, profile, monkeypatch):
         monkeypatch.setenv("SECRET_KEY", "x" * 50)
+        monkeypatch.setenv("DATABASE_URL", "postgres://maillage@127.0.0.1:5432/maillage")  # required by prod
+        monkeypatch.setenv("ALLOWED_HOSTS", "maillage.example.org")
         module = importlib.import_module(profile)
         assert module.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 

@@ -149,3 +149,18 @@ class TestBulkDelete:
         with pytest.raises(ProtectedError):
             bulk_delete(Territory.objects.filter(pk=commune.pk))
         assert Territory.objects.filter(pk=commune.pk).exists()
+
+
+class TestDemoTerritory:
+    def test_faker_gives_belgian_streets_and_phones_from_the_seed(self):
+        import re
+
+        from maillage.core.demo import STREETS
+
+        first, second = DemoTerritory(seed=5), DemoTerritory(seed=5)
+        addresses = [first.faker.street_address() for _ in range(20)]
+
+        assert addresses == [second.faker.street_address() for _ in range(20)]
+        assert all(address.rsplit(" ", 1)[0] in STREETS for address in addresses)
+        assert all(re.fullmatch(r"0\d{2,3}( \d{2}){3}", first.faker.phone_number()) for _ in range(20))
+        assert first.public_id() == second.public_id()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema
 from pydantic import Field
 
+from maillage.access.door import no_person_data
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
 from maillage.core.api_errors import ErrorOut, install_error_handlers
@@ -150,6 +151,7 @@ def _filtered_services(params: ServiceParams) -> QuerySet[Service]:
 
 
 @api.get("/", response={200: dict[str, Any]}, summary="About this API and its relationship with HSDS")
+@no_person_data
 def about(request: HttpRequest) -> dict[str, Any]:
     return {
         "version": HSDS_VERSION,
@@ -159,6 +161,7 @@ def about(request: HttpRequest) -> dict[str, Any]:
 
 
 @api.get("/services", response=Responses, summary="Paginated list of services")
+@no_person_data
 def list_services(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
     queryset = _filtered_services(params)
     if params.search.strip():
@@ -176,6 +179,7 @@ def list_services(request: HttpRequest, params: Query[ServiceParams]) -> dict[st
 
 
 @api.get("/services/{id}", response=Responses, summary="A fully nested service")
+@no_person_data
 def get_service(request: HttpRequest, id: str) -> dict[str, Any]:
     service = exporter.services_queryset().filter(pk__in=public_services().values("pk"))
     service = service.filter(public_id=_uuid_or_404(id)).first()
@@ -185,6 +189,7 @@ def get_service(request: HttpRequest, id: str) -> dict[str, Any]:
 
 
 @api.get("/organizations", response=Responses, summary="Paginated list of organizations")
+@no_person_data
 def list_organisations(request: HttpRequest, params: Query[OrganisationParams]) -> dict[str, Any]:
     queryset = public_organisations()
     if params.search.strip():
@@ -206,6 +211,7 @@ def list_organisations(request: HttpRequest, params: Query[OrganisationParams]) 
 
 
 @api.get("/organizations/{id}", response=Responses, summary="A fully nested organization")
+@no_person_data
 def get_organisation(request: HttpRequest, id: str, full_service: bool = False) -> dict[str, Any]:
     organisation = public_organisations().filter(public_id=_uuid_or_404(id)).first()
     if organisation is None:
@@ -225,6 +231,7 @@ def _link_to_hsds(link: ServiceAtLocation, *, full: bool) -> dict[str, Any]:
 
 
 @api.get("/service_at_locations", response=Responses, summary="Paginated list of services at locations")
+@no_person_data
 def list_service_at_locations(request: HttpRequest, params: Query[ServiceParams]) -> dict[str, Any]:
     services = _filtered_services(params)
     queryset = ServiceAtLocation.objects.filter(service__in=services.values("pk")).select_related(
@@ -239,6 +246,7 @@ def list_service_at_locations(request: HttpRequest, params: Query[ServiceParams]
 
 
 @api.get("/service_at_locations/{id}", response=Responses, summary="A fully nested service at location")
+@no_person_data
 def get_service_at_location(request: HttpRequest, id: str) -> dict[str, Any]:
     link = (
         ServiceAtLocation.objects.filter(service__in=public_services().values("pk"), public_id=_uuid_or_404(id))
@@ -251,6 +259,7 @@ def get_service_at_location(request: HttpRequest, id: str) -> dict[str, Any]:
 
 
 @api.get("/taxonomies", response=Responses, summary="Paginated list of taxonomies")
+@no_person_data
 def list_taxonomies(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     queryset = exporter.taxonomies()
     if params.search.strip():
@@ -259,6 +268,7 @@ def list_taxonomies(request: HttpRequest, params: Query[ListParams]) -> dict[str
 
 
 @api.get("/taxonomies/{id}", response=Responses, summary="A taxonomy")
+@no_person_data
 def get_taxonomy(request: HttpRequest, id: str) -> dict[str, Any]:
     taxonomy = Taxonomy.objects.filter(public_id=_uuid_or_404(id)).first()
     if taxonomy is None:
@@ -267,6 +277,7 @@ def get_taxonomy(request: HttpRequest, id: str) -> dict[str, Any]:
 
 
 @api.get("/taxonomy_terms", response=Responses, summary="Paginated list of taxonomy terms")
+@no_person_data
 def list_taxonomy_terms(request: HttpRequest, params: Query[TermParams]) -> dict[str, Any]:
     queryset = exporter.taxonomy_terms().order_by("taxonomy__name", "position", "code", "pk")
     if params.taxonomy_id:
@@ -282,6 +293,7 @@ def list_taxonomy_terms(request: HttpRequest, params: Query[TermParams]) -> dict
 
 
 @api.get("/taxonomy_terms/{id}", response=Responses, summary="A taxonomy term")
+@no_person_data
 def get_taxonomy_term(request: HttpRequest, id: str) -> dict[str, Any]:
     term = exporter.taxonomy_terms().filter(public_id=_uuid_or_404(id)).first()
     if term is None:

@@ -86,6 +86,15 @@ def _uuid(value: object) -> uuid.UUID | None:
         return None
 
 
+def _pairs(model: type[models.Model], key: str, value: str, ids: list, lookup: str | None = None) -> dict:
+    """{key: value} of the rows whose `lookup` (default: `key`) is in `ids`, queried in chunks."""
+    found: dict = {}
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
+        found.update(model.objects.filter(**{f"{lookup or key}__in": chunk}).values_list(key, value))
+    return found
+
+
 def _same(stored: Any, wanted: Any) -> bool:
     if isinstance(stored, float) or isinstance(wanted, float):
         if stored is None or wanted is None:
@@ -346,9 +355,7 @@ class HsdsImporter:
         changed = self.upsert(bundle, Organisation, "organization", wanted, defaults=defaults)
         # The organisation's name is in its services' search documents.
         changed_pks = [self.pks["organization"][oid] for oid in changed if oid in self.pks["organization"]]
-        self.changed_services.update(
-            Service.objects.filter(organisation_id__in=changed_pks).values_list("pk", flat=True)
-        )
+        self.changed_services.update(_pairs(Service, "pk", "pk", changed_pks, "organisation_id"))
 
     def _commune_for(self, postcode: str, city: str, country: str) -> int | None:
         if self._postcodes is None:
@@ -376,11 +383,8 @@ class HsdsImporter:
             str(s.get("organization_id") or "") for s in services.values()
         ]
         organisations = self.known(Organisation, "organization", org_ids)
-        existing_orgs = dict(
-            Location.objects.filter(public_id__in=[u for u in map(_uuid, records) if u]).values_list(
-                "public_id", "organisation_id"
-            )
-        )
+        unresolved = [lid for lid, r in records.items() if str(r.get("organization_id") or "") not in organisations]
+        existing_orgs = _pairs(Location, "public_id", "organisation_id", [u for u in map(_uuid, unresolved) if u])
         for location_id, record in records.items():
             org_pk = organisations.get(str(record.get("organization_id") or ""))
             if org_pk is None:
@@ -413,7 +417,7 @@ class HsdsImporter:
         # The city and commune are in the search documents of the services delivered there.
         changed_pks = [self.pks["location"][lid] for lid in changed if lid in self.pks["location"]]
         self.changed_services.update(
-            ServiceAtLocation.objects.filter(location_id__in=changed_pks).values_list("service_id", flat=True)
+            _pairs(ServiceAtLocation, "pk", "service_id", changed_pks, "location_id").values()
         )
 
     def import_services(self, bundle: Bundle) -> None:
@@ -421,11 +425,8 @@ class HsdsImporter:
         organisations = self.known(
             Organisation, "organization", [str(r.get("organization_id") or "") for r in records.values()]
         )
-        existing_orgs = dict(
-            Service.objects.filter(public_id__in=[u for u in map(_uuid, records) if u]).values_list(
-                "public_id", "organisation_id"
-            )
-        )
+        unresolved = [sid for sid, r in records.items() if str(r.get("organization_id") or "") not in organisations]
+        existing_orgs = _pairs(Service, "public_id", "organisation_id", [u for u in map(_uuid, unresolved) if u])
         wanted = {}
         for service_id, record in records.items():
             org_pk = organisations.get(str(record.get("organization_id") or "")) or existing_orgs.get(

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from jsonschema import Draft202012Validator
 
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.tests.factories import OrganisationFactory
@@ -15,7 +16,9 @@ from maillage.directory.tests.hsds_fixtures import make_directory, schema_errors
 pytestmark = pytest.mark.django_db
 
 OPENAPI = json.loads((settings.HSDS_SCHEMA_DIR / "openapi.json").read_text())
-PAGE_KEYS = set(OPENAPI["components"]["schemas"]["Page"]["properties"]) | {"contents"}
+PAGE_SCHEMA = OPENAPI["components"]["schemas"]["Page"]
+PAGE_KEYS = set(PAGE_SCHEMA["properties"]) | {"contents"}
+ABOUT_SCHEMA = OPENAPI["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
 
 
 def get(client, path: str, status: int = 200, **params):
@@ -25,6 +28,7 @@ def get(client, path: str, status: int = 200, **params):
 
 
 def assert_page(data: dict, hsds_type: str) -> list[dict]:
+    assert list(Draft202012Validator(PAGE_SCHEMA).iter_errors(data)) == []
     assert set(data) == PAGE_KEYS
     for key in ("total_items", "total_pages", "page_number", "size"):
         assert isinstance(data[key], int)
@@ -47,6 +51,7 @@ def directory():
 class TestAbout:
     def test_root_names_the_version_and_profile_without_login(self, client):
         data = get(client, "/")
+        assert list(Draft202012Validator(ABOUT_SCHEMA).iter_errors(data)) == []
         assert data["version"] == "3.0"
         assert data["profile"].startswith("https://")
         assert data["openapi_url"].endswith("/api/hsds/openapi.json")

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from maillage.accounts.models import Organisation
+from maillage.directory.enums import MappingScheme
 from maillage.directory.hsds.importer import import_paths
 from maillage.directory.models import (
     Location,
@@ -17,6 +18,7 @@ from maillage.directory.models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
+    TermMapping,
 )
 
 EXAMPLES = Path(settings.HSDS_SCHEMA_DIR).parent / "examples"
@@ -207,3 +209,20 @@ class TestBadInput:
         assert len(report.rejected) == 1
         assert "refused by the database" in str(report.rejected[0])
         assert list(Organisation.objects.values_list("name", flat=True)) == ["Org A"]
+
+
+class TestTermMapping:
+    def test_imported_terms_mapped_to_our_needs_are_added_to_services(self):
+        import_paths(official_examples())
+        imported = TaxonomyTerm.objects.get(public_id="3f7b145d-84af-42d7-8fae-eaca714b02b2")
+        ours = TaxonomyTerm.objects.get(code="mental-health", taxonomy__is_builtin=True)
+        TermMapping.objects.create(
+            term=ours, scheme=MappingScheme.HSDS_IMPORT, external_code=imported.code, external_term=imported
+        )
+
+        report = import_paths([EXAMPLES / "service_full.json"])
+
+        service = Service.objects.get(public_id=SERVICE_ID)
+        assert set(service.needs.all()) == {imported, ours}
+        assert report.counts["service"].unchanged == 1  # only the link to the mapped need was added
+        assert import_paths([EXAMPLES / "service_full.json"]).changed == 0

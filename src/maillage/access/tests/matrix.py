@@ -1,0 +1,172 @@
+"""The authorisation table: who (actor kind) x what (category) x basis state x involvement state -> allowed?
+
+`expected()` is the table, written from the issue's rules, independently of the door's code; `build()` makes
+the situation in the database. Used against the door functions (test_matrix.py) and against every route
+declared with `@person_data` (test_routes.py).
+"""
+
+import datetime as dt
+import enum
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from maillage.access.enums import Category
+from maillage.access.models import BreakGlassGrant
+from maillage.accounts.actors import actor_for
+from maillage.accounts.enums import UserKind
+from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.people.enums import InvolvementStatus
+from maillage.people.tests.factories import (
+    ConsentFactory,
+    InformationRecordFactory,
+    InvolvementFactory,
+    ObjectionFactory,
+    PersonFactory,
+)
+
+
+class ActorKind(enum.StrEnum):
+    PROFESSIONAL_INVOLVED = "professional-involved"
+    PROFESSIONAL_NOT_INVOLVED = "professional-not-involved"
+    ORGANISATION_ADMIN = "organisation-admin"
+    NETWORK_COORDINATOR = "network-coordinator"
+    PLATFORM_STAFF = "platform-staff"
+    THE_PERSON = "the-person"
+    BREAK_THE_GLASS = "break-the-glass"
+
+
+class BasisState(enum.StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    OBJECTED = "objected"
+    NONE = "none"
+
+
+class BasisKind(enum.StrEnum):
+    CARE_TEAM_SHARING = "care-team-sharing"
+    EXPLICIT_CONSENT = "explicit-consent"
+
+
+class InvolvementState(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Case:
+    actor: ActorKind
+    category: Category
+    basis: BasisState
+    kind: BasisKind
+    involvement: InvolvementState
+
+    @property
+    def id(self) -> str:
+        return f"{self.actor}/{self.category.lower()}/{self.basis}/{self.kind}/{self.involvement}"
+
+
+def expected(case: Case) -> bool:
+    """The table. The involved organisation and the break-the-glass one are not care providers."""
+    if case.actor == ActorKind.THE_PERSON:
+        return True
+    if case.actor == ActorKind.BREAK_THE_GLASS:
+        return case.category != Category.HEALTH
+    if case.actor != ActorKind.PROFESSIONAL_INVOLVED:
+        return False  # not involved, or a role alone (admin, coordinator, staff)
+    if case.involvement != InvolvementState.ACTIVE or case.basis != BasisState.VALID:
+        return False
+    return not (case.category == Category.HEALTH and case.kind == BasisKind.CARE_TEAM_SHARING)
+
+
+def exists_expected(case: Case) -> bool:
+    """Whether the person appears at all (lists, search): existence, not data."""
+    if case.actor in (ActorKind.THE_PERSON, ActorKind.BREAK_THE_GLASS):
+        return True
+    return case.actor == ActorKind.PROFESSIONAL_INVOLVED and case.involvement == InvolvementState.ACTIVE
+
+
+def cases(categories=tuple(Category)) -> list[Case]:
+    return [
+        Case(*values) for values in itertools.product(ActorKind, categories, BasisState, BasisKind, InvolvementState)
+    ]
+
+
+def situations() -> list[Case]:
+    """One case per situation (the category left to the caller): the database set-up is per situation."""
+    return [
+        Case(actor, Category.IDENTITY, basis, kind, involvement)
+        for actor, basis, kind, involvement in itertools.product(ActorKind, BasisState, BasisKind, InvolvementState)
+    ]
+
+
+@dataclass
+class Situation:
+    person: Any
+    user: Any
+    actor: Any
+
+
+def build(case: Case, *, referent: bool = True) -> Situation:
+    """Make the situation of `case`: the person, the involved organisation (the referent's, unless told
+    otherwise), the basis, and the actor."""
+    now = timezone.now()
+    involved = OrganisationFactory()
+    person = PersonFactory(with_login=True)
+    InformationRecordFactory(person=person)
+    InvolvementFactory(
+        person=person,
+        organisation=involved,
+        referent=referent,
+        **({"ended": True} if case.involvement == InvolvementState.ENDED else {}),
+    )
+    assert case.involvement == InvolvementState.ACTIVE or person.involvements.get().status == InvolvementStatus.ENDED
+    if case.basis != BasisState.NONE:
+        explicit = case.kind == BasisKind.EXPLICIT_CONSENT
+        consent = ConsentFactory(
+            person=person,
+            categories=[c.value for c in Category],
+            legal_basis=LegalBasis.CONSENT if explicit else LegalBasis.CARE_TEAM_SHARING,
+            how_given=HowGiven.PAPER_SCANNED if explicit else HowGiven.ORAL_RECORDED,
+            recipient_organisation=involved if explicit else None,
+            expires_at=now - dt.timedelta(hours=1) if case.basis == BasisState.EXPIRED else None,
+            starts_at=now - dt.timedelta(days=2),
+        )
+        if case.basis == BasisState.REVOKED:
+            ConsentFactory(
+                person=person,
+                categories=consent.categories,
+                legal_basis=consent.legal_basis,
+                how_given=consent.how_given,
+                recipient_organisation=consent.recipient_organisation,
+                starts_at=consent.starts_at,
+                revoked_at=now - dt.timedelta(minutes=5),
+                supersedes=consent,
+            )
+        if case.basis == BasisState.OBJECTED:
+            for category in Category:  # objects to every category, so one situation serves all of them
+                ObjectionFactory(person=person, organisation=involved, category=category)
+    if case.actor == ActorKind.PROFESSIONAL_INVOLVED:
+        user = MembershipFactory(organisation=involved).user
+    elif case.actor == ActorKind.PROFESSIONAL_NOT_INVOLVED:
+        user = MembershipFactory().user
+    elif case.actor == ActorKind.ORGANISATION_ADMIN:
+        user = MembershipFactory(organisation=involved, admin=True).user
+    elif case.actor == ActorKind.NETWORK_COORDINATOR:
+        user = MembershipFactory(organisation=involved, coordinator=True).user
+    elif case.actor == ActorKind.PLATFORM_STAFF:
+        user = UserFactory(is_staff=True, is_superuser=True)
+    elif case.actor == ActorKind.THE_PERSON:
+        user = person.user
+        assert user.kind == UserKind.PERSON
+    else:
+        membership = MembershipFactory()
+        user = membership.user
+        BreakGlassGrant.objects.create(
+            actor=user, organisation=membership.organisation, person=person, reason="Emergency", started_at=now
+        )
+    return Situation(person=person, user=user, actor=actor_for(user))
