@@ -70,7 +70,7 @@ TRANSLATIONS = {
     "A token lives one year at most.": "Un jeton est valable un an au maximum.",
     "optional": "facultatif",
     "Please correct the errors below.": "Veuillez corriger les erreurs ci-dessous.",
-    "Acting for": "Agir pour",
+    "Acting for": "Vous agissez pour",
     "Switch": "Changer",
     "Hello,": "Bonjour,",
     "%(inviter_name)s invites you to join %(organisation_name)s on Maillage, the platform its partners use to work together around the people they support.": "%(inviter_name)s vous invite à rejoindre %(organisation_name)s sur Maillage, la plateforme que ses partenaires utilisent pour travailler en réseau autour des personnes qu'ils accompagnent.",

@@ -30,4 +30,7 @@ TRANSLATIONS = {
     "This field is not expected.": "Ce champ n'est pas attendu.",
     "This value is not valid.": "Cette valeur n'est pas valide.",
     "Choose one of: %(expected)s.": "Choisissez parmi : %(expected)s.",
+    # navigation
+    "Our services": "Nos services",
+    "Keep your organisation's services, places and capacity up to date in the directory.": "Tenez à jour dans le répertoire les services, les lieux et les disponibilités de votre organisation.",
 }

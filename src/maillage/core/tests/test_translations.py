@@ -7,6 +7,7 @@ Refresh both with `make messages`.
 
 import contextlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -113,3 +114,20 @@ def test_catalogues_cover_every_string_of_the_code(tmp_path: Path):
     assert not problems, (
         "Strings of the code are not in the catalogues: run `make messages`, translate.\n" + "\n".join(problems)
     )
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdrf]|%[sdr]|\{\w*\}|</?\w+[^>]*>")
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda path: "/".join(path.parts[-3:]))
+def test_translations_keep_placeholders_and_html(po_path: Path):
+    """A translation has the placeholders and tags of its source (a singular may drop the count)."""
+    problems = []
+    for entry in polib.pofile(str(po_path)):
+        if entry.obsolete or "fuzzy" in entry.flags:
+            continue
+        accepted = [sorted(PLACEHOLDER.findall(source)) for source in (entry.msgid, entry.msgid_plural) if source]
+        for text in _translations(entry):
+            if text and sorted(PLACEHOLDER.findall(text)) not in accepted:
+                problems.append(f"{entry.msgid!r} -> {text!r}")
+    assert not problems, "Placeholders or HTML differ from the source:\n" + "\n".join(problems)
