@@ -15,6 +15,7 @@ Leaves for the later parts: `made["organisations"]`, `made["memberships"]`, `mad
 `made["network"]` (the network-coordination organisation), `made["home_organisation"]` (the CPAS de
 Libramont-Chevigny), `made["staff"]`, `made["demo_users"]` (email -> user) and
 `made["organisation_coordinates"]` (organisation pk -> (latitude, longitude), near its commune).
+The CPAS also has a former colleague whose membership is deactivated.
 """
 
 import bisect
@@ -480,6 +481,13 @@ class _Generator:
             (professional, home, Role.PROFESSIONAL, "assistante sociale"),
             (coordinator, network, Role.NETWORK_COORDINATOR, "coordinatrice du réseau"),
         ]
+        # A former colleague of the CPAS, whose membership the admin deactivated.
+        first, last, female = self._person_name()
+        former = self._user(first, last)
+        users.append(former)
+        planned.append(
+            (former, home, Role.PROFESSIONAL, _title(self.random, JOB_TITLES[Sector.SOCIAL_ACTION], female))
+        )
         for organisation in organisations:
             if organisation is not home:
                 first, last, female = self._person_name()
@@ -517,7 +525,12 @@ class _Generator:
         for user, organisation, role, title in planned:
             if (user.pk, organisation.pk) not in seen:
                 seen.add((user.pk, organisation.pk))
-                memberships.append(Membership(user=user, organisation=organisation, role=role, job_title=title))
+                membership = Membership(user=user, organisation=organisation, role=role, job_title=title)
+                if user is former:
+                    membership.is_active = False
+                    membership.deactivated_at = VALIDATION_START + timedelta(days=200)
+                    membership.deactivated_by = admin
+                memberships.append(membership)
         memberships = territory.bulk_create(Membership, memberships, desc="memberships")
 
         made = territory.made

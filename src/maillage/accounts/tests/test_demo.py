@@ -82,6 +82,11 @@ class TestAccountsDemo:
         for email, (organisation, role) in expected.items():
             membership = Membership.objects.get(user__email=email)
             assert (membership.organisation.name, membership.role) == (organisation, role)
+        former = Membership.objects.get(is_active=False)
+        assert (former.organisation.name, former.deactivated_by.email) == (
+            "CPAS de Libramont-Chevigny",
+            "admin@demo.maillage.be",
+        )
         staff = User.objects.get(email="staff@demo.maillage.be")
         assert staff.is_staff and not staff.memberships.exists()
         assert all(check_password(DEMO_PASSWORD, user.password) for user in User.objects.all()[:20])

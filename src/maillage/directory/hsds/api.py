@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from pydantic import Field
 
@@ -36,7 +37,7 @@ api = NinjaAPI(
     version=HSDS_VERSION,
     description="Read-only Open Referral HSDS 3.0 API of the Maillage partner directory (public data only).",
     urls_namespace="hsds",
-    docs_url="/docs",
+    docs_url=None,  # the interactive docs would load Swagger from a CDN; the OpenAPI description is served
 )
 install_error_handlers(api)
 
@@ -141,7 +142,10 @@ def _filtered_services(params: ServiceParams) -> QuerySet[Service]:
     if params.organization_id:
         queryset = queryset.filter(organisation__public_id=params.organization_id)
     if params.modified_after:
-        queryset = queryset.filter(updated_at__gte=params.modified_after)
+        moment = params.modified_after
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        queryset = queryset.filter(updated_at__gte=moment)
     if params.taxonomy_term_id or params.taxonomy_id:
         queryset = public_services().filter(pk__in=queryset.values("pk"))  # one row per service despite the joins
     return queryset

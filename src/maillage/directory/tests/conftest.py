@@ -25,3 +25,15 @@ def arlon(province):
 @pytest.fixture
 def bastogne(province):
     return TerritoryFactory(code="82003", name="Bastogne", parent=province, latitude=50.0, longitude=5.716)
+
+
+@pytest.fixture(autouse=True)
+def _builtin_taxonomy(request):
+    """The data migration loads the taxonomy, but a transactional test (browser) flushes it: reload if gone."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        return
+    from maillage.directory.models import TaxonomyTerm
+    from maillage.directory.taxonomy import load_builtin_taxonomy
+
+    if not TaxonomyTerm.objects.filter(taxonomy__is_builtin=True).exists():
+        load_builtin_taxonomy()

@@ -89,6 +89,7 @@ class TestServices:
         assert by_org["total_items"] == 1
         later = get(client, "/services", modified_after=(timezone.now() + timedelta(days=1)).isoformat())
         assert later["empty"] is True
+        assert get(client, "/services", modified_after="2020-01-01T00:00:00")["total_items"] == 2  # naive: local time
 
     def test_search_uses_the_directory_search(self, client, directory):
         data = get(client, "/services", search="hébergements")

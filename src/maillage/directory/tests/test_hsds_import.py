@@ -1,11 +1,13 @@
 """HSDS 3.0 import: the official examples, idempotence, updates, and bad input."""
 
+import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from maillage.accounts.models import Organisation
 from maillage.directory.enums import MappingScheme
@@ -226,3 +228,21 @@ class TestTermMapping:
         assert set(service.needs.all()) == {imported, ours}
         assert report.counts["service"].unchanged == 1  # only the link to the mapped need was added
         assert import_paths([EXAMPLES / "service_full.json"]).changed == 0
+
+
+class TestCommand:
+    def test_import_command_reports_and_is_idempotent(self):
+        out = io.StringIO()
+        call_command("hsds_import", str(EXAMPLES / "csv"), "--no-progress", stdout=out)
+        assert "service: 1 created" in out.getvalue()
+        out = io.StringIO()
+        call_command("hsds_import", str(EXAMPLES / "csv"), "--no-progress", "--strict", stdout=out)
+        assert "0 created, 0 updated, 0 rejected" in out.getvalue()
+
+    def test_strict_fails_on_rejections_and_bad_schema_dir_is_refused(self, tmp_path):
+        broken = tmp_path / "broken.json"
+        broken.write_text("{")
+        with pytest.raises(CommandError, match="1 records rejected"):
+            call_command("hsds_import", str(broken), "--no-progress", "--strict", stdout=io.StringIO())
+        with pytest.raises(CommandError, match="not a directory of HSDS schemas"):
+            call_command("hsds_import", str(broken), "--schema-dir", str(tmp_path), stdout=io.StringIO())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from maillage.access.enums import Category
@@ -42,6 +43,17 @@ SCREENSHOTS = Path(os.environ.get("MAILLAGE_SCREENSHOTS", settings.BASE_DIR / "v
 
 
 @pytest.fixture
+def live_server():
+    """A live server for this test only: stopped (its database connections closed) before the test database
+    is dropped, which a session-wide one does not guarantee on PostgreSQL."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def browser(monkeypatch):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
@@ -60,6 +72,9 @@ def browser(monkeypatch):
             ],
         )
         yield browser
+        # While Playwright's loop runs, the test's ORM calls get their own connection (asgiref keys
+        # connections by context): close it here, before the test database is dropped.
+        connections.close_all()
         browser.close()
 
 

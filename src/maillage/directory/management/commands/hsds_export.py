@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from maillage.directory.hsds.exporter import export_json, export_tabular
@@ -15,8 +16,17 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path)
         parser.add_argument("--format", choices=["json", "tabular", "both"], default="both")
         parser.add_argument("--no-progress", action="store_true", help="No progress bars")
+        parser.add_argument(
+            "--schema-dir",
+            type=Path,
+            help="Directory of the official HSDS 3.0 JSON schemas (default: HSDS_SCHEMA_DIR)",
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["schema_dir"]:
+            if not (options["schema_dir"] / "service.json").is_file():
+                raise CommandError(f"{options['schema_dir']}: not a directory of HSDS schemas")
+            settings.HSDS_SCHEMA_DIR = options["schema_dir"]
         directory: Path = options["directory"]
         quiet = options["no_progress"]
 

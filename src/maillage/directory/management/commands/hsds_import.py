@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.accounts.enums import OrganisationStatus
@@ -22,8 +23,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--strict", action="store_true", help="Exit with an error when a record is rejected")
         parser.add_argument("--no-progress", action="store_true", help="No progress bars")
+        parser.add_argument(
+            "--schema-dir",
+            type=Path,
+            help="Directory of the official HSDS 3.0 JSON schemas (default: HSDS_SCHEMA_DIR)",
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["schema_dir"]:
+            if not (options["schema_dir"] / "service.json").is_file():
+                raise CommandError(f"{options['schema_dir']}: not a directory of HSDS schemas")
+            settings.HSDS_SCHEMA_DIR = options["schema_dir"]
         for path in options["paths"]:
             if not path.exists():
                 raise CommandError(f"{path}: no such file or directory")
