@@ -94,7 +94,7 @@ TRANSLATIONS = {
     "A professional": "Un·e professionnel·le",
     "A former user": "Un·e ancien·ne utilisateur·rice",
     "the file": "le dossier",
-    "Seen": "Consulté",
+    "Seen": "Autorisé",
     "Refused": "Refusé",
     "looked at": "a consulté",
     "saw your name in a list": "a vu votre nom dans une liste",

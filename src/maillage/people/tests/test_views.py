@@ -353,7 +353,7 @@ class TestWhoSaw:
         client.get(detail_url(network.person))
         client.force_login(network.referent)
         html = client.get(self.url(network)).content.decode()
-        assert "Centre de santé mentale" in html and "a ouvert votre dossier" in html
+        assert "Centre de santé mentale" in html and "ouverture de votre dossier" in html
 
     @pytest.mark.parametrize("role", ["partner", "stranger", "admin", "staff"])
     def test_only_the_referent(self, client, network, role):
