@@ -12,8 +12,11 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -54,8 +57,14 @@ def _has_nul(request: HttpRequest) -> bool:
     """PostgreSQL cannot store NUL characters: refuse them at the door rather than fail with a 500."""
     if "\x00" in request.path or any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
         return True
-    body = request.body if request.method in {"POST", "PUT", "PATCH", "DELETE"} else b""
-    return b"\x00" in body or b"\\u0000" in body
+    if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return False
+    if request.content_type == "application/json":
+        return b"\x00" in request.body or b"\\u0000" in request.body
+    if request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        # Form fields only: uploaded files are left to their parser, which streams them.
+        return any("\x00" in key + "".join(values) for key, values in request.POST.lists())
+    return False
 
 
 class MaillageAPI(NinjaAPI):
@@ -72,7 +81,13 @@ class MaillageAPI(NinjaAPI):
     def _wrap_view(self, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def api_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if _has_nul(request):
+            try:
+                has_nul = _has_nul(request)
+            except RequestDataTooBig:
+                return self.error_response(request, 400, errors=[("__all__", _("The request body is too large."))])
+            except (SuspiciousOperation, MultiPartParserError):
+                return self.error_response(request, 400)
+            if has_nul:
                 return self.error_response(
                     request, 422, errors=[("__all__", _("Null characters are not allowed in a request."))]
                 )
@@ -103,9 +118,12 @@ class MaillageAPI(NinjaAPI):
                     continue
                 statuses = COMMON_ERROR_STATUSES + (AUTH_ERROR_STATUSES if operation.get("security") else ())
                 responses = operation.setdefault("responses", {})
+                declared = {str(code) for code in responses}  # ninja keys them by int: never add "401" beside 401
                 for status in statuses:
+                    if str(status) in declared:
+                        continue
                     responses.setdefault(
-                        str(status),
+                        status,
                         {
                             "description": str(STATUS_DETAILS[status]),
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
@@ -126,7 +144,10 @@ api = MaillageAPI(
     urls_namespace="api",
     docs_url="/docs",
     auth=api_auth,
-    throttle=[AnonRateThrottle("120/m"), AuthRateThrottle("1200/m")],
+    throttle=[
+        AnonRateThrottle(getattr(settings, "API_THROTTLE_ANONYMOUS", "120/m")),
+        AuthRateThrottle(getattr(settings, "API_THROTTLE_AUTHENTICATED", "1200/m")),
+    ],
 )
 install_error_handlers(api)
 

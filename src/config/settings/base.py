@@ -140,6 +140,9 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24"
 NINJA_PAGINATION_CLASS = "maillage.core.pagination.Pagination"
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
+# Requests per client (address when anonymous, token or session otherwise); beyond: 429.
+API_THROTTLE_ANONYMOUS = os.environ.get("API_THROTTLE_ANONYMOUS", "120/m")
+API_THROTTLE_AUTHENTICATED = os.environ.get("API_THROTTLE_AUTHENTICATED", "1200/m")
 
 # Login throttling (django-axes): lock an account + address pair after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -150,11 +150,61 @@ def record_many(events: Iterable[EventData]) -> int:
         return 0
     now = timezone.now()
     with transaction.atomic():
-        head = _lock_head()
-        rows = build_events(events, seq=head.seq, prev_hash=head.hash, now=now)
-        AccessEvent.objects.bulk_create(rows, batch_size=500)
-        AuditChainHead.objects.filter(pk=1).update(seq=rows[-1].seq, hash=rows[-1].hash)
+        seq, prev_hash = _lock_head_raw()
+        rows = build_events(events, seq=seq, prev_hash=prev_hash, now=now)
+        _insert_raw(rows)
     return len(rows)
+
+
+_EVENT_COLUMNS = (
+    "seq", "created_at", "actor_id", "organisation_id", "person_id", "category", "action", "purpose", "outcome",
+    "reason", "break_glass", "extra", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def _lock_head_raw() -> tuple[int, str]:
+    """Lock the chain head (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock)
+    and return its (seq, hash). Plain SQL: this runs on every page that shows person data."""
+    table = AuditChainHead._meta.db_table
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {table} WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        _lock_head()
+        return _lock_head_raw()
+    return row[0], row[1]
+
+
+def _insert_raw(rows: list[AccessEvent]) -> None:
+    table = AccessEvent._meta.db_table
+    ops = connection.ops
+    marks = ", ".join("%s" for _ in _EVENT_COLUMNS)
+    values = [
+        (
+            row.seq,
+            ops.adapt_datetimefield_value(row.created_at),
+            row.actor_id,
+            row.organisation_id,
+            row.person_id,
+            row.category,
+            row.action,
+            row.purpose,
+            row.outcome,
+            row.reason,
+            row.break_glass,
+            json.dumps(row.extra or {}),
+            row.prev_hash,
+            row.hash,
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(_EVENT_COLUMNS)}) VALUES ({marks})", values)  # noqa: S608
+        cursor.execute(
+            f"UPDATE {AuditChainHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1",  # noqa: S608
+            [rows[-1].seq, rows[-1].hash],
+        )
 
 
 def record(
@@ -243,17 +293,53 @@ class VerifyResult:
         )
 
 
-_VERIFY_COLUMNS = (
-    "id, seq, created_at, actor_id, organisation_id, person_id, category, action, purpose, outcome, reason, "
-    "break_glass, extra, prev_hash, hash"
-)
+def _payload_sql(vendor: str) -> str:
+    """SQL that builds each entry's canonical serialisation up to (not including) `extra`, in the database.
+
+    The database turns numbers and times into text in C while Python only hashes: this is what makes
+    verification fast. The result must equal what `compute_hash` joins (the tamper tests check it).
+    """
+    sep = "chr(31)" if vendor == "postgresql" else "char(31)"
+    if vendor == "postgresql":
+        utc = "(created_at AT TIME ZONE 'UTC')"
+        created = (
+            f"CASE WHEN date_part('microseconds', {utc})::bigint % 1000000 = 0 "
+            f"THEN to_char({utc}, 'YYYY-MM-DD HH24:MI:SS') ELSE to_char({utc}, 'YYYY-MM-DD HH24:MI:SS.US') END"
+        )
+
+        def text(column: str) -> str:
+            return f"COALESCE({column}::text, '')"
+    else:
+        created = "CAST(created_at AS TEXT)"
+
+        def text(column: str) -> str:
+            return f"COALESCE(CAST({column} AS TEXT), '')"
+
+    parts = [
+        "prev_hash",
+        text("seq"),
+        created,
+        text("actor_id"),
+        text("organisation_id"),
+        text("person_id"),
+        "category",
+        "action",
+        "purpose",
+        "outcome",
+        "reason",
+        "CASE WHEN break_glass THEN '1' ELSE '0' END",
+    ]
+    return f" || {sep} || ".join(parts) + f" || {sep}"
 
 
 def _rows(chunk: int) -> Iterator[tuple]:
-    """Stream the chain in `seq` order with a server-side cursor (PostgreSQL) or keyset pages (SQLite)."""
+    """Stream (seq, hash, extra as text, payload head) in `seq` order: a server-side cursor on PostgreSQL,
+    keyset pages on SQLite. The payload head starts with `prev_hash` (64 characters)."""
     table = AccessEvent._meta.db_table
-    if connection.vendor == "postgresql":
-        columns = _VERIFY_COLUMNS
+    vendor = connection.vendor
+    extra = "extra::text" if vendor == "postgresql" else "extra"
+    columns = f"seq, hash, {extra}, {_payload_sql(vendor)}"
+    if vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.cursor
             with raw.connection.cursor(name="maillage_audit_verify") as named:
@@ -262,23 +348,27 @@ def _rows(chunk: int) -> Iterator[tuple]:
                 while batch := named.fetchmany(chunk):
                     yield from batch
         return
-    # Read the time as stored text: no datetime parsing, it is already the canonical form.
-    columns = _VERIFY_COLUMNS.replace("created_at,", "CAST(created_at AS TEXT),", 1)
+    connection.ensure_connection()
+    raw = connection.connection  # the driver's connection: no per-row wrapper work
     last = None
-    with connection.cursor() as cursor:
-        while True:
-            if last is None:
-                cursor.execute(f"SELECT {columns} FROM {table} ORDER BY seq LIMIT %s", [chunk])  # noqa: S608
-            else:
-                cursor.execute(
-                    f"SELECT {columns} FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s",  # noqa: S608
-                    [last, chunk],
-                )
-            batch = cursor.fetchall()
-            if not batch:
-                return
-            yield from batch
-            last = batch[-1][1]
+    while True:
+        if last is None:
+            cursor = raw.execute(f"SELECT {columns} FROM {table} ORDER BY seq LIMIT ?", [chunk])  # noqa: S608
+        else:
+            cursor = raw.execute(
+                f"SELECT {columns} FROM {table} WHERE seq > ? ORDER BY seq LIMIT ?",  # noqa: S608
+                [last, chunk],
+            )
+        batch = cursor.fetchall()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1][0]
+
+
+def _failure(checked: int, seq: int, problem: str) -> VerifyResult:
+    pk = AccessEvent.objects.filter(seq=seq).values_list("pk", flat=True).first()
+    return VerifyResult(False, checked, seq, pk, problem)
 
 
 def verify(*, chunk: int = 20000, progress: Any = None) -> VerifyResult:
@@ -290,53 +380,31 @@ def verify(*, chunk: int = 20000, progress: Any = None) -> VerifyResult:
     - entries beyond the chain head, or a head that does not match the last entry: inserted or truncated.
     """
     sha256 = hashlib.sha256
-    join = SEPARATOR.join
     loads, dumps = json.loads, json.dumps
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
     last_seq = 0
-    is_pg = connection.vendor == "postgresql"
-    for row in _rows(chunk):
-        (pk, seq, created, actor_id, organisation_id, person_id, category, action, purpose, outcome, reason,
-         break_glass, extra, prev_hash, digest) = row  # fmt: skip
+    for seq, digest, extra, head in _rows(chunk):
         if seq != expected_seq:
             if seq > expected_seq:
                 problem = f"entries {expected_seq}..{seq - 1} are missing (deleted) before this one"
             else:
                 problem = "sequence goes backwards (reordered or inserted)"
-            return VerifyResult(False, checked, seq, pk, problem)
-        if prev_hash != expected_prev:
-            return VerifyResult(
-                False, checked, seq, pk, "link to the previous entry is broken (deleted, inserted or reordered)"
-            )
-        if is_pg:
-            created_text = str(created.astimezone(UTC).replace(tzinfo=None))
+            return _failure(checked, seq, problem)
+        if not head.startswith(expected_prev):
+            problem = "link to the previous entry is broken (deleted, inserted or reordered)"
+            return _failure(checked, seq, problem)
+        if extra == "{}":
+            payload = head + "{}"
         else:
-            created_text = created if isinstance(created, str) else canonical_time(created)
-        if isinstance(extra, str):
-            extra_text = "{}" if extra == "{}" else dumps(loads(extra), sort_keys=True, separators=(",", ":"))
-        else:
-            extra_text = canonical_extra(extra)
-        payload = join(
-            (
-                prev_hash,
-                str(seq),
-                created_text,
-                "" if actor_id is None else str(actor_id),
-                "" if organisation_id is None else str(organisation_id),
-                "" if person_id is None else str(person_id),
-                category,
-                action,
-                purpose,
-                outcome,
-                reason,
-                "1" if break_glass else "0",
-                extra_text,
-            )
-        )
+            try:
+                value = loads(extra) if isinstance(extra, str) else extra
+            except ValueError:
+                value = extra
+            payload = head + (dumps(value, sort_keys=True, separators=(",", ":")) if value else "{}")
         if sha256(payload.encode()).hexdigest() != digest:
-            return VerifyResult(False, checked, seq, pk, "entry was altered (its hash does not match its content)")
+            return _failure(checked, seq, "entry was altered (its hash does not match its content)")
         expected_prev = digest
         expected_seq = seq + 1
         last_seq = seq

@@ -31,6 +31,7 @@ Every allowed or denied decision taken through `person_for`, `check` and `audit_
 on the strength of them audit through `person_for`/`audit_list`.
 """
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +39,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -117,6 +119,20 @@ class _Facts:
     objections: tuple[Objection, ...]
 
 
+# The facts are read with plain SQL: a decision runs on every page, and building ORM queries would cost more
+# than running them. Each function is one round trip, whatever the number of persons.
+
+
+def _marks(values: Iterable[Any]) -> str:
+    return ", ".join("%s" for _ in values)
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _involved_orgs(actor: Any, person_ids: Iterable[int]) -> dict[int, dict[int, bool]]:
     """{person id: {org id: is_care_provider}} for the actor's active involvements with these persons."""
     user_id = _user_id(actor)
@@ -125,16 +141,19 @@ def _involved_orgs(actor: Any, person_ids: Iterable[int]) -> dict[int, dict[int,
     result: dict[int, dict[int, bool]] = {pk: {} for pk in person_ids}
     if not person_ids or not (professional or named):
         return result
-    condition = Q(organisation_id__in=list(professional)) if professional else Q(pk__in=[])
+    conditions, params = [], list(person_ids)
+    if professional:
+        conditions.append(f"organisation_id IN ({_marks(professional)})")
+        params.extend(professional)
     if named:
-        condition |= Q(organisation_id__in=list(named), professional_id=user_id)
-    rows = (
-        Involvement.objects.active()
-        .filter(condition, person_id__in=person_ids)
-        .values_list("person_id", "organisation_id")
+        conditions.append(f"(organisation_id IN ({_marks(named)}) AND professional_id = %s)")
+        params.extend([*named, user_id])
+    sql = (
+        f"SELECT person_id, organisation_id FROM {Involvement._meta.db_table} "  # noqa: S608 -- placeholders only
+        f"WHERE person_id IN ({_marks(person_ids)}) AND status = 'ACTIVE' AND ({' OR '.join(conditions)})"
     )
     orgs = _all_orgs(actor)
-    for person_id, organisation_id in rows:
+    for person_id, organisation_id in _rows(sql, params):
         result[person_id][organisation_id] = orgs[organisation_id]
     return result
 
@@ -142,24 +161,54 @@ def _involved_orgs(actor: Any, person_ids: Iterable[int]) -> dict[int, dict[int,
 def _grants(actor: Any, person_ids: Iterable[int], now: datetime) -> dict[int, BreakGlassGrant]:
     user_id = _user_id(actor)
     orgs = _all_orgs(actor)
-    if not user_id or not orgs:
+    person_ids = list(person_ids)
+    if not user_id or not orgs or not person_ids:
         return {}
     grants = BreakGlassGrant.objects.active_at(now).filter(
-        actor_id=user_id, organisation_id__in=list(orgs), person_id__in=list(person_ids)
+        actor_id=user_id, organisation_id__in=list(orgs), person_id__in=person_ids
     )
     return {grant.person_id: grant for grant in grants.order_by("expires_at")}
 
 
+CONSENT_FIELDS = ["id", "person_id", "recipient_organisation_id", "categories", "legal_basis"]
+OBJECTION_FIELDS = ["id", "person_id", "organisation_id", "category"]
+
+
 def _bases(person_ids: list[int], organisation_ids: set[int], now: datetime):
+    """Valid consents (heads of their chains) and active objections covering these organisations.
+
+    The same conditions as `Consent.objects.valid_at(now)` and `Objection.objects.active()` (the property
+    tests check that the door and those querysets agree). Instances carry only the fields the door needs;
+    the others load on access (deferred).
+    """
     consents: dict[int, list[Consent]] = {pk: [] for pk in person_ids}
     objections: dict[int, list[Objection]] = {pk: [] for pk in person_ids}
     if not person_ids or not organisation_ids:
         return consents, objections
-    recipients = Q(recipient_organisation__isnull=True) | Q(recipient_organisation_id__in=organisation_ids)
-    for consent in Consent.objects.valid_at(now).filter(recipients, person_id__in=person_ids):
+    moment = connection.ops.adapt_datetimefield_value(now)
+    orgs = sorted(organisation_ids)
+    consent_table, objection_table = Consent._meta.db_table, Objection._meta.db_table
+    consent_sql = (
+        f"SELECT c.{', c.'.join(CONSENT_FIELDS)} FROM {consent_table} c "  # noqa: S608 -- placeholders only
+        f"WHERE c.person_id IN ({_marks(person_ids)}) AND c.starts_at <= %s "
+        "AND (c.expires_at IS NULL OR c.expires_at > %s) AND (c.revoked_at IS NULL OR c.revoked_at > %s) "
+        f"AND (c.recipient_organisation_id IS NULL OR c.recipient_organisation_id IN ({_marks(orgs)})) "
+        f"AND NOT EXISTS (SELECT 1 FROM {consent_table} s WHERE s.supersedes_id = c.id)"
+    )
+    for row in _rows(consent_sql, [*person_ids, moment, moment, moment, *orgs]):
+        values = list(row)
+        if isinstance(values[3], str):
+            values[3] = json.loads(values[3])
+        consent = Consent.from_db(connection.alias, CONSENT_FIELDS, values)
         consents[consent.person_id].append(consent)
-    targets = Q(organisation__isnull=True) | Q(organisation_id__in=organisation_ids)
-    for objection in Objection.objects.active().filter(targets, person_id__in=person_ids, created_at__lte=now):
+    objection_sql = (
+        f"SELECT o.{', o.'.join(OBJECTION_FIELDS)} FROM {objection_table} o "  # noqa: S608 -- placeholders only
+        f"WHERE o.person_id IN ({_marks(person_ids)}) AND o.withdrawn_at IS NULL AND o.created_at <= %s "
+        f"AND (o.organisation_id IS NULL OR o.organisation_id IN ({_marks(orgs)})) "
+        f"AND NOT EXISTS (SELECT 1 FROM {objection_table} s WHERE s.supersedes_id = o.id)"
+    )
+    for row in _rows(objection_sql, [*person_ids, moment, *orgs]):
+        objection = Objection.from_db(connection.alias, OBJECTION_FIELDS, list(row))
         objections[objection.person_id].append(objection)
     return consents, objections
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from maillage.access import services as access_services
 from maillage.access.door import person_data, person_for
 from maillage.access.enums import Action, Category, Outcome
-from maillage.access.models import AccessEvent
+from maillage.access.models import AccessEvent, BreakGlassGrant
 from maillage.accounts.models import Membership, Organisation, User
 from maillage.people import purposes
 from maillage.people.forms import BreakGlassForm
@@ -56,6 +56,9 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[
         (m.user_id, m.organisation_id): m.get_role_display()
         for m in Membership.objects.filter(user_id__in=actor_ids, organisation_id__in=organisation_ids)
     }
+    # The reason given for an emergency access is its "why" (the grant's reason, written by the professional).
+    grant_ids = {e.extra.get("grant") for e in events if e.break_glass and isinstance(e.extra, dict)} - {None}
+    reasons = dict(BreakGlassGrant.objects.filter(pk__in=grant_ids).values_list("pk", "reason")) if grant_ids else {}
     rows = []
     for event in events:
         if event.actor_id is None:
@@ -74,13 +77,20 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[
                 role=role,
                 what=str(Category(event.category).label) if event.category in Category.values else _("the file"),
                 action=_action_words(event.action),
-                why=purposes.purpose_words(event.purpose) if event.purpose else "",
+                why=_why(event, reasons),
                 outcome=_("Seen") if event.outcome == Outcome.ALLOWED else _("Refused"),
                 allowed=event.outcome == Outcome.ALLOWED,
                 break_glass=event.break_glass,
             )
         )
     return rows
+
+
+def _why(event: AccessEvent, reasons: dict[int, str]) -> str:
+    grant = event.extra.get("grant") if isinstance(event.extra, dict) else None
+    if reasons.get(grant):
+        return _("emergency access: %(reason)s") % {"reason": reasons[grant]}
+    return purposes.purpose_words(event.purpose) if event.purpose else ""
 
 
 def _action_words(action: str) -> str:

@@ -7,6 +7,8 @@ from django.utils.functional import SimpleLazyObject
 
 from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, actor_for
 
+API_PATH_PREFIX = "/api/"
+
 
 class ActorMiddleware:
     """Sets `request.actor`, checked afresh on every request.
@@ -24,7 +26,10 @@ class ActorMiddleware:
             actor = actor_for(user, request.session.get(CURRENT_ORGANISATION_SESSION_KEY))
             if not actor.memberships and not actor.is_person and not actor.is_platform_staff:
                 logout(request)
-                return redirect("accounts:login")
+                if not request.path_info.startswith(API_PATH_PREFIX):
+                    return redirect("accounts:login")
+                # The API answers its own 401, in its error format.
+                actor = actor_for(None)
             request.actor = actor
         else:
             request.actor = SimpleLazyObject(lambda: actor_for(None))

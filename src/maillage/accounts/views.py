@@ -106,7 +106,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("accounts:members")
-    return _members_page(request, form, status=422)
+    return _members_page(request, form)
 
 
 @no_person_data
@@ -210,10 +210,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 else:
                     login(request, user)
                     return _joined(request, invitation)
-        status = 422 if request.method == "POST" else 200
-        return render(
-            request, "accounts/invitation_accept.html", {**context, "mode": "login", "form": form}, status=status
-        )
+        return render(request, "accounts/invitation_accept.html", {**context, "mode": "login", "form": form})
 
     form = InvitationRegisterForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
@@ -229,10 +226,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend=MODEL_BACKEND)
             return _joined(request, invitation)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request, "accounts/invitation_accept.html", {**context, "mode": "register", "form": form}, status=status
-    )
+    return render(request, "accounts/invitation_accept.html", {**context, "mode": "register", "form": form})
 
 
 # Organisation details ------------------------------------------------------------------------------------------
@@ -269,9 +263,7 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The organisation's details are saved."))
                 return redirect("accounts:organisation_detail")
-        return render(
-            request, "accounts/organisation_edit.html", {"form": form, "organisation": organisation}, status=422
-        )
+        return render(request, "accounts/organisation_edit.html", {"form": form, "organisation": organisation})
     return render(request, "accounts/organisation_edit.html", {"form": form, "organisation": organisation})
 
 
@@ -308,7 +300,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             response = _tokens_page(request, ApiTokenForm(), secret=secret, status=201)
             response["Cache-Control"] = "no-store"
             return response
-    return _tokens_page(request, form, status=422)
+    return _tokens_page(request, form)
 
 
 @no_person_data

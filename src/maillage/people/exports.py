@@ -212,6 +212,68 @@ SECTION_TITLES = {
 }
 
 
+COLUMN_TITLES = {
+    "id": gettext_lazy("Id"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "birth_date": gettext_lazy("Birth date"),
+    "phone": gettext_lazy("Phone"),
+    "email": gettext_lazy("E-mail"),
+    "preferred_language": gettext_lazy("Preferred language"),
+    "commune": gettext_lazy("Commune"),
+    "file_opened_at": gettext_lazy("File opened on"),
+    "file_opened_by_organisation": gettext_lazy("File opened by"),
+    "last_activity_at": gettext_lazy("Last activity"),
+    "informed_at": gettext_lazy("Informed on"),
+    "method": gettext_lazy("How"),
+    "organisation": gettext_lazy("Organisation"),
+    "note": gettext_lazy("Note"),
+    "channel": gettext_lazy("Channel"),
+    "detail": gettext_lazy("Detail"),
+    "rank": gettext_lazy("Order"),
+    "life_domain": gettext_lazy("Life domain"),
+    "in_own_words": gettext_lazy("In your own words"),
+    "status": gettext_lazy("Status"),
+    "how_heavy": gettext_lazy("How heavy (1 to 5)"),
+    "opened_on": gettext_lazy("Opened on"),
+    "closed_on": gettext_lazy("Closed on"),
+    "name": gettext_lazy("Name"),
+    "kind": gettext_lazy("Kind of relation"),
+    "supports_or_stresses": gettext_lazy("Supports or stresses"),
+    "strength": gettext_lazy("Strength"),
+    "direction_of_support": gettext_lazy("Direction of support"),
+    "takes_part": gettext_lazy("Takes part"),
+    "ended_on": gettext_lazy("Ended on"),
+    "professional": gettext_lazy("Professional"),
+    "role": gettext_lazy("Role"),
+    "life_domains": gettext_lazy("Life domains"),
+    "started_on": gettext_lazy("Started on"),
+    "reason_for_ending": gettext_lazy("Reason for ending"),
+    "changed_at": gettext_lazy("Changed on"),
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+    "reason": gettext_lazy("Reason"),
+    "chosen_with_person": gettext_lazy("Chosen with the person"),
+    "recipient": gettext_lazy("Recipient"),
+    "purpose": gettext_lazy("Purpose"),
+    "categories": gettext_lazy("Categories"),
+    "legal_basis": gettext_lazy("Legal basis"),
+    "how_given": gettext_lazy("How it was given"),
+    "starts_at": gettext_lazy("Start"),
+    "expires_at": gettext_lazy("Expiry"),
+    "revoked_at": gettext_lazy("Revoked on"),
+    "recorded_at": gettext_lazy("Recorded on"),
+    "replaced_an_earlier_record": gettext_lazy("Replaces an earlier record"),
+    "category": gettext_lazy("Category"),
+    "withdrawn_at": gettext_lazy("Withdrawn on"),
+    "started_at": gettext_lazy("Started on"),
+    "at": gettext_lazy("When"),
+    "action": gettext_lazy("Action"),
+    "outcome": gettext_lazy("Outcome"),
+    "emergency_access": gettext_lazy("Emergency access"),
+}
+
+
 def sections(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The export as titled tables: one row per record, one column per field."""
     result = []
@@ -223,7 +285,7 @@ def sections(data: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "key": key,
                 "title": str(title),
-                "columns": [column.replace("_", " ") for column in columns],
+                "columns": [str(COLUMN_TITLES.get(column, column.replace("_", " "))) for column in columns],
                 "rows": [[_cell(row[column]) for column in columns] for row in rows],
             }
         )

@@ -132,3 +132,25 @@ def test_command_reports_ok_and_failure(chain, capsys):
     _raw_update("UPDATE access_accessevent SET actor_id = %s WHERE seq = %s", [8, 2])
     with pytest.raises(CommandError, match="seq=2"):
         call_command("audit", "verify")
+
+
+def test_whole_seconds_and_odd_times_verify():
+    import datetime as dt
+
+    for moment in (
+        dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 1, 12, 0, 0, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 1, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+    ):
+        head = AuditChainHead.objects.get_or_create(pk=1)[0]
+        rows = audit.build_events(
+            [EventData(action=Action.VIEW, outcome=Outcome.ALLOWED, extra={"z": 1, "a": "x"})],
+            seq=head.seq,
+            prev_hash=head.hash,
+            now=moment,
+        )
+        AccessEvent.objects.bulk_create(rows)
+        AuditChainHead.objects.filter(pk=1).update(seq=rows[-1].seq, hash=rows[-1].hash)
+    result = audit.verify()
+    assert result.ok, result.message()
+    assert result.checked == 3

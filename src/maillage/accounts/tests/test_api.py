@@ -83,6 +83,13 @@ class TestSessionAuth:
         body = client.get("/api/v1/accounts/me").json()
         assert body["token_scopes"] is None
 
+    def test_deactivated_session_user_gets_a_401_not_a_redirect(self, client, member):
+        client.force_login(member.user)
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+        assert_error_format(client.get("/api/v1/accounts/me"), 401)
+        assert client.get("/").status_code == 302
+
     def test_session_write_needs_csrf(self, member):
         from django.test import Client
 
@@ -192,6 +199,23 @@ class TestErrorFormat:
         )
         assert_error_format(response, 422)
 
+    def test_too_large_body_is_400(self, client, bearer, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+        body = json.dumps({"name": "x" * 200, "scopes": [], "expires_at": "2099-01-01T00:00:00Z"})
+        response = client.post("/api/v1/accounts/tokens", body, content_type="application/json", headers=bearer)
+        assert_error_format(response, 400)
+
+    def test_throttling_is_429(self, client, bearer, monkeypatch):
+        from config.api import api
+
+        for throttle in api.throttle:
+            monkeypatch.setattr(throttle, "num_requests", 2)
+        assert client.get("/api/v1/accounts/me", headers=bearer).status_code == 200
+        assert client.get("/api/v1/accounts/me", headers=bearer).status_code == 200
+        response = client.get("/api/v1/accounts/me", headers=bearer)
+        assert_error_format(response, 429)
+        assert int(response["Retry-After"]) > 0
+
     def test_messages_are_translated(self, client):
         french = client.get("/api/v1/accounts/me", headers={"Accept-Language": "fr"}).json()["detail"]
         english = client.get("/api/v1/accounts/me", headers={"Accept-Language": "en"}).json()["detail"]
@@ -226,3 +250,20 @@ class TestHostileCookies:
         client.cookies["sessionid"] = "abc\x00def12345"
         assert client.get("/api/v1/accounts/me", headers=bearer).status_code == 200
         assert client.get("/").status_code == 302
+
+
+class TestHostileBodies:
+    def test_malformed_multipart_is_400(self, client, bearer):
+        response = client.generic(
+            "POST",
+            "/api/v1/accounts/tokens",
+            b"--x\r\nContent-Disposition: form-data\r\n\r\nbroken",
+            content_type="multipart/form-data",  # no boundary
+            headers=bearer,
+        )
+        assert response.status_code in {400, 422}
+        assert set(response.json()) == {"detail", "errors"}
+
+    def test_form_field_with_a_null_character_is_422(self, client, bearer):
+        response = client.post("/api/v1/accounts/tokens", {"name": "a\x00b"}, headers=bearer)
+        assert response.status_code == 422

@@ -4,6 +4,8 @@ generated and hostile data by schemathesis, answers no 5xx and only what it docu
 Operations that other apps add later are covered automatically: the schema is loaded from the running API.
 """
 
+import json
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -20,10 +22,20 @@ from maillage.accounts.tests.factories import MembershipFactory, OrganisationFac
 MAX_EXAMPLES = 25
 
 
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _value in pairs]
+    duplicated = {key for key in keys if keys.count(key) > 1}
+    assert not duplicated, f"duplicated keys in the OpenAPI description: {duplicated}"
+    return dict(pairs)
+
+
 @pytest.mark.django_db
 def test_openapi_description_is_valid_openapi_3(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
+    text = response.content.decode()
+    # No duplicated keys (JSON parsers such as Swagger UI's reject them; Python's silently keeps the last).
+    json.loads(text, object_pairs_hook=_no_duplicates)
     description = response.json()
     assert description["openapi"].startswith("3.1")
     validate(description)

@@ -146,6 +146,20 @@ class TestBadInput:
         assert [r.reasons for r in report.rejected] == [["unknown taxonomy 33333333-3333-4333-8333-333333333333"]]
         assert not TaxonomyTerm.objects.filter(public_id=term["id"]).exists()
 
+    def test_attribute_with_an_unknown_term_is_rejected_and_the_service_kept(self, tmp_path):
+        data = json.loads((EXAMPLES / "service_full.json").read_text())
+        data["attributes"] = [
+            {"id": "12121212-1212-4212-8212-121212121212", "taxonomy_term_id": "34343434-3434-4434-8434-343434343434"}
+        ]
+        path = tmp_path / "service.json"
+        path.write_text(json.dumps(data))
+        report = import_paths([path])
+        assert [str(r) for r in report.rejected] == [
+            "service.json.attributes[0]: attribute 12121212-1212-4212-8212-121212121212 rejected: "
+            "unknown taxonomy term 34343434-3434-4434-8434-343434343434"
+        ]
+        assert Service.objects.get(public_id=SERVICE_ID).needs.count() == 0
+
     def test_service_with_unknown_organisation_is_rejected(self, tmp_path):
         service = {
             "id": "44444444-4444-4444-8444-444444444444",

@@ -383,10 +383,9 @@ class TestBreakGlass:
         assert AccessEvent.objects.filter(person_id=network.person.pk, break_glass=True, outcome="ALLOWED").exists()
         assert len(mail.outbox) >= 1
         client.force_login(network.referent)
-        assert (
-            "row-break-glass"
-            in client.get(reverse("access:who_saw", kwargs={"public_id": network.person.public_id})).content.decode()
-        )
+        who_saw = client.get(reverse("access:who_saw", kwargs={"public_id": network.person.public_id}))
+        assert "row-break-glass" in who_saw.content.decode()
+        assert "Hospitalisation en urgence, besoin du traitement" in who_saw.content.decode()
 
     def test_unknown_person_is_404(self, client, network):
         client.force_login(network.stranger)

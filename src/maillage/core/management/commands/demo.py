@@ -34,17 +34,21 @@ class Command(BaseCommand):
         territory = DemoTerritory(seed=seed, sizes=sizes, progress=not no_progress)
         parts = demo_parts()
         started = time.perf_counter()
+        cleared = []
         with transaction.atomic():
             for module in reversed(parts):
                 if hasattr(module, "clear"):
+                    part_started = time.perf_counter()
                     module.clear()
-        self.stdout.write(f"Cleared the previous demo in {time.perf_counter() - started:.1f} s.")
+                    cleared.append(f"{_name(module)} {time.perf_counter() - part_started:.1f} s")
+        self.stdout.write(
+            f"Cleared the previous demo in {time.perf_counter() - started:.1f} s ({', '.join(cleared) or 'nothing'})."
+        )
         for module in parts:
             part_started = time.perf_counter()
             with transaction.atomic():
                 module.generate(territory)
-            name = module.__name__.removeprefix("maillage.").removesuffix(".demo")
-            self.stdout.write(f"  {name}: {time.perf_counter() - part_started:.1f} s")
+            self.stdout.write(f"  {_name(module)}: {time.perf_counter() - part_started:.1f} s")
         made = territory.made
         self.stdout.write(
             self.style.SUCCESS(
@@ -56,3 +60,7 @@ class Command(BaseCommand):
         logins = demo_logins_existing()
         if logins:
             self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(login.email for login in logins))
+
+
+def _name(module) -> str:
+    return module.__name__.removeprefix("maillage.").removesuffix(".demo")

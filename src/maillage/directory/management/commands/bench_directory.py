@@ -60,7 +60,9 @@ class Command(BaseCommand):
                 f"p95 {result.search_p95_ms:.1f} ms ({result.with_hits}/{result.searches} searches found services, "
                 f"median hits {result.hits_median:.0f}); "
                 f"pk fetch p95 {result.pk_p95_ms:.2f} ms; ratio p95/pk "
-                f"{result.search_p95_ms / max(result.pk_p95_ms, 1e-6):.0f}x"
+                f"{result.search_p95_ms / max(result.pk_p95_ms, 1e-6):.0f}x; CPU of the Django process: import "
+                f"{result.import_cpu_s:.1f} s, search p95 {result.search_cpu_p95_ms:.1f} ms; load average "
+                f"{os.getloadavg()[0]:.1f}"
             )
         for line in lines:
             self.stdout.write(line)
