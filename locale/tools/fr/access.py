@@ -108,3 +108,4 @@ TRANSLATIONS = {
     "opened emergency access": "a ouvert un accès d'urgence",
     "Emergency access is open, read-only and for a limited time. It is recorded.": "L'accès d'urgence est ouvert, en lecture seule et pour une durée limitée. Il est enregistré.",
 }
+TRANSLATIONS["emergency access: %(reason)s"] = "accès d'urgence : %(reason)s"

@@ -34,3 +34,4 @@ TRANSLATIONS = {
     "Our services": "Nos services",
     "Keep your organisation's services, places and capacity up to date in the directory.": "Tenez à jour dans le répertoire les services, les lieux et les disponibilités de votre organisation.",
 }
+TRANSLATIONS["The request body is too large."] = "Le corps de la requête est trop volumineux."

@@ -372,3 +372,35 @@ TRANSLATIONS = {
     "Your objection was recorded. It applies now. Your referent is told.": "Votre refus a été enregistré. Il s'applique dès maintenant. Votre référent est prévenu.",
     "You withdrew your objection. Your referent is told.": "Vous avez retiré votre refus. Votre référent est prévenu.",
 }
+TRANSLATIONS.update(
+    {
+        # exports (column headings of the readable copy and the JSON)
+        "Id": "Identifiant",
+        "File opened on": "Dossier ouvert le",
+        "File opened by": "Dossier ouvert par",
+        "Last activity": "Dernière activité",
+        "Informed on": "Informée le",
+        "How": "Comment",
+        "Channel": "Canal",
+        "Order": "Ordre",
+        "In your own words": "Avec vos mots",
+        "How heavy (1 to 5)": "Poids (de 1 à 5)",
+        "Opened on": "Ouvert le",
+        "Closed on": "Clôturé le",
+        "Takes part": "Participe",
+        "Ended on": "Terminé le",
+        "Started on": "Commencé le",
+        "Changed on": "Modifié le",
+        "From": "De",
+        "To": "À",
+        "Reason": "Motif",
+        "Categories": "Catégories",
+        "Expiry": "Échéance",
+        "Revoked on": "Retiré le",
+        "Recorded on": "Enregistré le",
+        "Replaces an earlier record": "Remplace un enregistrement antérieur",
+        "Category": "Catégorie",
+        "Withdrawn on": "Retirée le",
+        "Action": "Action",
+    }
+)
