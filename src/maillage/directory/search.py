@@ -418,13 +418,11 @@ def search_services(query: ServiceQuery) -> SearchResults:
     groups = expand(query.text) if query.text else []
     if groups:
         if vendor == "postgresql":
-            joins.append(
-                "JOIN (SELECT s2.id AS sid, ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', s2.search_vector, q, 32) AS rel "
-                "FROM directory_service s2, to_tsquery('french_unaccent', %s) q WHERE s2.search_vector @@ q) f "
-                "ON f.sid = s.id"
-            )
+            # Filter on the service row itself (GIN index on search_vector), no self-join.
+            joins.append("CROSS JOIN to_tsquery('french_unaccent', %s) AS q")
             join_params.append(_tsquery_expression(groups))
-            relevance = "f.rel"
+            where.insert(0, "s.search_vector @@ q")
+            relevance = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', s.search_vector, q, 32)"
         else:
             joins.append(
                 "JOIN (SELECT rowid AS sid, -bm25(directory_service_fts, 10.0, 4.0, 1.0) AS b "

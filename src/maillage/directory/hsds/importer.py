@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -40,6 +40,7 @@ from maillage.directory.models import (
 from maillage.territories.models import Level, PostalCode, Territory
 
 BATCH_SIZE = 1000
+ANALYZE_AFTER = 5000  # rows created or updated
 LOOKUP_CHUNK = 900
 
 
@@ -84,6 +85,21 @@ def _uuid(value: object) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError):
         return None
+
+
+def analyze_tables() -> None:
+    """Refresh the query planner's statistics after a large load: without them PostgreSQL plans searches over
+    100,000 fresh services as if the tables were empty (nested loops that run for minutes)."""
+    tables = [
+        model._meta.db_table
+        for model in (Organisation, Location, Service, ServiceAtLocation, ServiceArea, TaxonomyTerm, Phone)
+    ] + [Service.needs.through._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
+        elif connection.vendor == "sqlite":
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _pairs(model: type[models.Model], key: str, value: str, ids: list, lookup: str | None = None) -> dict:
@@ -277,6 +293,8 @@ class HsdsImporter:
         self.import_needs(bundle)
         if self.refresh_search_index and self.changed_services:
             self._refresh_search_index()
+        if self.report.changed >= ANALYZE_AFTER:
+            analyze_tables()
         return self.report
 
     def import_taxonomies(self, bundle: Bundle) -> None:

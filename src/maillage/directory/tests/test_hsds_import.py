@@ -260,3 +260,9 @@ class TestCommand:
             call_command("hsds_import", str(broken), "--no-progress", "--strict", stdout=io.StringIO())
         with pytest.raises(CommandError, match="not a directory of HSDS schemas"):
             call_command("hsds_import", str(broken), "--schema-dir", str(tmp_path), stdout=io.StringIO())
+
+
+def test_statistics_are_refreshed_after_a_large_load(db):
+    from maillage.directory.hsds.importer import analyze_tables
+
+    analyze_tables()  # runs on either database without error

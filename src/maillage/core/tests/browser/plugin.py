@@ -101,8 +101,12 @@ class _PlaywrightLoop:
 
 
 @pytest.fixture(scope="session")
-def _chromium() -> Iterator[tuple[object, _PlaywrightLoop]]:
-    """One Playwright driver and one Chromium for the whole run (starting them takes seconds)."""
+def _chromium(live_server) -> Iterator[tuple[object, _PlaywrightLoop]]:
+    """One Playwright driver and one Chromium for the whole run (starting them takes seconds).
+
+    Started after the live server (and so after the test database), it stops before them: its open
+    keep-alive connections would otherwise keep live-server threads, and their database sessions, alive.
+    """
     if not CHROMIUM.exists():
         message = f"Chromium is missing at {CHROMIUM}: install Debian's package with `apt-get install chromium`."
         if in_ci():
@@ -137,6 +141,12 @@ def browser(_chromium, live_server, transactional_db) -> Iterator[object]:
     try:
         yield chromium
     finally:
+        # While the loop is marked running, Django's `connections` hands the test its own connections
+        # (asgiref keeps them per context, not per thread): close them, or PostgreSQL keeps the session
+        # open and the test database cannot be dropped at the end of the run.
+        from django.db import connections
+
+        connections.close_all()
         loop.suspend()
         if previous is None:
             os.environ.pop(ASYNC_UNSAFE, None)
@@ -171,8 +181,10 @@ def _console(errors: BrowserErrors, message) -> None:
 
 
 def artifact_path(name: str, suffix: str) -> Path:
+    """`src/maillage/core/tests/test_browser.py::test_x[phone]` becomes `core-test_browser-test_x-phone`."""
     ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")[:180] + suffix)
+    name = name.removeprefix("src/maillage/").replace("/tests/", "-").replace(".py::", "-")
+    return ARTIFACTS / (re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")[:180] + suffix)
 
 
 def save_screenshot(page, name: str) -> Path:
