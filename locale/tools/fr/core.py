@@ -32,6 +32,6 @@ TRANSLATIONS = {
     "Choose one of: %(expected)s.": "Choisissez parmi : %(expected)s.",
     # navigation
     "Our services": "Nos services",
-    "Keep your organisation's services, places and capacity up to date in the directory.": "Tenez à jour dans le répertoire les services, les lieux et les disponibilités de votre organisation.",
+    "Keep your organisation's services, places and capacity up to date in the directory.": "Tenir à jour dans le répertoire les services, les lieux et les disponibilités de votre organisation.",
 }
 TRANSLATIONS["The request body is too large."] = "Le corps de la requête est trop volumineux."

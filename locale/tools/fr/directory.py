@@ -3,7 +3,7 @@
 
 TRANSLATIONS = {
     "Inactive": "Inactif",
-    "Defunct": "Disparu",
+    "Defunct": "Fermé définitivement",
     "Temporarily closed": "Temporairement fermé",
     "Places available": "Places disponibles",
     "Waiting list": "Liste d'attente",
@@ -158,7 +158,7 @@ TRANSLATIONS = {
     "Only members of this organisation may change its listings.": "Seuls les membres de cette organisation peuvent modifier ses fiches.",
     "A service can only be delivered at its own organisation's locations.": "Un service ne peut être proposé que dans les lieux de sa propre organisation.",
     "Choose a capacity from the list.": "Choisissez une disponibilité dans la liste.",
-    "Only the network coordinator validates organisations.": "Seul·e le ou la coordinateur·rice du réseau valide les organisations.",
+    "Only the network coordinator validates organisations.": "Seule la coordination du réseau valide les organisations.",
     "This organisation is not awaiting validation.": "Cette organisation n'est pas en attente de validation.",
     "~%(days)s days": "~%(days)s jours",
     "Capacity not declared": "Disponibilité non renseignée",
