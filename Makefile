@@ -62,9 +62,10 @@ format: install ## Format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-messages: install ## Update the translation catalogues and compile them
+messages: install ## Update the catalogues, fill them (locale/tools: English = source, French dictionaries), compile
 	$(MANAGE) makemessages --locale=fr --locale=en --no-obsolete --add-location=file \
-	  --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-artifacts --ignore=node_modules
+	  --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-artifacts --ignore=node_modules --ignore=locale
+	$(PY) locale/tools/fill_catalogues.py
 	$(MANAGE) compilemessages --ignore=.venv --ignore=var --ignore=staticfiles
 
 bench-directory: install ## Directory benchmark: 100k services, import and search p50/p95

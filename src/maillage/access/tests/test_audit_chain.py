@@ -120,9 +120,9 @@ def test_entry_appended_behind_the_head_is_named(chain):
 def test_orm_refuses_updates_and_deletes(chain):
     event = chain[0]
     event.purpose = "changed"
-    with pytest.raises(Exception, match="append-only"):
+    with pytest.raises(Exception, match="ne peut qu'être complété"):
         event.save()
-    with pytest.raises(Exception, match="append-only"):
+    with pytest.raises(Exception, match="ne peut qu'être complété"):
         event.delete()
 
 

@@ -138,7 +138,7 @@ class TestEditing:
         )
         body = response.content.decode()
         assert response.status_code == 400
-        assert "OpenStreetMap" in body and "maximum age" in body
+        assert "OpenStreetMap" in body and "âge maximum" in body
 
     def test_member_of_another_organisation_gets_404(self, client, shelter):
         stranger = MembershipFactory()

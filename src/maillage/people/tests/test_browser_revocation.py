@@ -143,7 +143,7 @@ def test_revocation_in_own_space_masks_the_category_at_the_next_page_load(browse
     pro_page.reload()
     assert pro_page.get_by_text("Dormir mieux.").count() == 0
     assert pro_page.get_by_text("Un logement plus grand pour mes enfants.").is_visible()
-    assert "Santé" in pro_page.locator("p.muted", has_text="Not shared with you").inner_text() or (
+    assert "Santé" in pro_page.locator("p.muted", has_text="Non partagé avec vous").inner_text() or (
         pro_page.get_by_text("Health").count() >= 1
     )
     shot(pro_page, "05-partner-lost-health-at-next-load")

@@ -42,7 +42,7 @@ class TestExport:
     def test_readable_page(self, client, network):
         client.force_login(network.referent)
         html = client.get(export_url(network.person)).content.decode()
-        assert "Josiane" in html and "data-print" in html and "GDPR" in html
+        assert "Josiane" in html and "data-print" in html and "RGPD" in html
 
     @pytest.mark.parametrize("role", ["partner", "stranger", "admin", "staff"])
     def test_only_the_referent_or_the_person(self, client, network, role):

@@ -103,7 +103,7 @@ class TestPersonDetailContent:
         client.force_login(network.partner)
         partner_page = client.get(detail_url(network.person)).content.decode()
         assert "Josiane" not in partner_page and "Un logement plus grand" not in partner_page
-        assert "Not shared with your organisation" in partner_page
+        assert "Non partagé avec votre organisation" in partner_page
         client.force_login(network.referent)
         referent_page = client.get(detail_url(network.person)).content.decode()
         assert "Josiane" in referent_page and "Un logement plus grand" in referent_page
@@ -205,7 +205,7 @@ class TestOpenAFile:
         response = client.post(reverse("people:person_create"), self.data(informed="", shared_categories=["SOCIAL"]))
         html = response.content.decode()
         assert response.status_code == 422
-        assert 'value="Lambert"' in html and "identity" in html
+        assert 'value="Lambert"' in html and "identité" in html
         assert not Person.objects.filter(last_name="Lambert").exists()
 
     @pytest.mark.parametrize("role", ["admin", "coordinator", "staff"])
@@ -353,7 +353,7 @@ class TestWhoSaw:
         client.get(detail_url(network.person))
         client.force_login(network.referent)
         html = client.get(self.url(network)).content.decode()
-        assert "Centre de santé mentale" in html and "opened your file" in html
+        assert "Centre de santé mentale" in html and "ouverture de votre dossier" in html
 
     @pytest.mark.parametrize("role", ["partner", "stranger", "admin", "staff"])
     def test_only_the_referent(self, client, network, role):

@@ -147,12 +147,12 @@ class TestErrors:
 
         assert report.created == 1
         assert [error.line for error in report.errors] == [3, 4, 5, 6, 7, 8]
-        assert "name" in report.errors[0].message
+        assert "nom" in report.errors[0].message
         assert "latitude" in report.errors[1].message
         assert "longitude" in report.errors[2].message
         assert "6800" in report.errors[3].message
-        assert "country" in report.errors[4].message
-        assert "twice" in report.errors[5].message
+        assert "pays" in report.errors[4].message
+        assert "deux fois" in report.errors[5].message
 
     def test_a_file_without_the_required_columns_is_refused(self, tmp_path):
         with pytest.raises(TerritoryImportError, match="code"):
@@ -205,5 +205,5 @@ class TestCommand:
         assert Territory.objects.filter(code="84077").exists()
 
     def test_an_unreadable_file_is_a_clear_error(self, tmp_path):
-        with pytest.raises(CommandError, match="cannot open"):
+        with pytest.raises(CommandError, match="impossible d'ouvrir"):
             call_command("territories_import", str(tmp_path / "absent.csv"), "--no-progress")

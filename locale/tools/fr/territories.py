@@ -1,0 +1,31 @@
+# ruff: noqa: E501
+"""French for territories."""
+
+TRANSLATIONS = {
+    "Territories": "Territoires",
+    "Country": "Pays",
+    "Region": "Région",
+    "Province or département": "Province ou département",
+    "District (arrondissement)": "Arrondissement",
+    "official code": "code officiel",
+    "part of": "fait partie de",
+    "path": "chemin",
+    "territories": "territoires",
+    "postcodes": "codes postaux",
+    "%(field)s is not a number: %(value)s": "%(field)s n'est pas un nombre : %(value)s",
+    "%(field)s is out of range: %(value)s": "%(field)s est hors limites : %(value)s",
+    "country must be a two-letter ISO code, got %(value)r": "le pays doit être un code ISO de deux lettres, reçu %(value)r",
+    "the commune code is empty": "le code de la commune est vide",
+    "the commune name is empty": "le nom de la commune est vide",
+    "the commune code or name is too long": "le code ou le nom de la commune est trop long",
+    "%(column)s is empty while %(code)s is given": "%(column)s est vide alors que %(code)s est renseigné",
+    "give both latitude and longitude, or neither": "indiquez la latitude et la longitude, ou aucune des deux",
+    "postcode %(value)r is not of the form 'CODE Locality'": "le code postal %(value)r n'est pas de la forme « CODE Localité »",
+    "cannot open %(path)s: %(error)s": "impossible d'ouvrir %(path)s : %(error)s",
+    "missing columns: %(columns)s": "colonnes manquantes : %(columns)s",
+    "the file is not UTF-8: %(error)s": "le fichier n'est pas en UTF-8 : %(error)s",
+    "the row has no country": "la ligne n'a pas de pays",
+    "communes": "communes",
+    "commune %(code)s appears twice": "la commune %(code)s apparaît deux fois",
+    "database error: %(error)s": "erreur de base de données : %(error)s",
+}
