@@ -229,6 +229,8 @@ def axe_check(request: pytest.FixtureRequest) -> Callable[..., list[dict]]:
     runs = iter(range(1, 1000))
 
     def check(page, label: str = "") -> list[dict]:
+        # An htmx request in flight fades its element (.htmx-request): axe would measure the faded colours.
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
         options = {"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": AXE_TAGS}}
         violations = axe.run(page, options=options).response["violations"]
         name = f"{request.node.nodeid}-axe-{label or next(runs)}"
