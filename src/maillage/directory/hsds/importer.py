@@ -111,6 +111,38 @@ def _pairs(model: type[models.Model], key: str, value: str, ids: list, lookup: s
     return found
 
 
+def insert_rows(model: type[models.Model], instances: list[models.Model], *, batch_size: int) -> None:
+    """Insert new rows as `bulk_create` would (same `pre_save` and database values), without its SQL compiler:
+    COPY on PostgreSQL, one prepared INSERT run many times on SQLite. The compiler and psycopg's client-side
+    parameter binding of 30,000-parameter statements were half the import's time. The primary keys are not read
+    back: the importer finds them by public id. Raises the database's errors as Django's (e.g. IntegrityError)."""
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and field.db_returning) and not getattr(field, "generated", False)
+    ]
+    if connection.vendor not in {"postgresql", "sqlite"} or not instances:
+        model.objects.bulk_create(instances, batch_size=batch_size)
+        return
+    rows = [
+        [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+        for instance in instances
+    ]
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+
+
 def _same(stored: Any, wanted: Any) -> bool:
     if isinstance(stored, float) or isinstance(wanted, float):
         if stored is None or wanted is None:
@@ -242,7 +274,7 @@ class HsdsImporter:
         try:
             with transaction.atomic():
                 if create:
-                    model.objects.bulk_create([item[1] for item in items], batch_size=self.batch_size)
+                    insert_rows(model, [item[1] for item in items], batch_size=self.batch_size)
                 else:
                     by_fields: dict[tuple[str, ...], list[models.Model]] = defaultdict(list)
                     for _public_id, instance, update_fields in items:
@@ -251,7 +283,7 @@ class HsdsImporter:
                         model.objects.bulk_update(instances, list(update_fields), batch_size=self.batch_size)
             if create and any(item[1].pk is None for item in items):
                 self.known(model, hsds_type, [item[0] for item in items])
-                for public_id, instance in items:
+                for public_id, instance, _update_fields in items:
                     instance.pk = self.pks[hsds_type].get(public_id)
             return [(item[0], item[1]) for item in items]
         except (IntegrityError, DatabaseError):
