@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -124,8 +124,16 @@ def insert_rows(model: type[models.Model], instances: list[models.Model], *, bat
     if connection.vendor not in {"postgresql", "sqlite"} or not instances:
         model.objects.bulk_create(instances, batch_size=batch_size)
         return
+    database = connections[DEFAULT_DB_ALIAS]  # the real connection: the `connection` proxy costs a lookup per value
+    # A text column stores a str or None as it is (CharField/TextField.get_db_prep_save is then the identity).
+    text = [field.get_internal_type() in {"CharField", "TextField"} for field in fields]
     rows = [
-        [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+        [
+            value if is_text and (value is None or type(value) is str) else field.get_db_prep_save(value, database)
+            for field, is_text, value in zip(
+                fields, text, (field.pre_save(instance, True) for field in fields), strict=True
+            )
+        ]
         for instance in instances
     ]
     for instance in instances:
