@@ -14,9 +14,15 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from maillage.access import audit
-from maillage.access.door import audit_list, categories_for_many, person_data, person_for, persons_visible_to
-from maillage.access.enums import Action, Category, Outcome
+from maillage.access.door import (
+    audit_list,
+    categories_for_many,
+    open_file,
+    person_data,
+    person_for,
+    persons_visible_to,
+)
+from maillage.access.enums import Action, Category
 from maillage.access.models import AccessEvent
 from maillage.access.views import sightings
 from maillage.accounts.api_auth import require_scope
@@ -241,21 +247,8 @@ def _person_out(page: PersonPage) -> PersonOut:
 def person_detail(request: HttpRequest, public_id: UUID) -> PersonOut:
     require_scope(request, ApiScope.PERSONS_READ)
     actor = request.actor
-    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.API_PERSON)
-    page = person_page(actor, person)
-    audit.record_many(
-        audit.event_data(
-            actor=actor,
-            action=Action.VIEW,
-            outcome=Outcome.ALLOWED,
-            person=person,
-            category=category,
-            purpose=purposes.API_PERSON,
-            break_glass=page.grant is not None,
-        )
-        for category in sorted(page.categories)
-        if category != Category.IDENTITY
-    )
+    person, categories = open_file(actor, public_id, purpose=purposes.API_PERSON)
+    page = person_page(actor, person, categories=categories)
     return _person_out(page)
 
 

@@ -22,16 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from maillage.access import audit
 from maillage.access.door import (
     audit_list,
     categories_for_many,
     no_person_data,
+    open_file,
     person_data,
     person_for,
     persons_visible_to,
 )
-from maillage.access.enums import Action, Category, Outcome
+from maillage.access.enums import Action, Category
 from maillage.accounts.models import Organisation
 from maillage.directory.selectors import life_domains
 from maillage.people import ecomap, exports, purposes, services
@@ -46,7 +46,7 @@ from maillage.people.forms import (
     RelationForm,
 )
 from maillage.people.models import Involvement, Person, Relation
-from maillage.people.presenters import PersonPage, person_page
+from maillage.people.presenters import person_page
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 500
@@ -59,24 +59,6 @@ def _form_errors_from(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
-
-
-def _page_audit(actor: Any, page: PersonPage, purpose: str) -> None:
-    """One audit entry per category shown, beyond the identity that `person_for` already recorded."""
-    events = [
-        audit.event_data(
-            actor=actor,
-            action=Action.VIEW,
-            outcome=Outcome.ALLOWED,
-            person=page.person,
-            category=category,
-            purpose=purpose,
-            break_glass=page.grant is not None,
-        )
-        for category in sorted(page.categories)
-        if category != Category.IDENTITY
-    ]
-    audit.record_many(events)
 
 
 # --- list and search ---------------------------------------------------------------------------------------
@@ -162,9 +144,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The person's file, one section per data category, masked by what the door allows now."""
     actor = request.actor
-    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.PERSON_PAGE)
-    page = person_page(actor, person)
-    _page_audit(actor, page, purposes.PERSON_PAGE)
+    person, categories = open_file(actor, public_id, purpose=purposes.PERSON_PAGE)
+    page = person_page(actor, person, categories=categories)
     picture = page.ecomap()
     context = {
         "page": page,
@@ -180,11 +161,8 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def person_ecomap(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The ecomap as an SVG file to download (what the page shows, no more)."""
     actor = request.actor
-    person = person_for(
-        actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.ECOMAP_DOWNLOAD
-    )
-    page = person_page(actor, person)
-    _page_audit(actor, page, purposes.ECOMAP_DOWNLOAD)
+    person, categories = open_file(actor, public_id, purpose=purposes.ECOMAP_DOWNLOAD)
+    page = person_page(actor, person, categories=categories)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + ecomap.render_svg(page.ecomap())
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ecomap-{timezone.localdate():%Y-%m-%d}.svg"'

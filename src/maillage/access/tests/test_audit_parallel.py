@@ -7,13 +7,7 @@ from maillage.access import audit
 from maillage.access.audit import EventData
 from maillage.access.enums import Action, Category, Outcome, Reason
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite" and connection.is_in_memory_db(),
-        reason="forked workers cannot open an in-memory SQLite database; the PostgreSQL run covers this",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TAMPERING = {
     "intact": [],
@@ -33,6 +27,8 @@ TAMPERING = {
 
 @pytest.fixture
 def chain():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("forked workers cannot open an in-memory SQLite database; the PostgreSQL run covers this")
     audit.record_many(
         EventData(
             action=Action.VIEW,
