@@ -457,20 +457,29 @@ def audit_list(
     action: Action | str = Action.LIST,
     category: Category | str = Category.IDENTITY,
     purpose: str = "",
-) -> None:
-    """One audit entry per listed or found person, written in one batch (search hits included)."""
+) -> dict[int, frozenset[Category]]:
+    """One audit entry per listed or found person, written in one batch (search hits included).
+
+    Returns, from the same decision, the categories of each person's data the actor may view now: a list
+    masks the others (`categories_for_many`).
+    """
     persons = list(persons)
     if not persons:
-        return
+        return {}
     facts = _facts_many(actor, persons, timezone.now()) if _user_id(actor) is not None else {}
     events = []
+    categories = {}
     for person in persons:
         decision = _decide(actor, person, str(action), str(category), facts.get(person.pk))
         if not decision.allowed and decision.reason in (Reason.NO_BASIS, Reason.OBJECTED):
             # The person is listed (existence is visible through the involvement) with their data masked.
             decision = Decision(True, Reason.INVOLVED, organisation_id=decision.organisation_id)
         events.append(_event(actor, person, action, category, purpose, decision))
+        categories[person.pk] = frozenset(
+            c for c in Category if _decide(actor, person, Action.VIEW, c, facts.get(person.pk)).allowed
+        )
     audit.record_many(events)
+    return categories
 
 
 def _event(actor, person, action, category, purpose, decision: Decision, extra=None) -> audit.EventData:

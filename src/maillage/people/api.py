@@ -141,7 +141,7 @@ class SightingPageOut(Schema):
 def person_list(request: HttpRequest, filters: Query[PersonListIn]) -> PersonPageOut:
     require_scope(request, ApiScope.PERSONS_READ)
     actor = request.actor
-    visible = persons_visible_to(actor).order_by("last_name", "first_name", "pk")
+    visible = persons_visible_to(actor).by_name()
     start = (filters.page - 1) * filters.page_size
     query = filters.q.strip()
     if query:
@@ -152,13 +152,11 @@ def person_list(request: HttpRequest, filters: Query[PersonListIn]) -> PersonPag
         categories = categories_for_many(actor, candidates)
         matches = [p for p in candidates if Category.IDENTITY in categories[p.pk]]
         count, persons = len(matches), matches[start : start + filters.page_size]
-        action, purpose = Action.SEARCH, purposes.API_LIST
+        audit_list(actor, persons, action=Action.SEARCH, purpose=purposes.API_LIST)
     else:
         count = visible.count()
         persons = list(visible[start : start + filters.page_size])
-        categories = categories_for_many(actor, persons)
-        action, purpose = Action.LIST, purposes.API_LIST
-    audit_list(actor, persons, action=action, purpose=purpose)
+        categories = audit_list(actor, persons, action=Action.LIST, purpose=purposes.API_LIST)
     items = []
     for person in persons:
         shared = Category.IDENTITY in categories[person.pk]

@@ -71,7 +71,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
-    visible = persons_visible_to(actor).select_related("commune").order_by("last_name", "first_name", "pk")
+    visible = persons_visible_to(actor).select_related("commune").by_name()
     page_number = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
     if query:
         terms = Q()
@@ -83,13 +83,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
         matches = [p for p in candidates if Category.IDENTITY in categories[p.pk]]
         page = Paginator(matches, PAGE_SIZE).get_page(page_number)
         persons = list(page.object_list)
-        action, purpose = Action.SEARCH, purposes.PERSON_SEARCH
+        audit_list(actor, persons, action=Action.SEARCH, purpose=purposes.PERSON_SEARCH)
     else:
         page = Paginator(visible, PAGE_SIZE).get_page(page_number)
         persons = list(page.object_list)
-        categories = categories_for_many(actor, persons)
-        action, purpose = Action.LIST, purposes.PERSON_LIST
-    audit_list(actor, persons, action=action, purpose=purpose)
+        categories = audit_list(actor, persons, action=Action.LIST, purpose=purposes.PERSON_LIST)
     rows = [{"person": p, "identity": Category.IDENTITY in categories[p.pk]} for p in persons]
     context = {"form": form, "page": page, "rows": rows, "query": query}
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
