@@ -111,14 +111,14 @@ class Command(BaseCommand):
         if options["keep"]:
             command.append("--keep")
         self.stdout.write(f"== {database}")
-        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
         result = None
-        for line in process.stdout or ():
-            if line.startswith(RESULT_PREFIX):
-                result = json.loads(line[len(RESULT_PREFIX) :])
-            else:
-                self.stdout.write(line.rstrip("\n"))
-        if process.wait() != 0 or result is None:
+        with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
+            for line in process.stdout or ():
+                if line.startswith(RESULT_PREFIX):
+                    result = json.loads(line[len(RESULT_PREFIX) :])
+                else:
+                    self.stdout.write(line.rstrip("\n"))
+        if process.returncode != 0 or result is None:
             raise CommandError(f"The {database} benchmark failed")
         return result
 
@@ -164,6 +164,7 @@ class Child:
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
+        settings.STATIC_ROOT = None  # nothing collected: WhiteNoise serves no files (and looks for none)
         call_command("migrate", verbosity=0, interactive=False)
         from maillage.people.models import Person
 
@@ -492,7 +493,7 @@ class Child:
         self.say(f"   person page / bare page (p95): {page_p95 / bare_p95:.1f}x")
         self.say(
             f"   audit verify: {result.checked:,} entries in {elapsed:.1f} s = {verify_per_s:,.0f}/s "
-            f"({result.workers} processes)"
+            f"({result.workers} process{'es' if result.workers > 1 else ''})"
         )
         return {
             "db": self.db,
