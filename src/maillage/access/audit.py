@@ -6,20 +6,27 @@ canonical serialisation of its own fields and `prev_hash`. Appends are serialise
 itself, transactions start IMMEDIATE). Events hold ids only, never personal data.
 """
 
+import functools
 import hashlib
 import json
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from maillage.access.enums import Action, Category, Outcome, Reason
 from maillage.access.models import GENESIS_HASH, AccessEvent, AuditChainHead
 
 SEPARATOR = "\x1f"
+# `verify` checks chains at least this long in parallel, in segments of SEGMENT entries.
+PARALLEL_FROM = 200_000
+SEGMENT = 250_000
 
 
 @dataclass(frozen=True)
@@ -284,6 +291,7 @@ class VerifyResult:
     first_bad_seq: int | None = None
     first_bad_id: int | None = None
     problem: str = ""
+    workers: int = 1
 
     def message(self) -> str:
         if self.ok:
@@ -332,9 +340,9 @@ def _payload_sql(vendor: str) -> str:
     return f" || {sep} || ".join(parts) + f" || {sep}"
 
 
-def _rows(chunk: int) -> Iterator[tuple]:
-    """Stream (seq, hash, extra as text, payload head) in `seq` order: a server-side cursor on PostgreSQL,
-    keyset pages on SQLite. The payload head starts with `prev_hash` (64 characters)."""
+def _rows(chunk: int, first: int, last: int) -> Iterator[tuple]:
+    """Stream (seq, hash, extra as text, payload head) for `first` <= seq <= `last` in `seq` order: a
+    server-side cursor on PostgreSQL, keyset pages on SQLite. The payload head starts with `prev_hash`."""
     table = AccessEvent._meta.db_table
     vendor = connection.vendor
     extra = "extra::text" if vendor == "postgresql" else "extra"
@@ -344,57 +352,58 @@ def _rows(chunk: int) -> Iterator[tuple]:
             raw = cursor.cursor
             with raw.connection.cursor(name="maillage_audit_verify") as named:
                 named.itersize = chunk
-                named.execute(f"SELECT {columns} FROM {table} ORDER BY seq")  # noqa: S608
+                # Bounds inlined as integers: the payload SQL holds a literal `%`.
+                named.execute(
+                    f"SELECT {columns} FROM {table} WHERE seq BETWEEN {int(first)} AND {int(last)} ORDER BY seq"  # noqa: S608
+                )
                 while batch := named.fetchmany(chunk):
                     yield from batch
         return
     connection.ensure_connection()
     raw = connection.connection  # the driver's connection: no per-row wrapper work
-    last = None
+    after = first - 1
     while True:
-        if last is None:
-            cursor = raw.execute(f"SELECT {columns} FROM {table} ORDER BY seq LIMIT ?", [chunk])  # noqa: S608
-        else:
-            cursor = raw.execute(
-                f"SELECT {columns} FROM {table} WHERE seq > ? ORDER BY seq LIMIT ?",  # noqa: S608
-                [last, chunk],
-            )
+        cursor = raw.execute(
+            f"SELECT {columns} FROM {table} WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",  # noqa: S608
+            [after, last, chunk],
+        )
         batch = cursor.fetchall()
         if not batch:
             return
         yield from batch
-        last = batch[-1][0]
+        after = batch[-1][0]
 
 
-def _failure(checked: int, seq: int, problem: str) -> VerifyResult:
-    pk = AccessEvent.objects.filter(seq=seq).values_list("pk", flat=True).first()
-    return VerifyResult(False, checked, seq, pk, problem)
+@dataclass(frozen=True)
+class _Segment:
+    """What one stretch of the chain says about itself; its first entry's `seq` and link are checked by the
+    caller, who knows what comes before."""
+
+    checked: int = 0
+    first_seq: int | None = None
+    first_prev: str = ""
+    last_seq: int | None = None
+    last_hash: str = ""
+    failure: tuple[int, str] | None = None
 
 
-def verify(*, chunk: int = 20000, progress: Any = None) -> VerifyResult:
-    """Walk the whole chain; stop at the first entry whose link, sequence or hash is wrong.
-
-    - a hash that does not match the entry's own fields: the entry was altered (or moved: `seq` is hashed);
-    - a gap in `seq`: entries were deleted before this one;
-    - a `prev_hash` that is not the previous entry's hash: an entry was deleted, inserted or reordered;
-    - entries beyond the chain head, or a head that does not match the last entry: inserted or truncated.
-    """
+def _verify_segment(bounds: tuple[int, int], chunk: int = 20000, progress: Any = None) -> _Segment:
+    """Check the entries with `first` <= seq <= `last`: each hash against the entry's own fields, and each
+    entry after the first against the one before it (consecutive `seq`, `prev_hash` link)."""
+    first, last = bounds
     sha256 = hashlib.sha256
     loads, dumps = json.loads, json.dumps
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
+    first_seq, first_prev = None, ""
+    expected_prev, expected_seq = "", None
     checked = 0
-    last_seq = 0
-    for seq, digest, extra, head in _rows(chunk):
-        if seq != expected_seq:
-            if seq > expected_seq:
-                problem = f"entries {expected_seq}..{seq - 1} are missing (deleted) before this one"
-            else:
-                problem = "sequence goes backwards (reordered or inserted)"
-            return _failure(checked, seq, problem)
-        if not head.startswith(expected_prev):
-            problem = "link to the previous entry is broken (deleted, inserted or reordered)"
-            return _failure(checked, seq, problem)
+    for seq, digest, extra, head in _rows(chunk, first, last):
+        if first_seq is None:
+            first_seq, first_prev = seq, head[:64]
+        else:
+            if seq != expected_seq:
+                return _Segment(checked, first_seq, first_prev, failure=(seq, _gap(expected_seq, seq)))
+            if not head.startswith(expected_prev):
+                return _Segment(checked, first_seq, first_prev, failure=(seq, BROKEN_LINK))
         if extra == "{}":
             payload = head + "{}"
         else:
@@ -404,15 +413,111 @@ def verify(*, chunk: int = 20000, progress: Any = None) -> VerifyResult:
                 value = extra
             payload = head + (dumps(value, sort_keys=True, separators=(",", ":")) if value else "{}")
         if sha256(payload.encode()).hexdigest() != digest:
-            return _failure(checked, seq, "entry was altered (its hash does not match its content)")
+            return _Segment(checked, first_seq, first_prev, failure=(seq, ALTERED))
         expected_prev = digest
         expected_seq = seq + 1
-        last_seq = seq
         checked += 1
         if progress is not None and checked % 1_000_000 == 0:
             progress(checked)
+    last_seq = None if expected_seq is None else expected_seq - 1
+    return _Segment(checked, first_seq, first_prev, last_seq, expected_prev)
+
+
+BROKEN_LINK = "link to the previous entry is broken (deleted, inserted or reordered)"
+ALTERED = "entry was altered (its hash does not match its content)"
+
+
+def _gap(expected_seq: int, seq: int) -> str:
+    if seq > expected_seq:
+        return f"entries {expected_seq}..{seq - 1} are missing (deleted) before this one"
+    return "sequence goes backwards (reordered or inserted)"
+
+
+def _failure(checked: int, seq: int, problem: str) -> VerifyResult:
+    pk = AccessEvent.objects.filter(seq=seq).values_list("pk", flat=True).first()
+    return VerifyResult(False, checked, seq, pk, problem)
+
+
+def _segments(first: int, last: int, size: int) -> list[tuple[int, int]]:
+    return [(low, min(low + size - 1, last)) for low in range(first, last + 1, size)]
+
+
+def _in_worker(bounds: tuple[int, int], chunk: int) -> _Segment:
+    """A forked worker: it opened no connection of its own yet (the parent closed its own before forking)."""
+    try:
+        return _verify_segment(bounds, chunk)
+    finally:
+        connection.close()
+
+
+def _parallel_results(segments: list[tuple[int, int]], chunk: int, workers: int) -> Iterator[_Segment]:
+    """Segments checked by `workers` forked processes, yielded in chain order as they complete.
+
+    The parent's connection is closed first: a forked child must never write on the parent's socket."""
+    connection.close()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(functools.partial(_in_worker, chunk=chunk), segments)
+
+
+def verify(
+    *,
+    chunk: int = 20000,
+    progress: Any = None,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_FROM,
+    segment: int = SEGMENT,
+) -> VerifyResult:
+    """Walk the whole chain; stop at the first entry whose link, sequence or hash is wrong.
+
+    - a hash that does not match the entry's own fields: the entry was altered (or moved: `seq` is hashed);
+    - a gap in `seq`: entries were deleted before this one;
+    - a `prev_hash` that is not the previous entry's hash: an entry was deleted, inserted or reordered;
+    - entries beyond the chain head, or a head that does not match the last entry: inserted or truncated.
+
+    A long chain is cut into segments of `segment` entries checked by `workers` processes (one per core by
+    default): hashing is CPU work, and the database builds each entry's text in another process. The parent
+    stitches the segments in order, so the answer is the same as a walk from the first entry to the last.
+    """
     head = AuditChainHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    bounds = AccessEvent.objects.aggregate(low=Min("seq"), high=Max("seq"))
+    first = min(bounds["low"] if bounds["low"] is not None else 1, 1)
+    last = max(bounds["high"] or 0, head_seq)
+    workers = workers or os.cpu_count() or 1
+    parallel = (
+        workers > 1
+        and last - first + 1 >= parallel_from
+        and not connection.in_atomic_block  # forked workers could not see uncommitted entries
+        and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+    )
+    if parallel:
+        results = _parallel_results(_segments(first, last, segment), chunk, workers)
+    else:
+        results = iter([_verify_segment((first, last), chunk, progress)])
+    return replace(
+        _stitch(results, head_seq, head_hash, progress if parallel else None), workers=workers if parallel else 1
+    )
+
+
+def _stitch(results: Iterator[_Segment], head_seq: int, head_hash: str, progress: Any) -> VerifyResult:
+    """Follow the segments in chain order: each must start where the one before ended."""
+    expected_prev, expected_seq = GENESIS_HASH, 1
+    checked = 0
+    last_seq = 0
+    for part in results:
+        if part.first_seq is not None:
+            if part.first_seq != expected_seq:
+                return _failure(checked, part.first_seq, _gap(expected_seq, part.first_seq))
+            if part.first_prev != expected_prev:
+                return _failure(checked, part.first_seq, BROKEN_LINK)
+        checked += part.checked
+        if part.failure is not None:
+            return _failure(checked, *part.failure)
+        if part.last_seq is not None:
+            expected_prev, expected_seq, last_seq = part.last_hash, part.last_seq + 1, part.last_seq
+        if progress is not None:
+            progress(checked)
     if last_seq > head_seq:
         return VerifyResult(
             False, checked, head_seq + 1, None, f"entries {head_seq + 1}..{last_seq} were added behind the chain head"

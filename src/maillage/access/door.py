@@ -120,7 +120,7 @@ class _Facts:
 
 
 # The facts are read with plain SQL: a decision runs on every page, and building ORM queries would cost more
-# than running them. Each function is one round trip, whatever the number of persons.
+# than running them. One round trip for the facts, whatever the number of persons.
 
 
 def _marks(values: Iterable[Any]) -> str:
@@ -133,29 +133,22 @@ def _rows(sql: str, params: list[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _involved_orgs(actor: Any, person_ids: Iterable[int]) -> dict[int, dict[int, bool]]:
-    """{person id: {org id: is_care_provider}} for the actor's active involvements with these persons."""
-    user_id = _user_id(actor)
+def _involvement_sql(actor: Any, person_ids: list[int]) -> tuple[str, list[Any]]:
+    """The actor's active involvements with these persons, as (kind 0, person, organisation) rows."""
     professional, named = _professional_orgs(actor), _named_orgs(actor)
-    person_ids = list(person_ids)
-    result: dict[int, dict[int, bool]] = {pk: {} for pk in person_ids}
-    if not person_ids or not (professional or named):
-        return result
     conditions, params = [], list(person_ids)
     if professional:
         conditions.append(f"organisation_id IN ({_marks(professional)})")
         params.extend(professional)
     if named:
         conditions.append(f"(organisation_id IN ({_marks(named)}) AND professional_id = %s)")
-        params.extend([*named, user_id])
+        params.extend([*named, _user_id(actor)])
     sql = (
-        f"SELECT person_id, organisation_id FROM {Involvement._meta.db_table} "  # noqa: S608 -- placeholders only
+        "SELECT 0, person_id, organisation_id, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) "  # noqa: S608 -- placeholders only
+        f"FROM {Involvement._meta.db_table} "
         f"WHERE person_id IN ({_marks(person_ids)}) AND status = 'ACTIVE' AND ({' OR '.join(conditions)})"
     )
-    orgs = _all_orgs(actor)
-    for person_id, organisation_id in _rows(sql, params):
-        result[person_id][organisation_id] = orgs[organisation_id]
-    return result
+    return sql, params
 
 
 def _grants(actor: Any, person_ids: Iterable[int], now: datetime) -> dict[int, BreakGlassGrant]:
@@ -174,53 +167,60 @@ CONSENT_FIELDS = ["id", "person_id", "recipient_organisation_id", "categories", 
 OBJECTION_FIELDS = ["id", "person_id", "organisation_id", "category"]
 
 
-def _bases(person_ids: list[int], organisation_ids: set[int], now: datetime):
-    """Valid consents (heads of their chains) and active objections covering these organisations.
+def _bases_sql(person_ids: list[int], organisation_ids: list[int], now: datetime) -> tuple[str, list[Any]]:
+    """Valid consents (heads of their chains, kind 1) and active objections (kind 2) that may cover these
+    organisations, as (kind, person, organisation, id, categories or category, legal basis) rows.
 
     The same conditions as `Consent.objects.valid_at(now)` and `Objection.objects.active()` (the property
-    tests check that the door and those querysets agree). Instances carry only the fields the door needs;
-    the others load on access (deferred).
+    tests check that the door and those querysets agree).
     """
-    consents: dict[int, list[Consent]] = {pk: [] for pk in person_ids}
-    objections: dict[int, list[Objection]] = {pk: [] for pk in person_ids}
-    if not person_ids or not organisation_ids:
-        return consents, objections
     moment = connection.ops.adapt_datetimefield_value(now)
-    orgs = sorted(organisation_ids)
     consent_table, objection_table = Consent._meta.db_table, Objection._meta.db_table
-    consent_sql = (
-        f"SELECT c.{', c.'.join(CONSENT_FIELDS)} FROM {consent_table} c "  # noqa: S608 -- placeholders only
+    sql = (
+        "SELECT 1, c.person_id, c.recipient_organisation_id, c.id, CAST(c.categories AS TEXT), c.legal_basis "  # noqa: S608 -- placeholders only
+        f"FROM {consent_table} c "
         f"WHERE c.person_id IN ({_marks(person_ids)}) AND c.starts_at <= %s "
         "AND (c.expires_at IS NULL OR c.expires_at > %s) AND (c.revoked_at IS NULL OR c.revoked_at > %s) "
-        f"AND (c.recipient_organisation_id IS NULL OR c.recipient_organisation_id IN ({_marks(orgs)})) "
-        f"AND NOT EXISTS (SELECT 1 FROM {consent_table} s WHERE s.supersedes_id = c.id)"
-    )
-    for row in _rows(consent_sql, [*person_ids, moment, moment, moment, *orgs]):
-        values = list(row)
-        if isinstance(values[3], str):
-            values[3] = json.loads(values[3])
-        consent = Consent.from_db(connection.alias, CONSENT_FIELDS, values)
-        consents[consent.person_id].append(consent)
-    objection_sql = (
-        f"SELECT o.{', o.'.join(OBJECTION_FIELDS)} FROM {objection_table} o "  # noqa: S608 -- placeholders only
+        f"AND (c.recipient_organisation_id IS NULL OR c.recipient_organisation_id IN ({_marks(organisation_ids)})) "
+        f"AND NOT EXISTS (SELECT 1 FROM {consent_table} s WHERE s.supersedes_id = c.id) "
+        "UNION ALL "
+        "SELECT 2, o.person_id, o.organisation_id, o.id, o.category, CAST(NULL AS TEXT) "
+        f"FROM {objection_table} o "
         f"WHERE o.person_id IN ({_marks(person_ids)}) AND o.withdrawn_at IS NULL AND o.created_at <= %s "
-        f"AND (o.organisation_id IS NULL OR o.organisation_id IN ({_marks(orgs)})) "
+        f"AND (o.organisation_id IS NULL OR o.organisation_id IN ({_marks(organisation_ids)})) "
         f"AND NOT EXISTS (SELECT 1 FROM {objection_table} s WHERE s.supersedes_id = o.id)"
     )
-    for row in _rows(objection_sql, [*person_ids, moment, *orgs]):
-        objection = Objection.from_db(connection.alias, OBJECTION_FIELDS, list(row))
-        objections[objection.person_id].append(objection)
-    return consents, objections
+    params = [*person_ids, moment, moment, moment, *organisation_ids, *person_ids, moment, *organisation_ids]
+    return sql, params
 
 
 def _facts_many(actor: Any, persons: list[Person], now: datetime) -> dict[int, _Facts]:
+    """The facts of each person for this actor, in one round trip (two when a person is reached only
+    through a break-the-glass grant): a decision runs on every page.
+
+    Bases are read for all the actor's organisations, a superset of those it is involved through: the
+    rules only ever match a basis against the organisation being decided for.
+    """
     ids = [p.pk for p in persons]
-    involved = _involved_orgs(actor, ids)
+    orgs = _all_orgs(actor)
+    involved: dict[int, dict[int, bool]] = {pk: {} for pk in ids}
+    consents: dict[int, list[Consent]] = {pk: [] for pk in ids}
+    objections: dict[int, list[Objection]] = {pk: [] for pk in ids}
+    if ids and orgs:
+        involvement_sql, involvement_params = _involvement_sql(actor, ids)
+        bases_sql, bases_params = _bases_sql(ids, sorted(orgs), now)
+        rows = _rows(f"{involvement_sql} UNION ALL {bases_sql}", [*involvement_params, *bases_params])
+        for kind, person_id, organisation_id, pk, categories, legal_basis in rows:
+            if kind == 0:
+                involved[person_id][organisation_id] = orgs[organisation_id]
+            elif kind == 1:
+                values = [pk, person_id, organisation_id, json.loads(categories), legal_basis]
+                consents[person_id].append(Consent.from_db(connection.alias, CONSENT_FIELDS, values))
+            else:
+                values = [pk, person_id, organisation_id, categories]
+                objections[person_id].append(Objection.from_db(connection.alias, OBJECTION_FIELDS, values))
     without = [pk for pk in ids if not involved[pk]]
     grants = _grants(actor, without, now) if without else {}
-    orgs = _all_orgs(actor)
-    needed = {org for per in involved.values() for org in per} | {g.organisation_id for g in grants.values()}
-    consents, objections = _bases(ids, needed, now)
     return {
         pk: _Facts(
             involved=involved[pk],
@@ -377,15 +377,44 @@ def person_for(
 
     Unknown and forbidden look the same. The decision is audited either way.
     """
-    try:
-        person = Person.objects.select_related("commune").get(public_id=public_id)
-    except (Person.DoesNotExist, ValidationError, ValueError, TypeError):
-        person = None
+    person = _find(public_id)
     decision = decide(actor, person, action, category)
     _audit(actor, person, action, category, purpose, decision, extra=None if person else {"unknown": True})
     if not decision.allowed or person is None:
         raise Http404
     return person
+
+
+def open_file(actor: Any, public_id: UUID | str, *, purpose: str) -> tuple[Person, frozenset[Category]]:
+    """For a page that shows a person's file: the person (`Http404` unless `actor` may view their identity)
+    and the categories of the file `actor` may view now, from one decision.
+
+    The page shows those categories: each is audited with the identity, in one batch.
+    """
+    person = _find(public_id)
+    facts = None
+    if person is not None and _user_id(actor) is not None:
+        facts = _facts_many(actor, [person], timezone.now())[person.pk]
+    decisions = {category: _decide(actor, person, Action.VIEW, category, facts) for category in Category}
+    identity = decisions[Category.IDENTITY]
+    if not identity.allowed or person is None:
+        _audit(
+            actor, person, Action.VIEW, Category.IDENTITY, purpose, identity, {"unknown": True} if not person else None
+        )
+        raise Http404
+    categories = frozenset(category for category, decision in decisions.items() if decision.allowed)
+    audit.record_many(
+        _event(actor, person, Action.VIEW, category, purpose, decisions[category])
+        for category in [Category.IDENTITY, *sorted(categories - {Category.IDENTITY})]
+    )
+    return person, categories
+
+
+def _find(public_id: UUID | str) -> Person | None:
+    try:
+        return Person.objects.select_related("commune").get(public_id=public_id)
+    except (Person.DoesNotExist, ValidationError, ValueError, TypeError):
+        return None
 
 
 def persons_visible_to(actor: Any) -> QuerySet[Person]:
@@ -428,20 +457,29 @@ def audit_list(
     action: Action | str = Action.LIST,
     category: Category | str = Category.IDENTITY,
     purpose: str = "",
-) -> None:
-    """One audit entry per listed or found person, written in one batch (search hits included)."""
+) -> dict[int, frozenset[Category]]:
+    """One audit entry per listed or found person, written in one batch (search hits included).
+
+    Returns, from the same decision, the categories of each person's data the actor may view now: a list
+    masks the others (`categories_for_many`).
+    """
     persons = list(persons)
     if not persons:
-        return
+        return {}
     facts = _facts_many(actor, persons, timezone.now()) if _user_id(actor) is not None else {}
     events = []
+    categories = {}
     for person in persons:
         decision = _decide(actor, person, str(action), str(category), facts.get(person.pk))
         if not decision.allowed and decision.reason in (Reason.NO_BASIS, Reason.OBJECTED):
             # The person is listed (existence is visible through the involvement) with their data masked.
             decision = Decision(True, Reason.INVOLVED, organisation_id=decision.organisation_id)
         events.append(_event(actor, person, action, category, purpose, decision))
+        categories[person.pk] = frozenset(
+            c for c in Category if _decide(actor, person, Action.VIEW, c, facts.get(person.pk)).allowed
+        )
     audit.record_many(events)
+    return categories
 
 
 def _event(actor, person, action, category, purpose, decision: Decision, extra=None) -> audit.EventData:

@@ -14,9 +14,15 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from maillage.access import audit
-from maillage.access.door import audit_list, categories_for_many, person_data, person_for, persons_visible_to
-from maillage.access.enums import Action, Category, Outcome
+from maillage.access.door import (
+    audit_list,
+    categories_for_many,
+    open_file,
+    person_data,
+    person_for,
+    persons_visible_to,
+)
+from maillage.access.enums import Action, Category
 from maillage.access.models import AccessEvent
 from maillage.access.views import sightings
 from maillage.accounts.api_auth import require_scope
@@ -135,7 +141,7 @@ class SightingPageOut(Schema):
 def person_list(request: HttpRequest, filters: Query[PersonListIn]) -> PersonPageOut:
     require_scope(request, ApiScope.PERSONS_READ)
     actor = request.actor
-    visible = persons_visible_to(actor).order_by("last_name", "first_name", "pk")
+    visible = persons_visible_to(actor).by_name()
     start = (filters.page - 1) * filters.page_size
     query = filters.q.strip()
     if query:
@@ -146,13 +152,11 @@ def person_list(request: HttpRequest, filters: Query[PersonListIn]) -> PersonPag
         categories = categories_for_many(actor, candidates)
         matches = [p for p in candidates if Category.IDENTITY in categories[p.pk]]
         count, persons = len(matches), matches[start : start + filters.page_size]
-        action, purpose = Action.SEARCH, purposes.API_LIST
+        audit_list(actor, persons, action=Action.SEARCH, purpose=purposes.API_LIST)
     else:
         count = visible.count()
         persons = list(visible[start : start + filters.page_size])
-        categories = categories_for_many(actor, persons)
-        action, purpose = Action.LIST, purposes.API_LIST
-    audit_list(actor, persons, action=action, purpose=purpose)
+        categories = audit_list(actor, persons, action=Action.LIST, purpose=purposes.API_LIST)
     items = []
     for person in persons:
         shared = Category.IDENTITY in categories[person.pk]
@@ -241,21 +245,8 @@ def _person_out(page: PersonPage) -> PersonOut:
 def person_detail(request: HttpRequest, public_id: UUID) -> PersonOut:
     require_scope(request, ApiScope.PERSONS_READ)
     actor = request.actor
-    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.API_PERSON)
-    page = person_page(actor, person)
-    audit.record_many(
-        audit.event_data(
-            actor=actor,
-            action=Action.VIEW,
-            outcome=Outcome.ALLOWED,
-            person=person,
-            category=category,
-            purpose=purposes.API_PERSON,
-            break_glass=page.grant is not None,
-        )
-        for category in sorted(page.categories)
-        if category != Category.IDENTITY
-    )
+    person, categories = open_file(actor, public_id, purpose=purposes.API_PERSON)
+    page = person_page(actor, person, categories=categories)
     return _person_out(page)
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,11 @@ from maillage.people.enums import (
 class PersonQuerySet(models.QuerySet["Person"]):
     def not_anonymised(self) -> "PersonQuerySet":
         return self.filter(anonymised_at__isnull=True)
+
+    def by_name(self) -> "PersonQuerySet":
+        """Alphabetical whatever the case. Sorting on an expression also keeps PostgreSQL from walking the name
+        index of every person in the database to find the few that a professional follows."""
+        return self.order_by(Lower("last_name"), Lower("first_name"), "pk")
 
 
 class Person(TrackedModel):

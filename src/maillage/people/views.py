@@ -22,16 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from maillage.access import audit
 from maillage.access.door import (
     audit_list,
     categories_for_many,
     no_person_data,
+    open_file,
     person_data,
     person_for,
     persons_visible_to,
 )
-from maillage.access.enums import Action, Category, Outcome
+from maillage.access.enums import Action, Category
 from maillage.accounts.models import Organisation
 from maillage.directory.selectors import life_domains
 from maillage.people import ecomap, exports, purposes, services
@@ -46,7 +46,7 @@ from maillage.people.forms import (
     RelationForm,
 )
 from maillage.people.models import Involvement, Person, Relation
-from maillage.people.presenters import PersonPage, person_page
+from maillage.people.presenters import person_page
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 500
@@ -61,24 +61,6 @@ def _form_errors_from(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _page_audit(actor: Any, page: PersonPage, purpose: str) -> None:
-    """One audit entry per category shown, beyond the identity that `person_for` already recorded."""
-    events = [
-        audit.event_data(
-            actor=actor,
-            action=Action.VIEW,
-            outcome=Outcome.ALLOWED,
-            person=page.person,
-            category=category,
-            purpose=purpose,
-            break_glass=page.grant is not None,
-        )
-        for category in sorted(page.categories)
-        if category != Category.IDENTITY
-    ]
-    audit.record_many(events)
-
-
 # --- list and search ---------------------------------------------------------------------------------------
 
 
@@ -89,7 +71,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
-    visible = persons_visible_to(actor).select_related("commune").order_by("last_name", "first_name", "pk")
+    visible = persons_visible_to(actor).select_related("commune").by_name()
     page_number = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
     if query:
         terms = Q()
@@ -101,13 +83,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
         matches = [p for p in candidates if Category.IDENTITY in categories[p.pk]]
         page = Paginator(matches, PAGE_SIZE).get_page(page_number)
         persons = list(page.object_list)
-        action, purpose = Action.SEARCH, purposes.PERSON_SEARCH
+        audit_list(actor, persons, action=Action.SEARCH, purpose=purposes.PERSON_SEARCH)
     else:
         page = Paginator(visible, PAGE_SIZE).get_page(page_number)
         persons = list(page.object_list)
-        categories = categories_for_many(actor, persons)
-        action, purpose = Action.LIST, purposes.PERSON_LIST
-    audit_list(actor, persons, action=action, purpose=purpose)
+        categories = audit_list(actor, persons, action=Action.LIST, purpose=purposes.PERSON_LIST)
     rows = [{"person": p, "identity": Category.IDENTITY in categories[p.pk]} for p in persons]
     context = {"form": form, "page": page, "rows": rows, "query": query}
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
@@ -162,9 +142,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The person's file, one section per data category, masked by what the door allows now."""
     actor = request.actor
-    person = person_for(actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.PERSON_PAGE)
-    page = person_page(actor, person)
-    _page_audit(actor, page, purposes.PERSON_PAGE)
+    person, categories = open_file(actor, public_id, purpose=purposes.PERSON_PAGE)
+    page = person_page(actor, person, categories=categories)
     picture = page.ecomap()
     context = {
         "page": page,
@@ -180,11 +159,8 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def person_ecomap(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The ecomap as an SVG file to download (what the page shows, no more)."""
     actor = request.actor
-    person = person_for(
-        actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purposes.ECOMAP_DOWNLOAD
-    )
-    page = person_page(actor, person)
-    _page_audit(actor, page, purposes.ECOMAP_DOWNLOAD)
+    person, categories = open_file(actor, public_id, purpose=purposes.ECOMAP_DOWNLOAD)
+    page = person_page(actor, person, categories=categories)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + ecomap.render_svg(page.ecomap())
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ecomap-{timezone.localdate():%Y-%m-%d}.svg"'

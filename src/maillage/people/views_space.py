@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from maillage.access.door import no_person_data, person_data, person_for, persons_visible_to
+from maillage.access.door import no_person_data, open_file, person_data, person_for, persons_visible_to
 from maillage.access.enums import Action, Category
 from maillage.accounts.models import Organisation, User
 from maillage.consent import services as consent_services
@@ -38,7 +38,6 @@ from maillage.people.forms import InviteForm
 from maillage.people.models import Person
 from maillage.people.notifications import send_space_invitation
 from maillage.people.presenters import PersonPage, person_page
-from maillage.people.views import _page_audit
 
 SESSION_KEY = "maillage_space_activation"
 
@@ -163,14 +162,20 @@ def space_password(request: HttpRequest) -> HttpResponse:
 # --- the person's pages --------------------------------------------------------------------------------------
 
 
-def _own_person(request: HttpRequest, purpose: str) -> Person:
+def _own_public_id(request: HttpRequest) -> UUID:
     actor = request.actor
     if not actor.is_person:
         raise Http404
     own = persons_visible_to(actor).filter(user=actor.user).values_list("public_id", flat=True).first()
     if own is None:
         raise Http404
-    return person_for(actor, own, action=Action.VIEW, category=Category.IDENTITY, purpose=purpose)
+    return own
+
+
+def _own_person(request: HttpRequest, purpose: str) -> Person:
+    return person_for(
+        request.actor, _own_public_id(request), action=Action.VIEW, category=Category.IDENTITY, purpose=purpose
+    )
 
 
 class GrantForm(forms.Form):
@@ -226,9 +231,8 @@ def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dic
 @person_data(categories=list(Category), action=Action.VIEW)
 @require_GET
 def space_home(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request, purposes.OWN_SPACE)
-    page = person_page(request.actor, person)
-    _page_audit(request.actor, page, purposes.OWN_SPACE)
+    person, categories = open_file(request.actor, _own_public_id(request), purpose=purposes.OWN_SPACE)
+    page = person_page(request.actor, person, categories=categories)
     with translation.override(person.preferred_language):
         return render(request, "people/space_home.html", _space_context(request, page))
 

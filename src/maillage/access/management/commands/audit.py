@@ -15,6 +15,9 @@ class Command(BaseCommand):
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
         check = subcommands.add_parser("verify", help="Check the whole hash chain and name the first bad entry.")
         check.add_argument("--chunk", type=int, default=20000, help="Rows fetched per round trip.")
+        check.add_argument(
+            "--workers", type=int, default=None, help="Processes checking a long chain (default: one per core)."
+        )
 
     def handle(self, *args, **options) -> None:
         if options["subcommand"] != "verify":
@@ -25,10 +28,11 @@ class Command(BaseCommand):
             if options["verbosity"] > 1:
                 self.stderr.write(f"... {count} entries checked")
 
-        result = verify(chunk=options["chunk"], progress=progress)
+        result = verify(chunk=options["chunk"], progress=progress, workers=options["workers"])
         elapsed = time.perf_counter() - started
         rate = result.checked / elapsed if elapsed > 0 else 0
         if result.ok:
-            self.stdout.write(f"{result.message()} {elapsed:.2f} s, {rate:,.0f} entries/s")
+            processes = f", {result.workers} processes" if result.workers > 1 else ""
+            self.stdout.write(f"{result.message()} {elapsed:.2f} s, {rate:,.0f} entries/s{processes}")
             return
         raise CommandError(result.message())
