@@ -26,11 +26,13 @@ import json
 import math
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
@@ -190,13 +192,18 @@ SYNONYMS_TTL_SECONDS = 60.0
 _synonyms_state: dict[str, object] = {"checked": -math.inf, "version": None}
 
 
-def synonym_table() -> dict[tuple[str, ...], frozenset[Alternative]]:
-    """The table, rebuilt when the terms change (checked at most once a minute, at once after a local edit)."""
+def _terms_version() -> tuple:
+    """Changes when the terms change (checked at most once a minute, at once after a local edit)."""
     now = time.monotonic()
     if now - _synonyms_state["checked"] > SYNONYMS_TTL_SECONDS:
         aggregate = TaxonomyTerm.objects.aggregate(last=Max("updated_at"), count=Count("id"))
         _synonyms_state.update(checked=now, version=(aggregate["count"], aggregate["last"]))
-    return _synonym_table(_synonyms_state["version"])
+    return _synonyms_state["version"]
+
+
+def synonym_table() -> dict[tuple[str, ...], frozenset[Alternative]]:
+    """The table, rebuilt when the terms change."""
+    return _synonym_table(_terms_version())
 
 
 def forget_synonyms() -> None:
@@ -316,55 +323,49 @@ def _ancestor_ids(commune: Territory) -> list[int]:
     return sorted({*ids, commune.id})
 
 
-def _located_services(place: Place, radius_km: float | None) -> dict[int, float | None]:
-    """Service id → distance (km) of its nearest location in the place (None when the place has no point).
+def _place_candidates(place: Place, radius_km: float | None) -> tuple[str, list]:
+    """SQL of the place's candidate rows `(sid, latitude, longitude, located)` and its parameters.
 
-    With a radius: locations in the bounding box (SQL, indexed on latitude/longitude), kept when their
-    haversine distance is within the radius. Without: the locations in the place's communes.
+    One row per location of a service in the place (`located` 1): with a radius, the locations in its bounding
+    box (indexed on latitude/longitude; Python then keeps those within the haversine radius); without, the
+    locations in the place's communes. Plus one row per service whose service area covers the place's commune
+    (the area's territory is the commune or one of its ancestors; `located` 0).
     """
-    with connection.cursor() as cursor:
-        if radius_km is not None and place.has_point:
-            lat, lon = place.latitude, place.longitude
-            dlat = radius_km / KM_PER_DEGREE
-            dlon = radius_km / (KM_PER_DEGREE * max(0.01, math.cos(math.radians(lat))))
-            cursor.execute(
-                "SELECT id, latitude, longitude FROM directory_location "
-                "WHERE latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
-                [lat - dlat, lat + dlat, lon - dlon, lon + dlon],
-            )
-        else:
-            test, value = _id_list(commune.id for commune in place.communes)
-            cursor.execute(f"SELECT id, latitude, longitude FROM directory_location WHERE commune_id {test}", [value])  # noqa: S608
-        location_km: dict[int, float | None] = {}
-        for location_id, latitude, longitude in cursor.fetchall():
-            distance = None
-            if place.has_point and latitude is not None and longitude is not None:
-                distance = haversine_km(place.latitude, place.longitude, latitude, longitude)
-                if radius_km is not None and distance > radius_km:
-                    continue
-            location_km[location_id] = distance
-        if not location_km:
-            return {}
-        test, value = _id_list(location_km)
-        cursor.execute(
-            f"SELECT service_id, location_id FROM directory_serviceatlocation WHERE location_id {test}",  # noqa: S608
-            [value],
+    if radius_km is not None and place.has_point:
+        lat, lon = place.latitude, place.longitude
+        dlat = radius_km / KM_PER_DEGREE
+        dlon = radius_km / (KM_PER_DEGREE * max(0.01, math.cos(math.radians(lat))))
+        location_test = "l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s"
+        params: list = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+    else:
+        test, value = _id_list(commune.id for commune in place.communes)
+        location_test, params = f"l.commune_id {test}", [value]
+    sql = (
+        "SELECT link.service_id AS sid, l.latitude AS lat, l.longitude AS lon, 1 AS located "  # noqa: S608
+        "FROM directory_location l JOIN directory_serviceatlocation link ON link.location_id = l.id "
+        f"WHERE {location_test}"
+    )
+    area_ids = sorted({i for commune in place.communes for i in _ancestor_ids(commune)})
+    if area_ids:
+        test, value = _id_list(area_ids)
+        sql += (
+            " UNION ALL SELECT DISTINCT service_id, CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), "  # noqa: S608
+            f"0 FROM directory_servicearea WHERE territory_id {test}"
         )
-        found: dict[int, float | None] = {}
-        for service_id, location_id in cursor.fetchall():
-            distance = location_km[location_id]
-            if service_id not in found or (
-                distance is not None and (found[service_id] is None or distance < found[service_id])
-            ):
-                found[service_id] = distance
-    return found
+        params.append(value)
+    return sql, params
 
 
 # ---------------------------------------------------------------------------------------------- the query
 
 
-def _need_term_ids(need: str) -> list[int] | None:
+def _need_term_ids(need: str) -> tuple[int, ...] | None:
     """The term and all its descendants; None when the need is unknown."""
+    return _need_term_ids_of(need, _terms_version())
+
+
+@lru_cache(maxsize=1024)
+def _need_term_ids_of(need: str, version: tuple) -> tuple[int, ...] | None:
     lookup = {"public_id": need} if re.fullmatch(r"[0-9a-fA-F-]{36}", need) else {"code": need}
     term = TaxonomyTerm.objects.filter(**lookup).order_by("-taxonomy__is_builtin").first()
     if term is None:
@@ -373,7 +374,7 @@ def _need_term_ids(need: str) -> list[int] | None:
     while frontier:
         frontier = list(TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
         ids.extend(frontier)
-    return ids
+    return tuple(ids)
 
 
 def _id_list(ids) -> tuple[str, object]:
@@ -396,6 +397,23 @@ def proximity(distance_km: float | None, located: bool) -> float:
     if distance_km is None:
         return POINTLESS_PROXIMITY
     return 1.0 / (1.0 + (distance_km / 5.0) ** 2)
+
+
+# PostgreSQL's default cost of a random page read (4) is for spinning disks: with it, the planner scans the whole
+# table rather than read the GIN index's matches whenever a word is in a few percent of the services.
+POSTGRESQL_RANDOM_PAGE_COST = "1.1"
+
+
+@contextmanager
+def _cursor(*, text: bool) -> Iterator:
+    """A cursor for the search's main statement; on PostgreSQL, planned with SSD/in-memory page costs for text."""
+    with connection.cursor() as cursor:
+        if not (text and connection.vendor == "postgresql"):
+            yield cursor
+            return
+        with transaction.atomic():
+            cursor.execute("SELECT set_config('random_page_cost', %s, true)", [POSTGRESQL_RANDOM_PAGE_COST])
+            yield cursor
 
 
 def search_services(query: ServiceQuery) -> SearchResults:
@@ -479,32 +497,34 @@ def search_services(query: ServiceQuery) -> SearchResults:
         if place is None:
             empty.place_not_found = True
             return empty
-        distances = _located_services(place, query.radius_km if place.has_point else None)
-        area_ids = sorted({i for commune in place.communes for i in _ancestor_ids(commune)})
-        candidates = set(distances)
-        if area_ids:
-            test, value = _id_list(area_ids)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT DISTINCT service_id FROM directory_servicearea WHERE territory_id {test}",  # noqa: S608
-                    [value],
-                )
-                candidates.update(row[0] for row in cursor.fetchall())
-        if not candidates:
-            empty.place = place
-            return empty
-        test, value = _id_list(candidates)
-        where.append(f"s.id {test}")
-        where_params.append(value)
-        base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
-        with connection.cursor() as cursor:
+        radius = query.radius_km if place.has_point else None
+        candidates_sql, candidates_params = _place_candidates(place, radius)
+        base = (
+            f"FROM ({candidates_sql}) p JOIN directory_service s ON s.id = p.sid {' '.join(joins)} "
+            f"WHERE {' AND '.join(where)}"
+        )
+        with _cursor(text=bool(groups)) as cursor:
             cursor.execute(
-                f"SELECT s.id, {relevance} AS rel, {capacity_sql} AS cap, s.updated_at, s.opening_hours {base}",
-                [*join_params, *where_params],
+                f"SELECT s.id, {relevance} AS rel, {capacity_sql} AS cap, s.updated_at, s.opening_hours, "
+                f"p.lat, p.lon, p.located {base}",
+                [*candidates_params, *join_params, *where_params],
             )
             rows = cursor.fetchall()
+        matched: dict[int, tuple] = {}
+        for sid, rel, cap, updated_at, hours, latitude, longitude, located in rows:
+            if located:
+                distance = None
+                if place.has_point and latitude is not None and longitude is not None:
+                    distance = haversine_km(place.latitude, place.longitude, latitude, longitude)
+                    if radius is not None and distance > radius:
+                        continue
+                if sid not in distances or (
+                    distance is not None and (distances[sid] is None or distance < distances[sid])
+                ):
+                    distances[sid] = distance
+            matched[sid] = (rel, cap, updated_at, hours)
         if query.open_now:
-            rows = [row for row in rows if is_open(row[4], moment) is True]
+            matched = {sid: row for sid, row in matched.items() if is_open(row[3], moment) is True}
         scored = sorted(
             (
                 (
@@ -512,7 +532,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
                     updated_at,
                     -sid,
                 )
-                for sid, rel, cap, updated_at, _ in rows
+                for sid, (rel, cap, updated_at, _hours) in matched.items()
             ),
             reverse=True,
         )
@@ -522,7 +542,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
         score = f"(0.6 * {relevance} + 0.1 * {capacity_sql})"
         base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
         params = [*join_params, *where_params]
-        with connection.cursor() as cursor:
+        with _cursor(text=bool(groups)) as cursor:
             if query.open_now:
                 cursor.execute(
                     f"SELECT s.id, {score} AS score, s.opening_hours {base} "
@@ -533,9 +553,12 @@ def search_services(query: ServiceQuery) -> SearchResults:
                 total = len(open_rows)
                 page_rows = open_rows[offset : offset + query.page_size]
             else:
+                # Scored in a materialised CTE, so that the count over all matches holds three narrow columns
+                # (counting over the joined rows kept each text vector: PostgreSQL spilled them to disk).
                 cursor.execute(
-                    f"SELECT s.id, {score} AS score, COUNT(*) OVER () AS total {base} "
-                    f"ORDER BY score DESC, s.updated_at DESC, s.id DESC LIMIT %s OFFSET %s",
+                    f"WITH m AS MATERIALIZED (SELECT s.id, {score} AS score, s.updated_at {base}) "  # noqa: S608
+                    "SELECT id, score, COUNT(*) OVER () AS total FROM m "
+                    "ORDER BY score DESC, updated_at DESC, id DESC LIMIT %s OFFSET %s",
                     [*params, query.page_size, offset],
                 )
                 fetched = cursor.fetchall()

@@ -2,8 +2,9 @@
 
 One document per service, in three weighted parts: the name; the keywords (its needs' names and synonyms,
 the domain they belong to, the organisation's name); the body (description, eligibility, how to apply,
-cities). SQLite stores the stemmed text in the FTS5 table `directory_service_fts` (rowid = service id);
-PostgreSQL stores `to_tsvector('french_unaccent', ...)` in `service.search_vector` (weights A, B, C).
+cities). SQLite stores the text stemmed in Python (`text.py`) in the FTS5 table `directory_service_fts`
+(rowid = service id); PostgreSQL stores `to_tsvector('french_unaccent', ...)` in `service.search_vector` (weights
+A, B, C), the documents built by one set-based UPDATE per chunk of services: the text never goes through Python.
 
 Writes through the ORM are followed by signals (see `signals.py`); bulk loads (demo, HSDS import) call
 `index_services(ids)` or `rebuild_index()` themselves.
@@ -13,12 +14,16 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
-from maillage.directory.models import Service, ServiceAtLocation, TaxonomyTerm
+from maillage.accounts.models import Organisation
+from maillage.directory.models import Location, Service, ServiceAtLocation, TaxonomyTerm
 from maillage.directory.text import index_text
+from maillage.territories.models import Territory
 
 BATCH_SIZE = 1000
+POSTGRESQL_CHUNK = 10_000
+SQLITE_TRANSACTION = 10_000
 FTS_TABLE = "directory_service_fts"
 
 
@@ -81,25 +86,60 @@ def _write_sqlite(documents: list[tuple[int, str, str, str]], ids: list[int]) ->
         )
 
 
-def _write_postgresql(documents: list[tuple[int, str, str, str]]) -> None:
-    if not documents:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE directory_service AS s SET search_vector =
-                setweight(to_tsvector('french_unaccent', d.name), 'A')
-                || setweight(to_tsvector('french_unaccent', d.keywords), 'B')
-                || setweight(to_tsvector('french_unaccent', d.body), 'C')
-            FROM jsonb_to_recordset(%s::jsonb) AS d(id bigint, name text, keywords text, body text)
-            WHERE s.id = d.id
-            """,
-            [
-                json.dumps(
-                    [{"id": sid, "name": name, "keywords": kw, "body": body} for sid, name, kw, body in documents]
-                )
-            ],
+def _postgresql_update_sql() -> str:
+    """The same three parts as `_documents`, in SQL: name (A); organisation and needs with their synonyms and
+    domain (B); description, eligibility, how to apply and the places (C)."""
+    tables = {
+        "service": Service._meta.db_table,
+        "needs": Service.needs.through._meta.db_table,
+        "term": TaxonomyTerm._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+        "link": ServiceAtLocation._meta.db_table,
+        "location": Location._meta.db_table,
+        "territory": Territory._meta.db_table,
+    }
+    return """
+        WITH changed AS (SELECT DISTINCT unnest(%s::bigint[]) AS id),
+        term_words AS (
+            SELECT t.id, concat_ws(' ', t.name_fr, t.name_en,
+                (SELECT string_agg(synonym, ' ') FROM jsonb_array_elements_text(
+                    CASE WHEN jsonb_typeof(t.synonyms) = 'array' THEN t.synonyms ELSE '[]'::jsonb END) AS synonym),
+                p.name_fr, p.name_en) AS words
+            FROM {term} t LEFT JOIN {term} p ON p.id = t.parent_id
+        ),
+        keywords AS (
+            SELECT n.service_id AS id, string_agg(w.words, ' ' ORDER BY n.id) AS words
+            FROM changed c JOIN {needs} n ON n.service_id = c.id JOIN term_words w ON w.id = n.taxonomyterm_id
+            GROUP BY n.service_id
+        ),
+        places AS (
+            SELECT id, string_agg(place, ' ' ORDER BY place) AS words FROM (
+                SELECT DISTINCT link.service_id AS id, unnest(ARRAY[l.city, commune.name]) AS place
+                FROM changed c JOIN {link} link ON link.service_id = c.id
+                JOIN {location} l ON l.id = link.location_id
+                LEFT JOIN {territory} commune ON commune.id = l.commune_id
+            ) found
+            WHERE place <> ''
+            GROUP BY id
         )
+        UPDATE {service} AS s SET search_vector =
+            setweight(to_tsvector('french_unaccent', concat_ws(' ', s.name, s.alternate_name)), 'A')
+            || setweight(to_tsvector('french_unaccent', concat_ws(' ',
+                (SELECT o.name FROM {organisation} o WHERE o.id = s.organisation_id), k.words)), 'B')
+            || setweight(to_tsvector('french_unaccent', concat_ws(' ',
+                s.description, s.eligibility_description, s.application_process, p.words)), 'C')
+        FROM changed c LEFT JOIN keywords k ON k.id = c.id LEFT JOIN places p ON p.id = c.id
+        WHERE s.id = c.id
+    """.format(**tables)  # noqa: S608 -- table names from the models
+
+
+def _index_postgresql(ids: list[int]) -> None:
+    sql = _postgresql_update_sql()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner's cost of this statement is far above `jit_above_cost`: compiling it took longer than running it.
+        cursor.execute("SET LOCAL jit = off")
+        for start in range(0, len(ids), POSTGRESQL_CHUNK):
+            cursor.execute(sql, [ids[start : start + POSTGRESQL_CHUNK]])
 
 
 def index_services(service_ids: Iterable[int]) -> int:
@@ -107,14 +147,16 @@ def index_services(service_ids: Iterable[int]) -> int:
     ids = sorted(set(service_ids))
     if not ids:
         return 0
-    term_keywords = _term_keywords()
-    for start in range(0, len(ids), BATCH_SIZE):
-        batch = ids[start : start + BATCH_SIZE]
-        documents = _documents(batch, term_keywords)
-        if connection.vendor == "sqlite":
-            _write_sqlite(documents, batch)
-        elif connection.vendor == "postgresql":
-            _write_postgresql(documents)
+    if connection.vendor == "postgresql":
+        _index_postgresql(ids)
+    elif connection.vendor == "sqlite":
+        term_keywords = _term_keywords()
+        for start in range(0, len(ids), SQLITE_TRANSACTION):
+            # FTS5 writes a segment per transaction, to be merged later: fewer, larger ones cost half the CPU.
+            with transaction.atomic():
+                for batch_start in range(start, min(start + SQLITE_TRANSACTION, len(ids)), BATCH_SIZE):
+                    batch = ids[batch_start : min(batch_start + BATCH_SIZE, start + SQLITE_TRANSACTION)]
+                    _write_sqlite(_documents(batch, term_keywords), batch)
     return len(ids)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -109,6 +109,46 @@ def _pairs(model: type[models.Model], key: str, value: str, ids: list, lookup: s
         chunk = ids[start : start + LOOKUP_CHUNK]
         found.update(model.objects.filter(**{f"{lookup or key}__in": chunk}).values_list(key, value))
     return found
+
+
+def insert_rows(model: type[models.Model], instances: list[models.Model], *, batch_size: int) -> None:
+    """Insert new rows as `bulk_create` would (same `pre_save` and database values), without its SQL compiler:
+    COPY on PostgreSQL, one prepared INSERT run many times on SQLite. The compiler and psycopg's client-side
+    parameter binding of 30,000-parameter statements were half the import's time. The primary keys are not read
+    back: the importer finds them by public id. Raises the database's errors as Django's (e.g. IntegrityError)."""
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and field.db_returning) and not getattr(field, "generated", False)
+    ]
+    if connection.vendor not in {"postgresql", "sqlite"} or not instances:
+        model.objects.bulk_create(instances, batch_size=batch_size)
+        return
+    database = connections[DEFAULT_DB_ALIAS]  # the real connection: the `connection` proxy costs a lookup per value
+    # A text column stores a str or None as it is (CharField/TextField.get_db_prep_save is then the identity).
+    text = [field.get_internal_type() in {"CharField", "TextField"} for field in fields]
+    rows = [
+        [
+            value if is_text and (value is None or type(value) is str) else field.get_db_prep_save(value, database)
+            for field, is_text, value in zip(
+                fields, text, (field.pre_save(instance, True) for field in fields), strict=True
+            )
+        ]
+        for instance in instances
+    ]
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def _same(stored: Any, wanted: Any) -> bool:
@@ -242,7 +282,7 @@ class HsdsImporter:
         try:
             with transaction.atomic():
                 if create:
-                    model.objects.bulk_create([item[1] for item in items], batch_size=self.batch_size)
+                    insert_rows(model, [item[1] for item in items], batch_size=self.batch_size)
                 else:
                     by_fields: dict[tuple[str, ...], list[models.Model]] = defaultdict(list)
                     for _public_id, instance, update_fields in items:
@@ -251,7 +291,7 @@ class HsdsImporter:
                         model.objects.bulk_update(instances, list(update_fields), batch_size=self.batch_size)
             if create and any(item[1].pk is None for item in items):
                 self.known(model, hsds_type, [item[0] for item in items])
-                for public_id, instance in items:
+                for public_id, instance, _update_fields in items:
                     instance.pk = self.pks[hsds_type].get(public_id)
             return [(item[0], item[1]) for item in items]
         except (IntegrityError, DatabaseError):

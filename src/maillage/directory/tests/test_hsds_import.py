@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from maillage.accounts.models import Organisation
 from maillage.directory.enums import MappingScheme
+from maillage.directory.hsds import validation
 from maillage.directory.hsds.importer import import_paths
 from maillage.directory.models import (
     Location,
@@ -225,6 +226,37 @@ class TestBadInput:
         assert len(report.rejected) == 1
         assert "refused by the database" in str(report.rejected[0])
         assert list(Organisation.objects.values_list("name", flat=True)) == ["Org A"]
+
+
+SERVICE = {"id": SERVICE_ID, "name": "Accueil", "status": "active", "organization_id": ORGANISATION_ID}
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        SERVICE,
+        {**SERVICE, "id": "not-a-uuid"},
+        {**SERVICE, "id": SERVICE_ID.replace("-", "")},
+        {**SERVICE, "id": SERVICE_ID.upper()},
+        {**SERVICE, "email": "nobody"},
+        {**SERVICE, "email": "a@b"},
+        {**SERVICE, "url": "not a uri"},
+        {**SERVICE, "status": "closed"},
+        {**SERVICE, "minimum_age": "18"},
+        {**SERVICE, "minimum_age": float("nan")},
+        {**SERVICE, "phones": [{"id": "x"}]},
+        {**SERVICE, "phones": [{"id": ORGANISATION_ID, "number": "02 123"}]},
+        {key: value for key, value in SERVICE.items() if key != "name"},
+        {**SERVICE, "name": None},
+        ["not", "an", "object"],
+    ],
+)
+def test_the_fast_schema_check_accepts_only_what_jsonschema_accepts(record):
+    """jsonschema_rs only lets valid records skip jsonschema: it must never accept one jsonschema refuses."""
+    accepted = validation._accepted_fast("service", record, None)
+    refused = bool(list(validation.validator_for("service").iter_errors(record)))
+    assert not (accepted and refused)
+    assert bool(validation.record_errors("service", record)) == refused
 
 
 class TestTermMapping:
