@@ -170,6 +170,8 @@ TRANSLATIONS = {
     "recorded an objection or its withdrawal": "enregistrement d'une opposition ou de son retrait",
     "looked at who saw your file": "consultation de la liste des accès à votre dossier",
     "exported your data": "export de vos données",
+    "alert: an emergency access to your file was opened": "alerte : un accès d'urgence à votre dossier a été ouvert",
+    "alert: you changed your sharing choices": "alerte : vous avez modifié vos choix de partage",
     "invited you to your own space": "invitation dans votre espace personnel",
     "your own space": "votre espace personnel",
     "list of the persons they follow (software connection)": "liste des personnes qu'il ou elle suit (connexion logicielle)",

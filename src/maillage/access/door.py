@@ -25,10 +25,13 @@ touches person data asks here. The rules, in plain words:
 10. Nothing is cached between requests: a revocation, an objection, the end of an involvement or of a
     membership takes effect at the very next request.
 11. An unknown person and a forbidden person look the same: `Http404`, never 403.
+12. Maillage itself (a background task, no actor) may tell the person and their referent about the file
+    when the rules call for an alert (a break-the-glass, a sharing change made by the person), unless the
+    file was anonymised: through `notify`, once per message, before reading the address to send to.
 
-Every allowed or denied decision taken through `person_for`, `check` and `audit_list` writes an
-`AccessEvent` (ids only). `decide` and `categories_for` answer without writing: callers that show data
-on the strength of them audit through `person_for`/`audit_list`.
+Every allowed or denied decision taken through `person_for`, `open_file`, `check`, `audit_list` and
+`notify` writes an `AccessEvent` (ids only). `decide` and `categories_for` answer without writing:
+callers that show data on the strength of them audit through `person_for`/`audit_list`.
 """
 
 import json
@@ -45,7 +48,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from maillage.access import audit
-from maillage.access.enums import READ_ACTIONS, Action, Category, Outcome, Reason
+from maillage.access.enums import READ_ACTIONS, Action, Category, Outcome, Reason, Recipient
 from maillage.access.models import BreakGlassGrant
 from maillage.accounts.enums import Role
 from maillage.consent.enums import LegalBasis
@@ -408,6 +411,20 @@ def open_file(actor: Any, public_id: UUID | str, *, purpose: str) -> tuple[Perso
         for category in [Category.IDENTITY, *sorted(categories - {Category.IDENTITY})]
     )
     return person, categories
+
+
+def notify(person: Person, *, recipient: Recipient, purpose: str, extra: dict[str, int] | None = None) -> Decision:
+    """May Maillage tell `recipient` about `person` by e-mail now (rule 12)? Audited as a NOTIFY of the
+    identity by the system, with the recipient's kind (never the address) and the ids in `extra`.
+
+    Background tasks call it once per message, and send only when it allows.
+    """
+    if person.anonymised_at is not None:
+        decision = Decision(False, Reason.ANONYMISED)
+    else:
+        decision = Decision(True, Reason.DUTY_TO_ALERT)
+    _audit(None, person, Action.NOTIFY, Category.IDENTITY, purpose, decision, {**(extra or {}), "to": str(recipient)})
+    return decision
 
 
 def _find(public_id: UUID | str) -> Person | None:

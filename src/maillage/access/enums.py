@@ -35,6 +35,13 @@ class Action(models.TextChoices):
 READ_ACTIONS = frozenset({Action.VIEW, Action.LIST, Action.SEARCH, Action.NOTIFY})
 
 
+class Recipient(models.TextChoices):
+    """Who a notification about a person went to: stored in the audit entry's extra, never the address."""
+
+    PERSON = "person"
+    REFERENT = "referent"
+
+
 class Outcome(models.TextChoices):
     ALLOWED = "ALLOWED", _("allowed")
     DENIED = "DENIED", _("denied")
@@ -51,6 +58,7 @@ class Reason(models.TextChoices):
     INVOLVED = "INVOLVED", _("organisation involved with the person")
     BREAK_GLASS = "BREAK_GLASS", _("emergency access (break the glass)")
     OPENED_FILE = "OPENED_FILE", _("opened the file")
+    DUTY_TO_ALERT = "DUTY_TO_ALERT", _("duty to alert the person and their referent")
     # denied
     NOT_AUTHENTICATED = "NOT_AUTHENTICATED", _("not logged in")
     UNKNOWN_PERSON = "UNKNOWN_PERSON", _("unknown person")

@@ -1,7 +1,8 @@
 """Break-the-glass: emergency read access to a file, for a limited time, loudly.
 
 `break_glass_open` needs a mandatory reason and a professional membership; the grant lasts
-`BREAK_GLASS_HOURS` (4 by default); the referent and the person are alerted by e-mail after the commit;
+`BREAK_GLASS_HOURS` (4 by default); the referent and the person are alerted by e-mail by a background task
+after the commit (`tasks.send_break_glass_alerts`, audited as NOTIFY);
 the opening and every access under the grant are flagged `break_glass` in the audit.
 """
 
@@ -12,61 +13,20 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.access import audit, door
 from maillage.access.enums import Action, Outcome, Reason
 from maillage.access.models import BreakGlassGrant
-from maillage.people.enums import InvolvementRole, InvolvementStatus
-from maillage.people.models import Involvement, Person
+from maillage.access.tasks import send_break_glass_alerts
+from maillage.people.models import Person
 
 
 def break_glass_hours() -> float:
     return float(getattr(settings, "BREAK_GLASS_HOURS", 4))
-
-
-def _alert_addresses(person: Person) -> list[tuple[str, str]]:
-    """(address, language) of the referent and of the person, when known."""
-    addresses = []
-    referent = (
-        Involvement.objects.filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
-        .select_related("professional", "organisation")
-        .first()
-    )
-    if referent is not None:
-        address = referent.professional.email if referent.professional else referent.organisation.email
-        language = referent.professional.preferred_language if referent.professional else settings.LANGUAGE_CODE
-        if address:
-            addresses.append((address, language))
-    own = person.user.email if person.user_id else person.email
-    if own:
-        addresses.append((own, person.preferred_language))
-    return addresses
-
-
-def _send_alerts(grant_id: int) -> None:
-    grant = BreakGlassGrant.objects.select_related("organisation", "person", "person__user").get(pk=grant_id)
-    for address, language in _alert_addresses(grant.person):
-        with translation.override(language):
-            EmailMessage(
-                subject=_("Maillage: emergency access to a file"),
-                body=_(
-                    "The organisation %(organisation)s opened an emergency access (break the glass) to the file "
-                    "%(id)s until %(until)s. The reason they gave, and every page they open, are kept in the "
-                    'audit: see "who saw my file".'
-                )
-                % {
-                    "organisation": grant.organisation.name,
-                    "id": grant.person.public_id,
-                    "until": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M"),
-                },
-                to=[address],
-            ).send()
-    BreakGlassGrant.objects.filter(pk=grant_id).update(alerts_sent_at=timezone.now())
 
 
 def break_glass_open(
@@ -117,7 +77,8 @@ def break_glass_open(
             organisation_id=decision.organisation_id,
             extra={"grant": grant.pk},
         )
-        transaction.on_commit(lambda: _send_alerts(grant.pk))
+        grant_id = grant.pk
+        transaction.on_commit(lambda: send_break_glass_alerts.enqueue(grant_id))
     return grant
 
 

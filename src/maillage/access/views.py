@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from maillage.access import services as access_services
 from maillage.access.door import person_data, person_for
-from maillage.access.enums import Action, Category, Outcome
+from maillage.access.enums import Action, Category, Outcome, Recipient
 from maillage.access.models import AccessEvent, BreakGlassGrant
 from maillage.accounts.models import Membership, Organisation, User
 from maillage.people import purposes
@@ -62,7 +62,7 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[
     rows = []
     for event in events:
         if event.actor_id is None:
-            who, role = _("Maillage (automatic task)"), ""
+            who, role = _("Maillage (the system)"), ""
         elif event.actor_id == person_user_id:
             who, role = _("You"), ""
         else:
@@ -76,9 +76,9 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[
                 organisation=organisations.get(event.organisation_id, "") if event.organisation_id else "",
                 role=role,
                 what=str(Category(event.category).label) if event.category in Category.values else _("the file"),
-                action=_action_words(event.action),
+                action=_action_words(event),
                 why=_why(event, reasons),
-                outcome=_("Seen") if event.outcome == Outcome.ALLOWED else _("Refused"),
+                outcome=_outcome_words(event),
                 allowed=event.outcome == Outcome.ALLOWED,
                 break_glass=event.break_glass,
             )
@@ -88,12 +88,16 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[
 
 def _why(event: AccessEvent, reasons: dict[int, str]) -> str:
     grant = event.extra.get("grant") if isinstance(event.extra, dict) else None
-    if reasons.get(grant):
+    if event.break_glass and reasons.get(grant):
         return _("emergency access: %(reason)s") % {"reason": reasons[grant]}
     return purposes.purpose_words(event.purpose) if event.purpose else ""
 
 
-def _action_words(action: str) -> str:
+def _action_words(event: AccessEvent) -> str:
+    if event.action == Action.NOTIFY:
+        # Maillage (no actor) told someone about the file: the entry names the kind of recipient, not the address.
+        to = event.extra.get("to") if isinstance(event.extra, dict) else None
+        return _("notified you by e-mail") if to == Recipient.PERSON else _("notified your referent by e-mail")
     words = {
         Action.VIEW: _("looked at"),
         Action.LIST: _("saw your name in a list"),
@@ -103,10 +107,15 @@ def _action_words(action: str) -> str:
         Action.DELETE: _("deleted"),
         Action.EXPORT: _("exported"),
         Action.SHARE: _("recorded a sharing decision"),
-        Action.NOTIFY: _("was notified"),
         Action.BREAK_GLASS: _("opened emergency access"),
     }
-    return words.get(action, action.lower())
+    return words.get(event.action, event.action.lower())
+
+
+def _outcome_words(event: AccessEvent) -> str:
+    if event.outcome != Outcome.ALLOWED:
+        return _("Refused")
+    return _("Sent") if event.action == Action.NOTIFY else _("Seen")
 
 
 def who_saw_context(actor: Any, person: Any, page_number: str | None) -> dict[str, Any]:

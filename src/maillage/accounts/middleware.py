@@ -1,5 +1,7 @@
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -8,6 +10,26 @@ from django.utils.functional import SimpleLazyObject
 from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, actor_for
 
 API_PATH_PREFIX = "/api/"
+SESSION_ACTIVE_AT_KEY = "maillage_active_at"
+
+
+class SessionActivityMiddleware:
+    """Keeps a session alive for `SESSION_IDLE_MINUTES` after its last request, writing it at most once every
+    `SESSION_TOUCH_SECONDS`: a write is a commit, and a commit waits for the disk on every page otherwise.
+
+    An idle session therefore ends between `SESSION_IDLE_MINUTES` minus `SESSION_TOUCH_SECONDS` and
+    `SESSION_IDLE_MINUTES` after the last request. Placed right after Django's SessionMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        now = int(time.time())
+        if not session.is_empty() and now - session.get(SESSION_ACTIVE_AT_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+            session[SESSION_ACTIVE_AT_KEY] = now  # modified: Django saves it with a fresh expiry
+        return self.get_response(request)
 
 
 class ActorMiddleware:

@@ -13,3 +13,13 @@ class HowGiven(models.TextChoices):
     ORAL_RECORDED = "ORAL_RECORDED", _("Orally, in person, recorded by the professional")
     ELECTRONIC_BY_PERSON = "ELECTRONIC_BY_PERSON", _("Electronically, by the person")
     NOT_APPLICABLE = "NOT_APPLICABLE", _("Not applicable (legal obligation)")
+
+
+class SharingChange(models.TextChoices):
+    """What the person changed in their own space: the referent is told in these words (no other detail)."""
+
+    CONSENT_GIVEN = "CONSENT_GIVEN", _("a consent was given")
+    CONSENT_WITHDRAWN = "CONSENT_WITHDRAWN", _("a consent was withdrawn")
+    CONSENT_CHANGED = "CONSENT_CHANGED", _("a consent was changed")
+    OBJECTION_RECORDED = "OBJECTION_RECORDED", _("an objection was recorded")
+    OBJECTION_WITHDRAWN = "OBJECTION_WITHDRAWN", _("an objection was withdrawn")

@@ -3,7 +3,7 @@
 Append-only: revoking a consent or withdrawing an objection adds a row that supersedes the previous one,
 so the history is kept and never overwritten. Those working with the person (an active involvement) and
 the person themselves may record them (the door's rule 8). When the person acts from their own space,
-their referent is told by e-mail after the commit.
+their referent is told by e-mail by a background task after the commit (audited as NOTIFY).
 """
 
 import datetime as dt
@@ -11,17 +11,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.access import audit, door
 from maillage.access.enums import Action, Category, Outcome
-from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.access.tasks import tell_referent_of_sharing_change
+from maillage.consent.enums import HowGiven, LegalBasis, SharingChange
 from maillage.consent.models import Consent, Objection
-from maillage.people.enums import InvolvementRole, InvolvementStatus
-from maillage.people.models import InformationRecord, Involvement
+from maillage.people.models import InformationRecord
 
 
 def _is_self(actor: Any, person: Any) -> bool:
@@ -43,40 +42,10 @@ def _audit(actor, person, purpose, decision, **extra) -> None:
     )
 
 
-def referent_professional_email(person: Any) -> str:
-    """The address to tell the referent: the named professional's, else the organisation's."""
-    involvement = (
-        Involvement.objects.filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
-        .select_related("professional", "organisation")
-        .first()
-    )
-    if involvement is None:
-        return ""
-    if involvement.professional is not None and involvement.professional.email:
-        return involvement.professional.email
-    return involvement.organisation.email
-
-
-def _tell_referent(person: Any, what: str) -> None:
-    """After the commit: tell the referent the person changed their sharing. No personal data in the mail."""
-    address = referent_professional_email(person)
-    if not address:
-        return
-    public_id = person.public_id
-
-    def send() -> None:
-        with translation.override("fr"):
-            EmailMessage(
-                subject=_("Maillage: a person you are referent for changed their sharing choices"),
-                body=_(
-                    "A person you are referent for changed their sharing choices in their own space (%(what)s).\n"
-                    "Open their file in Maillage to see the change: file %(id)s."
-                )
-                % {"what": what, "id": public_id},
-                to=[address],
-            ).send()
-
-    transaction.on_commit(send)
+def _tell_referent(person: Any, change: SharingChange) -> None:
+    """After the commit, a background task tells the referent the person changed their sharing."""
+    person_id = person.pk
+    transaction.on_commit(lambda: tell_referent_of_sharing_change.enqueue(person_id, change.value))
 
 
 def _consent_insert(
@@ -159,7 +128,7 @@ def consent_record(
             decision=decision,
         )
         if by_person:
-            _tell_referent(person, _("a consent was given"))
+            _tell_referent(person, SharingChange.CONSENT_GIVEN)
     return consent
 
 
@@ -203,7 +172,7 @@ def consent_revoke(actor: Any, *, consent: Consent, audit_purpose: str = "consen
         revoked.save()
         _audit(actor, person, audit_purpose, decision, consent=revoked.pk, revoked=current.pk)
         if _is_self(actor, person):
-            _tell_referent(person, _("a consent was withdrawn"))
+            _tell_referent(person, SharingChange.CONSENT_WITHDRAWN)
     return revoked
 
 
@@ -238,7 +207,7 @@ def consent_change(
             decision=decision,
         )
         if _is_self(actor, person):
-            _tell_referent(person, _("a consent was changed"))
+            _tell_referent(person, SharingChange.CONSENT_CHANGED)
     return changed
 
 
@@ -268,7 +237,7 @@ def objection_record(
         objection.save()
         _audit(actor, person, audit_purpose, decision, objection=objection.pk)
         if _is_self(actor, person):
-            _tell_referent(person, _("an objection was recorded"))
+            _tell_referent(person, SharingChange.OBJECTION_RECORDED)
     return objection
 
 
@@ -296,5 +265,5 @@ def objection_withdraw(actor: Any, *, objection: Objection, audit_purpose: str =
         withdrawn.save()
         _audit(actor, person, audit_purpose, decision, objection=withdrawn.pk, withdrawn=current.pk)
         if _is_self(actor, person):
-            _tell_referent(person, _("an objection was withdrawn"))
+            _tell_referent(person, SharingChange.OBJECTION_WITHDRAWN)
     return withdrawn

@@ -1,7 +1,7 @@
 """The invitation to the person's own space, sent by the django.tasks worker after the commit.
 
 The task receives the login's id only and computes the link itself, so the secret never sits in the
-task queue. (Alerts about sharing changes and break-the-glass are sent by the domain services.)
+task queue. (Alerts about sharing changes and break-the-glass are sent by `maillage.access.tasks`.)
 """
 
 from __future__ import annotations

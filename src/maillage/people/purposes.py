@@ -18,6 +18,8 @@ CONSENT_WRITE = "consent_write"
 OBJECTION_WRITE = "objection_write"
 WHO_SAW = "who_saw"
 BREAK_GLASS = "break_glass"
+BREAK_GLASS_ALERT = "break_glass_alert"
+SHARING_ALERT = "sharing_alert"
 EXPORT = "export"
 SPACE_INVITE = "space_invite"
 OWN_SPACE = "own_space"
@@ -39,6 +41,8 @@ WORDS = {
     OBJECTION_WRITE: _("recorded an objection or its withdrawal"),
     WHO_SAW: _("looked at who saw your file"),
     BREAK_GLASS: _("emergency access"),
+    BREAK_GLASS_ALERT: _("alert: an emergency access to your file was opened"),
+    SHARING_ALERT: _("alert: you changed your sharing choices"),
     EXPORT: _("exported your data"),
     SPACE_INVITE: _("invited you to your own space"),
     OWN_SPACE: _("your own space"),

@@ -1,16 +1,19 @@
 import datetime as dt
 import importlib
 import re
+import time
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, make_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.accounts.middleware import SESSION_ACTIVE_AT_KEY
 from maillage.accounts.tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +78,7 @@ class TestSessionExpiry:
     def test_idle_timeout_is_30_minutes_by_default(self):
         assert settings.SESSION_IDLE_MINUTES == 30
         assert settings.SESSION_COOKIE_AGE == 30 * 60
-        assert settings.SESSION_SAVE_EVERY_REQUEST
+        assert settings.SESSION_TOUCH_SECONDS == 60
 
     def test_idle_timeout_comes_from_the_environment(self, monkeypatch):
         import config.settings.base as base
@@ -94,10 +97,19 @@ class TestSessionExpiry:
         assert abs(session.expire_date - (timezone.now() + idle)) < dt.timedelta(seconds=30)
 
         # Active 20 minutes ago: the next request pushes the expiry a full idle period ahead.
+        store = SessionStore(session.session_key)
+        store[SESSION_ACTIVE_AT_KEY] = int(time.time()) - 20 * 60
+        store.save()
         Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=10))
         assert client.get(reverse("core:home")).status_code == 200
         session.refresh_from_db()
         assert session.expire_date > timezone.now() + idle - dt.timedelta(seconds=30)
+
+        # Active again within the minute: the session is not written again (no commit on every page).
+        Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=10))
+        assert client.get(reverse("core:home")).status_code == 200
+        session.refresh_from_db()
+        assert session.expire_date < timezone.now() + dt.timedelta(minutes=11)
 
         # Idle longer than the limit: the session is gone and the next request asks to log in.
         Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - dt.timedelta(seconds=1))

@@ -120,7 +120,7 @@ class TestPersonDetailContent:
 
     # Session and actor (3), door and its audit entry (9), the sections (9), the door again for the
     # categories (3), the audit of the categories shown (5), the session save (2).
-    PERSON_PAGE_QUERIES = 21
+    PERSON_PAGE_QUERIES = 18
 
     def test_query_count_is_pinned(self, client, network, django_assert_num_queries):
         client.force_login(network.referent)

@@ -1,0 +1,112 @@
+"""Alerts about a person's file, sent by the django.tasks worker after the commit (tests: ImmediateBackend).
+
+The tasks receive ids and fixed codes only, never an address or a text typed by someone: they read the
+addresses themselves, each message in its recipient's language, and each message about a person first
+goes through the door (`door.notify`), which leaves a NOTIFY entry in the audit.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from maillage.access import door
+from maillage.access.enums import Recipient
+from maillage.access.models import BreakGlassGrant
+from maillage.consent.enums import SharingChange
+from maillage.people import purposes
+from maillage.people.enums import InvolvementRole, InvolvementStatus
+from maillage.people.models import Involvement, Person
+
+
+@dataclass(frozen=True)
+class Referent:
+    """Where to tell a person's referent: the named professional's address, else the organisation's."""
+
+    involvement_id: int
+    address: str
+    language: str
+
+
+def referent_of(person: Person) -> Referent | None:
+    """The person's active referent, if one can be reached by e-mail (professional data, not the person's)."""
+    involvement = (
+        Involvement.objects.filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
+        .select_related("professional", "organisation")
+        .first()
+    )
+    if involvement is None:
+        return None
+    professional = involvement.professional
+    if professional is not None and professional.email:
+        return Referent(involvement.pk, professional.email, professional.preferred_language)
+    if involvement.organisation.email:
+        return Referent(involvement.pk, involvement.organisation.email, settings.LANGUAGE_CODE)
+    return None
+
+
+def _own_address(person: Person) -> str:
+    """The person's own e-mail address; the placeholder of a login made with a printable code is none."""
+    address = person.user.email if person.user_id else person.email
+    return "" if address.endswith(".invalid") else address
+
+
+def _break_glass_mail(grant: BreakGlassGrant, address: str, language: str) -> None:
+    with translation.override(language):
+        body = _(
+            "The organisation %(organisation)s opened an emergency access (break the glass) to the file "
+            "%(id)s until %(until)s. The reason they gave, and every page they open, are kept in the "
+            'audit: see "who saw my file".'
+        ) % {
+            "organisation": grant.organisation.name,
+            "id": grant.person.public_id,
+            "until": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        EmailMessage(subject=_("Maillage: emergency access to a file"), body=body, to=[address]).send()
+
+
+@task()
+def send_break_glass_alerts(grant_id: int) -> None:
+    """Tell the referent and the person that an emergency access was opened; once per grant."""
+    grant = BreakGlassGrant.objects.select_related("organisation", "person", "person__user").get(pk=grant_id)
+    if grant.alerts_sent_at is not None:
+        return
+    person = grant.person
+    referent = referent_of(person)
+    if referent is not None and door.notify(
+        person,
+        recipient=Recipient.REFERENT,
+        purpose=purposes.BREAK_GLASS_ALERT,
+        extra={"grant": grant.pk, "involvement": referent.involvement_id},
+    ):
+        _break_glass_mail(grant, referent.address, referent.language)
+    address = _own_address(person)
+    if address and door.notify(
+        person, recipient=Recipient.PERSON, purpose=purposes.BREAK_GLASS_ALERT, extra={"grant": grant.pk}
+    ):
+        _break_glass_mail(grant, address, person.preferred_language)
+    BreakGlassGrant.objects.filter(pk=grant_id).update(alerts_sent_at=timezone.now())
+
+
+@task()
+def tell_referent_of_sharing_change(person_id: int, change: str) -> None:
+    """Tell the referent that the person changed their sharing in their own space. No personal data in the mail."""
+    person = Person.objects.filter(pk=person_id).first()
+    referent = referent_of(person) if person is not None else None
+    if referent is None or not door.notify(
+        person,
+        recipient=Recipient.REFERENT,
+        purpose=purposes.SHARING_ALERT,
+        extra={"involvement": referent.involvement_id},
+    ):
+        return
+    with translation.override(referent.language):
+        body = _(
+            "A person you are referent for changed their sharing choices in their own space (%(what)s).\n"
+            "Open their file in Maillage to see the change: file %(id)s."
+        ) % {"what": SharingChange(change).label, "id": person.public_id}
+        subject = _("Maillage: a person you are referent for changed their sharing choices")
+        EmailMessage(subject=subject, body=body, to=[referent.address]).send()
