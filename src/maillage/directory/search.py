@@ -399,25 +399,28 @@ def proximity(distance_km: float | None, located: bool) -> float:
     return 1.0 / (1.0 + (distance_km / 5.0) ** 2)
 
 
-# How PostgreSQL plans a text search without a place. Its defaults are for spinning disks and cheap rows: with a
-# random page read at 4, it scanned the whole table rather than read the GIN index's matches whenever a word is in
-# a few percent of the services; and it does not know that ranking (ts_rank_cd) costs ~10 us a row, so it never
-# split the ranking of thousands of matches between parallel workers (2x to 4x faster on the benchmark's common
-# words). A search with a place ranks only the candidates of that place: it keeps the defaults.
-POSTGRESQL_TEXT_PLANNING = {"random_page_cost": "1.1", "parallel_setup_cost": "100", "parallel_tuple_cost": "0.01"}
+# How PostgreSQL plans the search. Its defaults are for spinning disks and cheap rows. With a random page read at 4,
+# it scanned the whole table rather than read the GIN index's matches whenever a word is in a few percent of the
+# services, and hashed all 100,000 services-at-locations rather than look up those of a place's locations. Ranking
+# (ts_rank_cd) costs ~10 us a row, which it does not know: without a place, the ranking of thousands of matches is
+# worth splitting between parallel workers (2x to 4x faster on the benchmark's common words); with a place, the
+# candidates are few and starting workers only costs time (twice as slow).
+RANDOM_PAGE_COST = {"random_page_cost": "1.1"}
+TEXT_PLANNING = {**RANDOM_PAGE_COST, "parallel_setup_cost": "100", "parallel_tuple_cost": "0.01"}
+PLACE_PLANNING = {**RANDOM_PAGE_COST, "max_parallel_workers_per_gather": "0"}
 
 
 @contextmanager
-def _cursor(*, text: bool) -> Iterator:
-    """A cursor for the search's main statement; on PostgreSQL, with the planner settings above for text."""
+def _cursor(planning: dict[str, str] | None) -> Iterator:
+    """A cursor for the search's main statement; on PostgreSQL, with these planner settings (for it alone)."""
     with connection.cursor() as cursor:
-        if not (text and connection.vendor == "postgresql"):
+        if not planning or connection.vendor != "postgresql":
             yield cursor
             return
         with transaction.atomic():
             cursor.execute(
-                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(POSTGRESQL_TEXT_PLANNING)),
-                [part for setting in POSTGRESQL_TEXT_PLANNING.items() for part in setting],
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(planning)),
+                [part for setting in planning.items() for part in setting],
             )
             yield cursor
 
@@ -509,7 +512,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
             f"FROM ({candidates_sql}) p JOIN directory_service s ON s.id = p.sid {' '.join(joins)} "
             f"WHERE {' AND '.join(where)}"
         )
-        with connection.cursor() as cursor:
+        with _cursor(PLACE_PLANNING) as cursor:
             cursor.execute(
                 f"SELECT s.id, {relevance} AS rel, {capacity_sql} AS cap, s.updated_at, s.opening_hours, "
                 f"p.lat, p.lon, p.located {base}",
@@ -548,7 +551,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
         score = f"(0.6 * {relevance} + 0.1 * {capacity_sql})"
         base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
         params = [*join_params, *where_params]
-        with _cursor(text=bool(groups)) as cursor:
+        with _cursor(TEXT_PLANNING if groups else None) as cursor:
             if query.open_now:
                 cursor.execute(
                     f"SELECT s.id, {score} AS score, s.opening_hours {base} "
