@@ -562,14 +562,21 @@ def search_services(query: ServiceQuery) -> SearchResults:
                 total = len(open_rows)
                 page_rows = open_rows[offset : offset + query.page_size]
             else:
-                # Scored in a materialised CTE, so that the count over all matches holds three narrow columns
-                # (counting over the joined rows kept each text vector: PostgreSQL spilled them to disk).
-                cursor.execute(
-                    f"WITH m AS MATERIALIZED (SELECT s.id, {score} AS score, s.updated_at {base}) "  # noqa: S608
-                    "SELECT id, score, COUNT(*) OVER () AS total FROM m "
-                    "ORDER BY score DESC, updated_at DESC, id DESC LIMIT %s OFFSET %s",
-                    [*params, query.page_size, offset],
-                )
+                if vendor == "postgresql":
+                    # Scored in a materialised CTE, so that the count over all matches holds three narrow columns
+                    # (over the joined rows, it kept each text vector and spilled them to disk). SQLite is faster
+                    # without (it would write the CTE to a temporary table).
+                    ranked = (
+                        f"WITH m AS MATERIALIZED (SELECT s.id, {score} AS score, s.updated_at {base}) "  # noqa: S608
+                        "SELECT id, score, COUNT(*) OVER () AS total FROM m "
+                        "ORDER BY score DESC, updated_at DESC, id DESC"
+                    )
+                else:
+                    ranked = (
+                        f"SELECT s.id, {score} AS score, COUNT(*) OVER () AS total {base} "
+                        "ORDER BY score DESC, s.updated_at DESC, s.id DESC"
+                    )
+                cursor.execute(f"{ranked} LIMIT %s OFFSET %s", [*params, query.page_size, offset])
                 fetched = cursor.fetchall()
                 total = fetched[0][2] if fetched else 0
                 if not fetched and offset:
