@@ -95,9 +95,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server and the task worker use the file at the same time.
+    # WAL lets the web server and the task worker use the file at the same time. Reads through a memory map
+    # (shared by the processes, no read() per page) and a 32 MB page cache: a search joins thousands of rows.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-32768;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -121,10 +121,10 @@ def insert_rows(model: type[models.Model], instances: list[models.Model], *, bat
         for field in model._meta.concrete_fields
         if not (field.primary_key and field.db_returning) and not getattr(field, "generated", False)
     ]
-    if connection.vendor not in {"postgresql", "sqlite"} or not instances:
+    database = connections[DEFAULT_DB_ALIAS]  # the real connection: the `connection` proxy costs a lookup per value
+    if database.vendor not in {"postgresql", "sqlite"} or not instances:
         model.objects.bulk_create(instances, batch_size=batch_size)
         return
-    database = connections[DEFAULT_DB_ALIAS]  # the real connection: the `connection` proxy costs a lookup per value
     # A text column stores a str or None as it is (CharField/TextField.get_db_prep_save is then the identity).
     text = [field.get_internal_type() in {"CharField", "TextField"} for field in fields]
     rows = [
@@ -138,11 +138,11 @@ def insert_rows(model: type[models.Model], instances: list[models.Model], *, bat
     ]
     for instance in instances:
         instance._state.adding = False
-        instance._state.db = connection.alias
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
+        instance._state.db = database.alias
+    table = database.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(database.ops.quote_name(field.column) for field in fields)
+    with database.cursor() as cursor, database.wrap_database_errors:
+        if database.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
