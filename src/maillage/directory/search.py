@@ -405,19 +405,23 @@ def proximity(distance_km: float | None, located: bool) -> float:
 # split the ranking of thousands of matches between parallel workers (2x to 4x faster on the benchmark's common
 # words). A search with a place ranks only the candidates of that place: it keeps the defaults.
 POSTGRESQL_TEXT_PLANNING = {"random_page_cost": "1.1", "parallel_setup_cost": "100", "parallel_tuple_cost": "0.01"}
+# Every search is planned for its own words and place: psycopg prepares statements a connection repeats, and
+# PostgreSQL could otherwise settle on one generic plan for all searches of the same shape.
+POSTGRESQL_SEARCH_PLANNING = {"plan_cache_mode": "force_custom_plan"}
 
 
 @contextmanager
 def _cursor(*, text: bool) -> Iterator:
-    """A cursor for the search's main statement; on PostgreSQL, with the planner settings above for text."""
+    """A cursor for the search's main statement; on PostgreSQL, with the planner settings above."""
     with connection.cursor() as cursor:
-        if not (text and connection.vendor == "postgresql"):
+        if connection.vendor != "postgresql":
             yield cursor
             return
+        planning = {**POSTGRESQL_SEARCH_PLANNING, **(POSTGRESQL_TEXT_PLANNING if text else {})}
         with transaction.atomic():
             cursor.execute(
-                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(POSTGRESQL_TEXT_PLANNING)),
-                [part for setting in POSTGRESQL_TEXT_PLANNING.items() for part in setting],
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(planning)),
+                [part for setting in planning.items() for part in setting],
             )
             yield cursor
 
@@ -509,7 +513,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
             f"FROM ({candidates_sql}) p JOIN directory_service s ON s.id = p.sid {' '.join(joins)} "
             f"WHERE {' AND '.join(where)}"
         )
-        with connection.cursor() as cursor:
+        with _cursor(text=False) as cursor:
             cursor.execute(
                 f"SELECT s.id, {relevance} AS rel, {capacity_sql} AS cap, s.updated_at, s.opening_hours, "
                 f"p.lat, p.lon, p.located {base}",
