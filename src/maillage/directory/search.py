@@ -405,16 +405,19 @@ def proximity(distance_km: float | None, located: bool) -> float:
 # (ts_rank_cd) costs ~10 us a row, which it does not know: without a place, the ranking of thousands of matches is
 # worth splitting between parallel workers (2x to 4x faster on the benchmark's common words); with a place, the
 # candidates are few and starting workers only costs time (twice as slow).
+# Every search is planned for its own words and place: psycopg prepares statements a connection repeats, and
+# PostgreSQL could otherwise settle on one generic plan for all searches of the same shape.
+SEARCH_PLANNING = {"plan_cache_mode": "force_custom_plan"}
 RANDOM_PAGE_COST = {"random_page_cost": "1.1"}
-TEXT_PLANNING = {**RANDOM_PAGE_COST, "parallel_setup_cost": "100", "parallel_tuple_cost": "0.01"}
-PLACE_PLANNING = {**RANDOM_PAGE_COST, "max_parallel_workers_per_gather": "0"}
+TEXT_PLANNING = {**SEARCH_PLANNING, **RANDOM_PAGE_COST, "parallel_setup_cost": "100", "parallel_tuple_cost": "0.01"}
+PLACE_PLANNING = {**SEARCH_PLANNING, **RANDOM_PAGE_COST, "max_parallel_workers_per_gather": "0"}
 
 
 @contextmanager
-def _cursor(planning: dict[str, str] | None) -> Iterator:
+def _cursor(planning: dict[str, str]) -> Iterator:
     """A cursor for the search's main statement; on PostgreSQL, with these planner settings (for it alone)."""
     with connection.cursor() as cursor:
-        if not planning or connection.vendor != "postgresql":
+        if connection.vendor != "postgresql":
             yield cursor
             return
         with transaction.atomic():
@@ -551,7 +554,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
         score = f"(0.6 * {relevance} + 0.1 * {capacity_sql})"
         base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
         params = [*join_params, *where_params]
-        with _cursor(TEXT_PLANNING if groups else None) as cursor:
+        with _cursor(TEXT_PLANNING if groups else SEARCH_PLANNING) as cursor:
             if query.open_now:
                 cursor.execute(
                     f"SELECT s.id, {score} AS score, s.opening_hours {base} "
