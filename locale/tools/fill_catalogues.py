@@ -68,7 +68,8 @@ def fill_french(path: Path, translations: dict[str, str | tuple[str, str]]) -> l
     for entry in po:
         if entry.obsolete:
             continue
-        text = translations.get(entry.msgid)
+        # An entry with a context (pgettext) is looked up as 'context\x04msgid', as gettext stores it.
+        text = translations.get(f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid)
         if text is not None:
             _clear_fuzzy(entry)
             if entry.msgid_plural:

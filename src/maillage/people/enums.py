@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InformationMethod(models.TextChoices):
@@ -53,9 +54,10 @@ class InvolvementRole(models.TextChoices):
 
 
 class InvolvementStatus(models.TextChoices):
-    ACTIVE = "ACTIVE", _("Active")
-    SUSPENDED = "SUSPENDED", _("Suspended")
-    ENDED = "ENDED", _("Ended")
+    # In context: French agrees the word with "intervention" (feminine).
+    ACTIVE = "ACTIVE", pgettext_lazy("involvement status", "Active")
+    SUSPENDED = "SUSPENDED", pgettext_lazy("involvement status", "Suspended")
+    ENDED = "ENDED", pgettext_lazy("involvement status", "Ended")
 
 
 class InvolvementEndReason(models.TextChoices):

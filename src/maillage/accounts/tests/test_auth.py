@@ -203,3 +203,13 @@ class TestPasswordChange:
         assert member.user.check_password(new)
         # The session survives the change.
         assert client.get(reverse("accounts:password_change_done")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_page_links_to_the_password_change_when_logged_in(client, member):
+    link = f'href="{reverse("accounts:password_change")}"'
+    assert link not in client.get(reverse("accounts:login")).content.decode()
+    client.force_login(member.user)
+    assert link in client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("accounts:password_change")).content.decode()
+    assert 'aria-current="page"' in page.split(link)[1].split(">")[0]
