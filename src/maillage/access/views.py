@@ -46,8 +46,11 @@ class Sighting:
     break_glass: bool
 
 
-def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[Sighting]:
-    """Turn audit rows (ids only) into plain sentences, in two queries whatever the number of rows."""
+def sightings(events: list[AccessEvent], *, person_user_id: int | None, for_person: bool) -> list[Sighting]:
+    """Turn audit rows (ids only) into plain sentences, in two queries whatever the number of rows.
+
+    `for_person`: the person reads about their own file ("you", "your name"); otherwise the referent reads
+    about the person's ("the person", "the name")."""
     organisation_ids = {e.organisation_id for e in events if e.organisation_id}
     actor_ids = {e.actor_id for e in events if e.actor_id}
     organisations = dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name"))
@@ -64,7 +67,7 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[
         if event.actor_id is None:
             who, role = _("Maillage (the system)"), ""
         elif event.actor_id == person_user_id:
-            who, role = _("You"), ""
+            who, role = (_("You") if for_person else _("The person")), ""
         else:
             user = users.get(event.actor_id)
             who = (user.get_full_name() or _("A professional")) if user else _("A former user")
@@ -76,8 +79,8 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[
                 organisation=organisations.get(event.organisation_id, "") if event.organisation_id else "",
                 role=role,
                 what=str(Category(event.category).label) if event.category in Category.values else _("the file"),
-                action=_action_words(event),
-                why=_why(event, reasons),
+                action=_action_words(event, for_person),
+                why=_why(event, reasons, for_person),
                 outcome=_outcome_words(event),
                 allowed=event.outcome == Outcome.ALLOWED,
                 break_glass=event.break_glass,
@@ -86,22 +89,24 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None) -> list[
     return rows
 
 
-def _why(event: AccessEvent, reasons: dict[int, str]) -> str:
+def _why(event: AccessEvent, reasons: dict[int, str], for_person: bool) -> str:
     grant = event.extra.get("grant") if isinstance(event.extra, dict) else None
     if event.break_glass and reasons.get(grant):
         return _("emergency access: %(reason)s") % {"reason": reasons[grant]}
-    return purposes.purpose_words(event.purpose) if event.purpose else ""
+    return purposes.purpose_words(event.purpose, for_person=for_person) if event.purpose else ""
 
 
-def _action_words(event: AccessEvent) -> str:
+def _action_words(event: AccessEvent, for_person: bool) -> str:
     if event.action == Action.NOTIFY:
         # Maillage (no actor) told someone about the file: the entry names the kind of recipient, not the address.
         to = event.extra.get("to") if isinstance(event.extra, dict) else None
-        return _("notified you by e-mail") if to == Recipient.PERSON else _("notified your referent by e-mail")
+        if for_person:
+            return _("notified you by e-mail") if to == Recipient.PERSON else _("notified your referent by e-mail")
+        return _("notified the person by e-mail") if to == Recipient.PERSON else _("notified the referent by e-mail")
     words = {
         Action.VIEW: _("looked at"),
-        Action.LIST: _("saw your name in a list"),
-        Action.SEARCH: _("found your name in a search"),
+        Action.LIST: _("saw your name in a list") if for_person else _("saw the name in a list"),
+        Action.SEARCH: _("found your name in a search") if for_person else _("found the name in a search"),
         Action.CREATE: _("added"),
         Action.EDIT: _("changed"),
         Action.DELETE: _("deleted"),
@@ -118,10 +123,10 @@ def _outcome_words(event: AccessEvent) -> str:
     return _("Sent") if event.action == Action.NOTIFY else _("Seen")
 
 
-def who_saw_context(actor: Any, person: Any, page_number: str | None) -> dict[str, Any]:
+def who_saw_context(actor: Any, person: Any, page_number: str | None, *, for_person: bool) -> dict[str, Any]:
     events = AccessEvent.objects.filter(person_id=person.pk).order_by("-seq")
     page = Paginator(events, PAGE_SIZE).get_page(page_number)
-    rows = sightings(list(page.object_list), person_user_id=person.user_id)
+    rows = sightings(list(page.object_list), person_user_id=person.user_id, for_person=for_person)
     return {
         "person": person,
         "page_obj": page,
@@ -139,7 +144,7 @@ def who_saw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     page = person_page(actor, person)
     if not (page.is_referent or page.is_self):
         raise Http404
-    context = who_saw_context(actor, person, request.GET.get("page"))
+    context = who_saw_context(actor, person, request.GET.get("page"), for_person=page.is_self)
     context["is_self"] = page.is_self
     return render(request, "access/who_saw.html", context)
 

@@ -265,7 +265,9 @@ def who_saw(request: HttpRequest, public_id: UUID, paging: Query[PageIn]) -> Sig
         raise Http404
     events = AccessEvent.objects.filter(person_id=person.pk).order_by("-seq")
     start = (paging.page - 1) * paging.page_size
-    rows = sightings(list(events[start : start + paging.page_size]), person_user_id=person.user_id)
+    rows = sightings(
+        list(events[start : start + paging.page_size]), person_user_id=person.user_id, for_person=page.is_self
+    )
     return SightingPageOut(
         count=events.count(),
         page=paging.page,

@@ -51,6 +51,25 @@ WORDS = {
     API_WHO_SAW: _("looked at who saw your file (software connection)"),
 }
 
+# The same reasons told to the referent, about the person rather than to them.
+WORDS_ABOUT_THE_PERSON = {
+    PERSON_PAGE: _("opened the file"),
+    ECOMAP_DOWNLOAD: _("downloaded the picture of the person's networks"),
+    RELATION_WRITE: _("recorded or updated someone close to the person"),
+    REFERENT_CHANGE: _("changed the referent"),
+    WHO_SAW: _("looked at who saw the file"),
+    BREAK_GLASS_ALERT: _("alert: an emergency access to the file was opened"),
+    SHARING_ALERT: _("alert: the person changed their sharing choices"),
+    EXPORT: _("exported the person's data"),
+    SPACE_INVITE: _("invited the person to their own space"),
+    OWN_SPACE: _("the person's own space"),
+    API_PERSON: _("opened the file (software connection)"),
+    API_WHO_SAW: _("looked at who saw the file (software connection)"),
+}
 
-def purpose_words(code: str) -> str:
+
+def purpose_words(code: str, *, for_person: bool = True) -> str:
+    """The reason in plain words, told to the person (`for_person`) or to the referent about the person."""
+    if not for_person and code in WORDS_ABOUT_THE_PERSON:
+        return str(WORDS_ABOUT_THE_PERSON[code])
     return str(WORDS.get(code, code.replace("_", " ")))

@@ -164,7 +164,7 @@ def test_who_saw_my_file_says_that_maillage_notified(referent, emergency, client
     with django_capture_on_commit_callbacks(execute=True):
         break_glass_open(emergency, public_id=person.public_id, reason=REASON_TYPED)
     with translation.override("en"):
-        rows = sightings(_notified(person), person_user_id=person.user_id)
+        rows = sightings(_notified(person), person_user_id=person.user_id, for_person=True)
         why = "alert: an emergency access to your file was opened"
         assert [(row.who, row.action, row.outcome, row.why) for row in rows] == [
             ("Maillage (the system)", "notified your referent by e-mail", "Sent", why),
@@ -177,4 +177,7 @@ def test_who_saw_my_file_says_that_maillage_notified(referent, emergency, client
         )
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Maillage (the system)" in text and "notified you by e-mail" in text
+    # The referent reads about the person, not to them.
+    assert "Maillage (the system)" in text and "notified the person by e-mail" in text
+    assert "notified the referent by e-mail" in text and "alert: an emergency access to the file was opened" in text
+    assert "notified you" not in text and "your file" not in text

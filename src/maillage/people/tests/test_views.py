@@ -356,7 +356,9 @@ class TestWhoSaw:
         client.get(detail_url(network.person))
         client.force_login(network.referent)
         html = client.get(self.url(network)).content.decode()
-        assert "Centre de santé mentale" in html and "ouverture de votre dossier" in html
+        # Told to the referent about the person (the person's own space says "votre dossier").
+        assert "Centre de santé mentale" in html and "ouverture du dossier" in html
+        assert "votre dossier" not in html
 
     @pytest.mark.parametrize("role", ["partner", "stranger", "admin", "staff"])
     def test_only_the_referent(self, client, network, role):
