@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from maillage.access import audit_workers
 from maillage.access.enums import Action, Category, Outcome, Reason
 from maillage.access.models import GENESIS_HASH, AccessEvent, AuditChainHead
 
@@ -442,22 +443,14 @@ def _segments(first: int, last: int, size: int) -> list[tuple[int, int]]:
     return [(low, min(low + size - 1, last)) for low in range(first, last + 1, size)]
 
 
-def _in_worker(bounds: tuple[int, int], chunk: int) -> _Segment:
-    """A forked worker: it opened no connection of its own yet (the parent closed its own before forking)."""
-    try:
-        return _verify_segment(bounds, chunk)
-    finally:
-        connection.close()
-
-
 def _parallel_results(segments: list[tuple[int, int]], chunk: int, workers: int) -> Iterator[_Segment]:
-    """Segments checked by `workers` forked processes, yielded in chain order as they complete.
+    """Segments checked by `workers` worker processes, yielded in chain order as they complete.
 
-    The parent's connection is closed first: a forked child must never write on the parent's socket."""
-    connection.close()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(functools.partial(_in_worker, chunk=chunk), segments)
+    Workers are spawned, not forked: a fork copies locks held by the parent's other threads (a web server's,
+    a test server's) and the child can wait on them forever."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=audit_workers.start, initargs=(dict(connection.settings_dict),)) as pool:
+        yield from pool.imap(functools.partial(audit_workers.verify_segment, chunk=chunk), segments)
 
 
 def verify(
@@ -488,7 +481,7 @@ def verify(
     parallel = (
         workers > 1
         and last - first + 1 >= parallel_from
-        and not connection.in_atomic_block  # forked workers could not see uncommitted entries
+        and not connection.in_atomic_block  # other processes could not see uncommitted entries
         and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
     )
     if parallel:

@@ -28,7 +28,7 @@ TAMPERING = {
 @pytest.fixture
 def chain():
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("forked workers cannot open an in-memory SQLite database; the PostgreSQL run covers this")
+        pytest.skip("worker processes cannot open an in-memory SQLite database; the PostgreSQL run covers this")
     audit.record_many(
         EventData(
             action=Action.VIEW,
