@@ -209,7 +209,17 @@ TRANSLATIONS = {
     "Access": "Accès",
     "Search": "Rechercher",
     "Some filters were not understood and were ignored:": "Certains filtres n'ont pas été compris et ont été ignorés :",
-    "We do not know this place. Check the postcode.": "Nous ne connaissons pas ce lieu. Vérifiez le code postal.",
+    "We do not know this place. Check the commune's name or the postcode.": (
+        "Nous ne connaissons pas ce lieu. Vérifiez le nom de la commune ou le code postal."
+    ),
+    "Which commune do you mean?": "De quelle commune s'agit-il ?",
+    "Commune or postcode": "Commune ou code postal",
+    "e.g. Libramont or 6800": "ex. Libramont ou 6800",
+    "Near me": "Près de moi",
+    "Finding where you are…": "Recherche de votre position…",
+    "Your position is not available. Type a commune or a postcode instead.": (
+        "Votre position n'est pas disponible. Tapez plutôt une commune ou un code postal."
+    ),
     "%(counter)s service found": ("%(counter)s service trouvé", "%(counter)s services trouvés"),
     "near %(place)s": "près de %(place)s",
     "Display": "Affichage",

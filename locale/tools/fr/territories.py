@@ -28,4 +28,5 @@ TRANSLATIONS = {
     "communes": "communes",
     "commune %(code)s appears twice": "la commune %(code)s apparaît deux fois",
     "database error: %(error)s": "erreur de base de données : %(error)s",
+    "name for search": "nom pour la recherche",
 }

@@ -20,6 +20,7 @@ class SearchParams(Schema):
     need: str = Field("", max_length=120, description="Need code (a life domain includes its sub-terms).")
     commune: int | None = Field(None, ge=1, description="Territory id of a commune.")
     postcode: str = Field("", max_length=10)
+    place: str = Field("", max_length=150, description="A postcode or a commune's name, as a person types it.")
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
     radius_km: float | None = Field(None, gt=0, le=MAX_RADIUS_KM)
@@ -82,12 +83,19 @@ class ServiceHitOut(ServiceOut):
     is_stale: bool
 
 
+class CommuneRef(Schema):
+    id: int
+    name: str
+
+
 class SearchOut(Schema):
     count: int
     page: int
     pages: int
     page_size: int
     place: str | None
+    place_not_found: bool = Field(description="The place asked for is unknown, or could be several communes.")
+    place_suggestions: list[CommuneRef] = Field(description="The communes a typed place could be.")
     results: list[ServiceHitOut]
 
 
@@ -171,6 +179,7 @@ def services_search(request: HttpRequest, params: Query[SearchParams]):
             need=params.need,
             commune_id=params.commune,
             postcode=params.postcode,
+            place=params.place,
             latitude=params.lat,
             longitude=params.lon,
             radius_km=params.radius_km,
@@ -189,6 +198,8 @@ def services_search(request: HttpRequest, params: Query[SearchParams]):
         "pages": results.pages,
         "page_size": results.page_size,
         "place": results.place.label if results.place else None,
+        "place_not_found": results.place_not_found,
+        "place_suggestions": [{"id": commune.id, "name": commune.name} for commune in results.place_suggestions],
         "results": [_hit(hit) for hit in results.hits],
     }
 

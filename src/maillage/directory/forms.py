@@ -28,7 +28,9 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=10_000)
     need = forms.ChoiceField(label=_("Need"), required=False)
-    place = forms.CharField(label=_("Postcode"), required=False, max_length=10, help_text=_("e.g. 6800"), strip=True)
+    place = forms.CharField(
+        label=_("Commune or postcode"), required=False, max_length=150, help_text=_("e.g. Libramont or 6800")
+    )
     commune = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
@@ -58,7 +60,7 @@ class SearchForm(forms.Form):
             text=data.get("q") or "",
             need=data.get("need") or "",
             commune_id=data.get("commune"),
-            postcode=data.get("place") or "",
+            place=data.get("place") or "",
             latitude=data.get("lat"),
             longitude=data.get("lon"),
             radius_km=data.get("radius"),

@@ -15,7 +15,7 @@ Ranking (higher first), each part in [0, 1]:
     score = 0.6 * relevance + 0.3 * proximity + 0.1 * capacity
 
 - relevance = b / (1 + b), b = -bm25 (SQLite FTS5, weights name 10, keywords 4, body 1) or
-  ts_rank_cd (PostgreSQL, weights A 1.0, B 0.4, C 0.1); 0 without text;
+  ts_rank (PostgreSQL, weights A 1.0, B 0.4, C 0.1); 0 without text;
 - proximity = 1 / (1 + (d / 5 km)²) for the nearest location at distance d; 0.25 for a service reaching the
   place only through its service area; 0 without a place;
 - capacity = 1 available, 0.5 waiting list, 0.4 not declared, 0 full.
@@ -41,12 +41,12 @@ from maillage.directory.enums import CapacityStatus, ServiceStatus, Situation
 from maillage.directory.models import Service, ServiceAtLocation, TaxonomyTerm
 from maillage.directory.text import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, STOPWORDS, stem, words
 from maillage.territories.models import Level, PostalCode, Territory
+from maillage.territories.selectors import communes_named, distance_km
 
 STALE_AFTER = timedelta(days=183)
 MAX_RADIUS_KM = 200.0
 MAX_PAGE_SIZE = 100
 OPEN_NOW_CANDIDATES = 5000
-EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.195
 MAX_ALTERNATIVES = 8
 LISTED_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
@@ -60,6 +60,7 @@ class ServiceQuery:
     need: str = ""  # a taxonomy term code ("housing" or "housing.emergency-shelter") or public id
     commune_id: int | None = None
     postcode: str = ""
+    place: str = ""  # as typed: a postcode or a commune's name
     latitude: float | None = None
     longitude: float | None = None
     radius_km: float | None = None
@@ -107,6 +108,7 @@ class SearchResults:
     page_size: int
     place: Place | None = None
     place_not_found: bool = False
+    place_suggestions: list[Territory] = field(default_factory=list)  # when a typed place could be several
 
     @property
     def pages(self) -> int:
@@ -122,13 +124,6 @@ class SearchResults:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _finite(value: float | None, low: float, high: float) -> float | None:
@@ -154,6 +149,7 @@ def clean(query: ServiceQuery) -> ServiceQuery:
         need=(query.need or "")[:120],
         commune_id=query.commune_id if query.commune_id and query.commune_id > 0 else None,
         postcode=re.sub(r"[^0-9A-Za-z]", "", query.postcode or "")[:10],
+        place=(query.place or "").strip()[:150],
         latitude=latitude if longitude is not None else None,
         longitude=longitude if latitude is not None else None,
         radius_km=radius,
@@ -273,7 +269,7 @@ def _tsquery_expression(groups: list[list[Alternative]]) -> str:
 
 
 def resolve_place(query: ServiceQuery) -> Place | None:
-    """The place asked for, from a commune id, a postcode or a point (in that order of precision)."""
+    """The place asked for, from a point, a commune id, a postcode or a typed place (in that order)."""
     if query.latitude is not None and query.longitude is not None:
         commune = nearest_commune(query.latitude, query.longitude)
         return Place(
@@ -289,8 +285,9 @@ def resolve_place(query: ServiceQuery) -> Place | None:
                 label=commune.name, communes=[commune], latitude=commune.latitude, longitude=commune.longitude
             )
         return None
-    if query.postcode:
-        postcodes = list(PostalCode.objects.filter(code__iexact=query.postcode).select_related("commune")[:20])
+    postcode = query.postcode or (query.place.replace(" ", "") if looks_like_postcode(query.place) else "")
+    if postcode:
+        postcodes = list(PostalCode.objects.filter(code__iexact=postcode).select_related("commune")[:20])
         if not postcodes:
             return None
         communes = list({pc.commune_id: pc.commune for pc in postcodes}.values())
@@ -298,7 +295,20 @@ def resolve_place(query: ServiceQuery) -> Place | None:
         latitude = first.latitude if first.latitude is not None else first.commune.latitude
         longitude = first.longitude if first.longitude is not None else first.commune.longitude
         return Place(label=f"{first.code} {first.locality}", communes=communes, latitude=latitude, longitude=longitude)
+    if query.place:
+        communes = communes_named(query.place)
+        named = {commune.search_name for commune in communes}
+        if len(named) != 1:  # none, or a beginning several communes share: the caller offers them
+            return None
+        first = communes[0]
+        return Place(label=first.name, communes=communes, latitude=first.latitude, longitude=first.longitude)
     return None
+
+
+def looks_like_postcode(text: str) -> bool:
+    """Belgian and French postcodes are digits; a few countries mix in letters, never without a digit."""
+    compact = text.replace(" ", "")
+    return 0 < len(compact) <= 10 and compact.isalnum() and any(char.isdigit() for char in compact)
 
 
 def nearest_commune(latitude: float, longitude: float) -> Territory | None:
@@ -310,7 +320,7 @@ def nearest_commune(latitude: float, longitude: float) -> Territory | None:
         ).only("id", "name", "path", "latitude", "longitude")
         best = min(
             candidates,
-            key=lambda t: haversine_km(latitude, longitude, t.latitude, t.longitude),
+            key=lambda t: distance_km(latitude, longitude, t.latitude, t.longitude),
             default=None,
         )
         if best:
@@ -391,25 +401,36 @@ AREA_ONLY_PROXIMITY = 0.25
 POINTLESS_PROXIMITY = 0.5
 
 
-def proximity(distance_km: float | None, located: bool) -> float:
+def proximity(distance: float | None, located: bool) -> float:
     if not located:
         return AREA_ONLY_PROXIMITY
-    if distance_km is None:
+    if distance is None:
         return POINTLESS_PROXIMITY
-    return 1.0 / (1.0 + (distance_km / 5.0) ** 2)
+    return 1.0 / (1.0 + (distance / 5.0) ** 2)
 
 
 # How PostgreSQL plans the search. Its defaults are for spinning disks and cheap rows. With a random page read at 4,
 # it scanned the whole table rather than read the GIN index's matches whenever a word is in a few percent of the
 # services, and hashed all 100,000 services-at-locations rather than look up those of a place's locations. Ranking
-# (ts_rank_cd) costs ~10 us a row, which it does not know: without a place, the ranking of thousands of matches is
+# costs ~1 us a row, which it does not know: without a place, the ranking of thousands of matches is
 # worth splitting between parallel workers (2x to 4x faster on the benchmark's common words); with a place, the
 # candidates are few and starting workers only costs time (twice as slow).
 # Every search is planned for its own words and place: psycopg prepares statements a connection repeats, and
 # PostgreSQL could otherwise settle on one generic plan for all searches of the same shape.
+# ts_rank, not ts_rank_cd: the cover density ranking cost ~5 us a matching row against ~1 us, and the order of the
+# first page barely differs (both weigh a word in the name far above the same word in the description).
+PG_RELEVANCE = "ts_rank('{0.1, 0.1, 0.4, 1.0}', s.search_vector, q, 32)"
 SEARCH_PLANNING = {"plan_cache_mode": "force_custom_plan"}
 RANDOM_PAGE_COST = {"random_page_cost": "1.1"}
-TEXT_PLANNING = {**SEARCH_PLANNING, **RANDOM_PAGE_COST, "parallel_setup_cost": "100", "parallel_tuple_cost": "0.01"}
+# A text search always reads the GIN index's matches: PostgreSQL overestimates how many services match an OR of
+# several words (50,000 for 28,000) and then scanned the whole table, evaluating the query on every row (3x slower).
+TEXT_PLANNING = {
+    **SEARCH_PLANNING,
+    **RANDOM_PAGE_COST,
+    "enable_seqscan": "off",
+    "parallel_setup_cost": "100",
+    "parallel_tuple_cost": "0.01",
+}
 PLACE_PLANNING = {**SEARCH_PLANNING, **RANDOM_PAGE_COST, "max_parallel_workers_per_gather": "0"}
 
 
@@ -452,7 +473,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
             joins.append("CROSS JOIN to_tsquery('french_unaccent', %s) AS q")
             join_params.append(_tsquery_expression(groups))
             where.insert(0, "s.search_vector @@ q")
-            relevance = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', s.search_vector, q, 32)"
+            relevance = PG_RELEVANCE
         else:
             joins.append(
                 "JOIN (SELECT rowid AS sid, -bm25(directory_service_fts, 10.0, 4.0, 1.0) AS b "
@@ -504,10 +525,12 @@ def search_services(query: ServiceQuery) -> SearchResults:
 
     place = None
     distances: dict[int, float | None] = {}
-    if query.commune_id or query.postcode or query.latitude is not None:
+    if query.commune_id or query.postcode or query.place or query.latitude is not None:
         place = resolve_place(query)
         if place is None:
             empty.place_not_found = True
+            if query.place and not looks_like_postcode(query.place):
+                empty.place_suggestions = communes_named(query.place)
             return empty
         radius = query.radius_km if place.has_point else None
         candidates_sql, candidates_params = _place_candidates(place, radius)
@@ -527,7 +550,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
             if located:
                 distance = None
                 if place.has_point and latitude is not None and longitude is not None:
-                    distance = haversine_km(place.latitude, place.longitude, latitude, longitude)
+                    distance = distance_km(place.latitude, place.longitude, latitude, longitude)
                     if radius is not None and distance > radius:
                         continue
                 if sid not in distances or (
@@ -601,7 +624,7 @@ def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[Ser
         .prefetch_related(
             Prefetch(
                 "at_locations",
-                queryset=ServiceAtLocation.objects.select_related("location__commune"),
+                queryset=ServiceAtLocation.objects.select_related("location"),
             ),
             "needs",
         )
@@ -621,7 +644,7 @@ def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[Ser
                 if link.location.latitude is not None and link.location.longitude is not None
             ]
             if points:
-                distance = min(haversine_km(place.latitude, place.longitude, lat, lon) for lat, lon in points)
+                distance = min(distance_km(place.latitude, place.longitude, lat, lon) for lat, lon in points)
         hits.append(
             ServiceHit(
                 service=service,

@@ -7,10 +7,11 @@ query syntax.
 """
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from maillage.core.text import strip_accents
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TOKENS = 12
@@ -117,11 +118,6 @@ STOPWORDS = frozenset(
         "as",
     ]
 )
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 _TOKEN = re.compile(r"[^\W_]+")

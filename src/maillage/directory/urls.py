@@ -6,6 +6,7 @@ app_name = "directory"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("places/", views.place_hints, name="place_hints"),
     path("services/<uuid:public_id>/", views.service_detail, name="service_detail"),
     path("manage/", views.manage, name="manage"),
     path("manage/services/new/", views.service_edit, name="service_create"),

@@ -1,6 +1,7 @@
 """Pages of the directory: the public search and service page, members' editing, the coordinator's validation."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -22,6 +23,7 @@ from maillage.directory.models import Location, Service
 from maillage.directory.permissions import can_edit_listing, can_validate_organisations
 from maillage.directory.search import STALE_AFTER, is_open, search_services
 from maillage.directory.selectors import pending_organisations, public_service, services_of
+from maillage.territories.selectors import communes_starting_with
 
 
 def clear_forbidden(view):
@@ -47,16 +49,31 @@ def search(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     results = search_services(form.to_query())
     view = "map" if request.GET.get("view") == "map" else "list"
+    without_place = _querystring(request, drop=("page", "place", "commune", "lat", "lon"))
     context = {
         "form": form,
         "results": results,
         "view": view,
         "map": build_map(results.hits, results.place) if view == "map" else None,
         "querystring": _querystring(request, drop=("page", "view")),
+        "place_choices": [
+            (commune, "?" + "&".join(filter(None, [without_place, urlencode({"place": commune.name})])))
+            for commune in results.place_suggestions
+        ],
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "directory/search.html#results", context)
     return render(request, "directory/search.html", context)
+
+
+@no_person_data
+@login_not_required
+@require_GET
+def place_hints(request: HttpRequest) -> HttpResponse:
+    """The options of the place field's list: communes starting with what is typed (two characters or more)."""
+    typed = request.GET.get("place", "")[:150]
+    communes = communes_starting_with(typed) if len(typed.strip()) >= 2 else []
+    return render(request, "directory/_place_hints.html", {"communes": communes})
 
 
 def _querystring(request: HttpRequest, *, drop: tuple[str, ...]) -> str:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.text import fold
+
 
 class Level(models.IntegerChoices):
     COUNTRY = 1, _("Country")
@@ -21,6 +23,8 @@ class Territory(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level)
     code = models.CharField(_("official code"), max_length=20)
     name = models.CharField(_("name"), max_length=150)
+    # The name folded (`core.text.fold`), so that "liege" or "SAINT HUBERT" finds the commune on either database.
+    search_name = models.CharField(_("name for search"), max_length=150, db_index=True, editable=False, default="")
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -38,6 +42,13 @@ class Territory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
 
 class PostalCode(models.Model):

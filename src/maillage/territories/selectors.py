@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from maillage.core.text import fold
 from maillage.territories.models import Level, PostalCode, Territory
 
 EARTH_RADIUS_KM = 6371.0088
@@ -52,6 +53,28 @@ def territory_for_postcode(code: str, *, country: str = "BE") -> Territory | Non
     if not counts:
         return None
     return min(counts.values(), key=lambda item: (-item[0], item[1].name))[1]
+
+
+def communes_named(text: str, *, limit: int = 8) -> list[Territory]:
+    """Communes whose name is `text`, accents, case and hyphens aside ("saint hubert" finds Saint-Hubert); when
+    none is, those whose name starts with it. A name two communes share gives both."""
+    folded = fold(text)[:150]
+    if not folded:
+        return []
+    exact = list(Territory.objects.filter(level=Level.COMMUNE, search_name=folded).order_by("name", "id")[:limit])
+    return exact or communes_starting_with(text, limit=limit)
+
+
+def communes_starting_with(text: str, *, limit: int = 8) -> list[Territory]:
+    """Communes whose name starts with `text` (folded like `communes_named`), by name: the place field's hints."""
+    folded = fold(text)[:150]
+    if not folded:
+        return []
+    return list(
+        Territory.objects.filter(level=Level.COMMUNE, search_name__startswith=folded)
+        .prefetch_related("postal_codes")
+        .order_by("name", "id")[:limit]
+    )
 
 
 def postcodes_in(territory: Territory) -> QuerySet[PostalCode]:

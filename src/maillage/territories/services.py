@@ -24,6 +24,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from maillage.core.text import fold
 from maillage.territories.models import Level, PostalCode, Territory
 
 logger = logging.getLogger(__name__)
@@ -243,6 +244,7 @@ class _Importer:
                     level=Level.COMMUNE,
                     code=row.code,
                     name=row.name,
+                    search_name=fold(row.name),
                     parent=parent,
                     latitude=row.latitude,
                     longitude=row.longitude,
@@ -252,6 +254,7 @@ class _Importer:
             else:
                 values = {
                     "name": row.name,
+                    "search_name": fold(row.name),
                     "parent_id": parent.pk,
                     "latitude": row.latitude,
                     "longitude": row.longitude,
@@ -273,7 +276,9 @@ class _Importer:
             self.report.created += len(to_create)
         if to_update or new_paths:
             Territory.objects.bulk_update(
-                [*to_update, *new_paths], ["name", "parent", "latitude", "longitude", "path"], batch_size=500
+                [*to_update, *new_paths],
+                ["name", "search_name", "parent", "latitude", "longitude", "path"],
+                batch_size=500,
             )
         self._sync_postcodes(rows, communes)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import connection
 from tqdm import tqdm
 
+from maillage.core.text import fold
 from maillage.directory.hsds import mapping
 from maillage.directory.hsds.importer import import_paths
 from maillage.directory.hsds.tabular import PackageWriter
@@ -69,6 +70,7 @@ def make_communes(count: int, seed: int = 2026) -> list[Territory]:
                 level=Level.COMMUNE,
                 code=f"{10000 + index}",
                 name=name,
+                search_name=fold(name),
                 parent=provinces[index % len(provinces)],
                 latitude=round(rng.uniform(49.5, 51.4), 5),
                 longitude=round(rng.uniform(2.6, 6.3), 5),

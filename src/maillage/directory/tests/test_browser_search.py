@@ -96,5 +96,33 @@ def test_search_works_without_javascript_on_a_phone(browser, live_server, direct
         page.wait_for_load_state()
         assert page.get_by_role("link", name="Épicerie sociale").is_visible()
         assert "q=%C3%A9picerie" in page.url
+        assert not page.locator("[data-near-me]").is_visible(), "no script: no button that would do nothing"
     finally:
         context.close()
+
+
+def test_near_me_then_a_typed_place(page, live_server, directory, axe_check, screenshot):
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 49.92134, "longitude": 5.37912})
+    page.goto(live_server.url + "/directory/")
+    results = page.locator("#results")
+
+    page.locator("#id_place").press_sequentially("lib")
+    page.wait_for_function("() => document.querySelectorAll('#place-options option').length === 1")
+    assert page.locator("#place-options option").get_attribute("value") == "Libramont-Chevigny"
+    assert page.url == live_server.url + "/directory/", "the place hints do not change the address"
+
+    page.locator("[data-near-me]").click()
+    page.wait_for_url("**lat=49.92**")
+    assert "lon=5.38" in page.url, "the position is rounded to about a kilometre"
+    assert page.locator("#id_place").input_value() == "" and page.locator("#id_radius").input_value() == "10"
+    results.get_by_role("link", name="Abri de nuit Saint-Martin").wait_for()
+    assert not results.get_by_text("Maison d'accueil d'Arlon").is_visible()
+    axe_check(page, "near me")
+    screenshot(page, "near-me")
+
+    page.locator("#id_place").fill("arlon")
+    page.locator("form.directory-search button[type=submit]").click()
+    page.wait_for_url("**place=arlon**")
+    results.get_by_role("link", name="Maison d'accueil d'Arlon").wait_for()
+    assert "lat=" not in page.url, "a typed place replaces the position"

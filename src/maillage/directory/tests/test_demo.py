@@ -7,10 +7,11 @@ from maillage.core.demo import DemoTerritory
 from maillage.directory import demo as directory_demo
 from maillage.directory.enums import CapacityStatus
 from maillage.directory.models import Service, ServiceAtLocation, TaxonomyTerm
-from maillage.directory.search import STALE_AFTER, ServiceQuery, haversine_km, search_services
+from maillage.directory.search import STALE_AFTER, ServiceQuery, search_services
 from maillage.directory.selectors import stale_services
 from maillage.territories import demo as territories_demo
 from maillage.territories.models import Territory
+from maillage.territories.selectors import distance_km
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_text_and_place_finds_addiction_services(demo):
     for hit in results.hits:
         if hit.distance_km is not None:
             nearest = min(
-                haversine_km(arlon.latitude, arlon.longitude, link.location.latitude, link.location.longitude)
+                distance_km(arlon.latitude, arlon.longitude, link.location.latitude, link.location.longitude)
                 for link in hit.service.at_locations.all()
             )
             assert hit.distance_km == pytest.approx(nearest, abs=0.1)

@@ -7,10 +7,11 @@ from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.tests.factories import OrganisationFactory
 from maillage.directory.enums import CapacityStatus, ServiceStatus, Situation
 from maillage.directory.models import TaxonomyTerm
-from maillage.directory.search import ServiceQuery, expand, haversine_km, is_open, search_services
+from maillage.directory.search import ServiceQuery, expand, is_open, search_services
 from maillage.directory.search_index import rebuild_index
-from maillage.directory.tests.factories import ServiceFactory, cover, place_service
+from maillage.directory.tests.factories import ServiceFactory, TerritoryFactory, cover, place_service
 from maillage.territories.models import PostalCode
+from maillage.territories.selectors import distance_km
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +121,26 @@ class TestFilters:
         results = search_services(ServiceQuery(postcode="0000"))
         assert results.place_not_found and results.total == 0
 
+    @pytest.mark.parametrize("typed", ["Libramont-Chevigny", "libramont chevigny", "LIBRAMONT", "librà"])
+    def test_place_by_name_as_typed(self, directory, typed):
+        results = search_services(ServiceQuery(place=typed, need="housing"))
+        assert results.place.label == "Libramont-Chevigny"
+        assert sorted(names(results)) == ["Abri de nuit Saint-Martin", "Service logement du CPAS"]
+
+    def test_place_typed_as_a_postcode(self, directory):
+        assert search_services(ServiceQuery(place=" 6800 ", need="housing")).place.label == "6800 Libramont"
+
+    def test_place_several_communes_could_be_offers_them(self, directory, province):
+        TerritoryFactory(code="84999", name="Libin", parent=province, latitude=49.98, longitude=5.25)
+        results = search_services(ServiceQuery(place="lib"))
+        assert results.place_not_found and results.total == 0
+        assert [commune.name for commune in results.place_suggestions] == ["Libin", "Libramont-Chevigny"]
+
+    def test_unknown_place_says_so_without_suggestions(self, directory):
+        results = search_services(ServiceQuery(place="Atlantis"))
+        assert results.place_not_found and results.place_suggestions == []
+        assert search_services(ServiceQuery(place="0000")).place_suggestions == []
+
     def test_radius(self, directory):
         near = search_services(ServiceQuery(latitude=49.92, longitude=5.38, radius_km=10))
         assert "Épicerie sociale La Cerise" not in names(near)
@@ -127,7 +148,7 @@ class TestFilters:
         far = search_services(ServiceQuery(latitude=49.92, longitude=5.38, radius_km=50))
         assert "Épicerie sociale La Cerise" in names(far)
         grocery = next(hit for hit in far.hits if hit.service.name.startswith("Épicerie"))
-        assert grocery.distance_km == pytest.approx(haversine_km(49.92, 5.38, 49.684, 5.815), abs=0.1)
+        assert grocery.distance_km == pytest.approx(distance_km(49.92, 5.38, 49.684, 5.815), abs=0.1)
 
     def test_nearer_ranks_first(self, directory):
         results = search_services(ServiceQuery(latitude=49.684, longitude=5.815, radius_km=80))

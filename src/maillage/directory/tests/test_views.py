@@ -11,7 +11,8 @@ from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from maillage.directory.enums import CapacityStatus, ServiceStatus
 from maillage.directory.models import Service, TaxonomyTerm
-from maillage.directory.tests.factories import ServiceFactory, place_service
+from maillage.directory.tests.factories import ServiceFactory, TerritoryFactory, place_service
+from maillage.territories.models import PostalCode, Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,27 @@ class TestPublicSearch:
         response = client.get(reverse("directory:search"), params)
         assert response.status_code == 200
 
+    def test_place_typed_by_name(self, client, shelter):
+        body = client.get(reverse("directory:search"), {"place": "libramont chevigny"}).content.decode()
+        assert "Abri de nuit" in body and "Libramont-Chevigny" in body
+
+    def test_a_place_several_communes_could_be_offers_links(self, client, shelter, province):
+        TerritoryFactory(code="84999", name="Libin", parent=province)
+        body = client.get(reverse("directory:search"), {"place": "LIB", "q": "abri", "page": "2"}).content.decode()
+        assert "Abri de nuit" not in body
+        assert '<a href="?q=abri&amp;place=Libin">Libin</a>' in body
+        assert '<a href="?q=abri&amp;place=Libramont-Chevigny">Libramont-Chevigny</a>' in body
+
+    def test_place_hints(self, client, shelter, province):
+        TerritoryFactory(code="84999", name="Libin", parent=province)
+        PostalCode.objects.create(
+            country="BE", code="6890", locality="Libin", commune=Territory.objects.get(name="Libin")
+        )
+        body = client.get(reverse("directory:place_hints"), {"place": "li"}).content.decode()
+        assert body.strip() == '<option value="Libin">6890</option><option value="Libramont-Chevigny"></option>'
+        assert client.get(reverse("directory:place_hints"), {"place": "l"}).content.decode().strip() == ""
+        assert client.get(reverse("directory:place_hints"), {"place": "x" * 10_000}).status_code == 200
+
     def test_service_detail(self, client, shelter):
         response = client.get(reverse("directory:service_detail", args=[shelter.public_id]))
         assert response.status_code == 200 and "Mo-Su 19:00-24:00" in response.content.decode()
@@ -81,6 +103,14 @@ class TestApi:
         assert response.status_code == 200
         data = response.json()
         assert data["count"] == 1 and data["results"][0]["name"] == "Abri de nuit"
+
+    def test_search_by_typed_place(self, client, shelter, province):
+        data = client.get("/api/v1/directory/services", {"place": "Libramont"}).json()
+        assert data["place"] == "Libramont-Chevigny" and data["count"] == 1 and not data["place_not_found"]
+        TerritoryFactory(code="84999", name="Libin", parent=province)
+        data = client.get("/api/v1/directory/services", {"place": "li"}).json()
+        assert data["place_not_found"] and data["count"] == 0
+        assert [commune["name"] for commune in data["place_suggestions"]] == ["Libin", "Libramont-Chevigny"]
 
     def test_invalid_parameter_is_422(self, client, shelter):
         response = client.get("/api/v1/directory/services", {"age": "-1"})

@@ -9,6 +9,8 @@ from maillage.territories.selectors import (
     bounding_box,
     communes_for_postcode,
     communes_in,
+    communes_named,
+    communes_starting_with,
     distance_km,
     territory_for_postcode,
     within_radius,
@@ -108,3 +110,32 @@ class TestDistances:
         point = (math.degrees(phi2), (math.degrees(lambda2) + 540) % 360 - 180)
         assert distance_km(latitude, longitude, *point) <= radius + 1e-6
         assert bounding_box(latitude, longitude, radius).contains(*point)
+
+
+class TestCommunesNamed:
+    @pytest.mark.parametrize("typed", ["Saint-Léger", "saint leger", "SAINT-LEGER", "  saint   léger "])
+    def test_accents_case_hyphens_and_spaces_aside(self, luxembourg, typed):
+        assert [commune.name for commune in communes_named(typed)] == ["Saint-Léger"]
+
+    def test_a_beginning_gives_the_communes_it_starts(self, luxembourg):
+        assert [commune.name for commune in communes_named("saint")] == ["Saint-Hubert", "Saint-Léger", "Sainte-Ode"]
+
+    def test_an_exact_name_wins_over_longer_ones(self, luxembourg):
+        assert [commune.name for commune in communes_named("libin")] == ["Libin"]
+        assert [commune.name for commune in communes_starting_with("libr")] == ["Libramont-Chevigny"]
+
+    def test_an_initial_accent_is_optional(self, luxembourg):
+        assert [commune.name for commune in communes_named("etalle")] == ["Étalle"]
+
+    @pytest.mark.parametrize("typed", ["", "   ", "--", "'; DROP TABLE x; --", "😀"])
+    def test_nothing_to_match_gives_nothing(self, luxembourg, typed):
+        assert communes_named(typed) == []
+
+    def test_a_renamed_commune_is_found_by_its_new_name(self, luxembourg):
+        commune = Territory.objects.get(name="Étalle")
+        commune.name = "Étalle-sur-Semois"
+        commune.save(update_fields=["name"])
+        assert communes_named("etalle sur semois") == [commune]
+
+    def test_the_import_folds_the_names(self, luxembourg):
+        assert Territory.objects.get(name="Vaux-sur-Sûre").search_name == "vaux sur sure"
