@@ -130,6 +130,14 @@ class Organisation(TrackedModel):
                 name="accounts_organisation_identifier_unique",
             )
         ]
+        # The few organisations whose services are hidden (the directory search leaves them out by id).
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=~models.Q(status=OrganisationStatus.VALIDATED),
+                name="accounts_org_not_validated",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

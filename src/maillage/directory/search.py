@@ -37,6 +37,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
 from maillage.accounts.enums import OrganisationStatus
+from maillage.accounts.models import Organisation
 from maillage.directory.enums import CapacityStatus, ServiceStatus, Situation
 from maillage.directory.models import Service, ServiceAtLocation, TaxonomyTerm
 from maillage.directory.text import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, STOPWORDS, stem, words
@@ -387,6 +388,15 @@ def _need_term_ids_of(need: str, version: tuple) -> tuple[int, ...] | None:
     return tuple(ids)
 
 
+def hidden_organisations() -> list[int]:
+    """Organisations whose services are not public (awaiting validation, deactivated). They are few: the search
+    leaves their ids out rather than join every matching service to its organisation (a hash of every
+    organisation, built for each search and in each parallel worker)."""
+    return list(
+        Organisation.objects.exclude(status=OrganisationStatus.VALIDATED).order_by().values_list("id", flat=True)
+    )
+
+
 def _id_list(ids) -> tuple[str, object]:
     """SQL membership test for a list of ids passed as one parameter (no variable-count limit)."""
     values = sorted({int(i) for i in ids})
@@ -460,10 +470,15 @@ def search_services(query: ServiceQuery) -> SearchResults:
     vendor = connection.vendor
     empty = SearchResults(query=query, hits=[], total=0, page=query.page, page_size=query.page_size)
 
-    joins: list[str] = ["JOIN accounts_organisation o ON o.id = s.organisation_id"]
+    joins: list[str] = []
     join_params: list = []
-    where: list[str] = ["o.status = %s", "s.status IN (%s, %s)"]
-    where_params: list = [OrganisationStatus.VALIDATED, *LISTED_STATUSES]
+    where: list[str] = ["s.status IN (%s, %s)"]
+    where_params: list = [*LISTED_STATUSES]
+    hidden = hidden_organisations()
+    if hidden:
+        test, value = _id_list(hidden)
+        where.append(f"NOT (s.organisation_id {test})")
+        where_params.append(value)
     relevance = "0.0"
 
     groups = expand(query.text) if query.text else []
