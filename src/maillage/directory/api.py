@@ -9,7 +9,14 @@ from ninja import Field, Query, Router, Schema
 from maillage.access.door import no_person_data
 from maillage.core.api_errors import ErrorOut
 from maillage.directory.enums import Situation
-from maillage.directory.search import MAX_PAGE_SIZE, MAX_RADIUS_KM, ServiceHit, ServiceQuery, search_services
+from maillage.directory.search import (
+    MAX_PAGE_SIZE,
+    MAX_RADIUS_KM,
+    ServiceHit,
+    ServiceQuery,
+    search_services,
+    with_locations_and_needs,
+)
 from maillage.directory.selectors import builtin_terms, public_service
 
 router = Router(auth=None)
@@ -200,7 +207,7 @@ def services_search(request: HttpRequest, params: Query[SearchParams]):
         "place": results.place.label if results.place else None,
         "place_not_found": results.place_not_found,
         "place_suggestions": [{"id": commune.id, "name": commune.name} for commune in results.place_suggestions],
-        "results": [_hit(hit) for hit in results.hits],
+        "results": [_hit(hit) for hit in with_locations_and_needs(results.hits)],
     }
 
 

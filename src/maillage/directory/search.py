@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from maillage.accounts.enums import OrganisationStatus
@@ -630,20 +630,26 @@ def search_services(query: ServiceQuery) -> SearchResults:
 
 
 def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[ServiceHit]:
+    """The page's services, with what a result card shows. Their locations and needs are not loaded: the card
+    does not show them, and hydrating them cost a third of a search; `with_locations_and_needs` adds them."""
     ids = [sid for sid, _ in rows]
-    services = {
-        service.id: service
-        for service in Service.objects.filter(id__in=ids)
-        .defer("search_vector")
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch(
-                "at_locations",
-                queryset=ServiceAtLocation.objects.select_related("location"),
-            ),
-            "needs",
-        )
-    }
+    services = Service.objects.filter(id__in=ids).defer("search_vector").select_related("organisation").in_bulk()
+    missing = [sid for sid in ids if distances.get(sid) is None]
+    if place is not None and place.has_point and missing:
+        # Services reaching the place through their service area: the distance to their nearest location.
+        distances = dict(distances)
+        test, value = _id_list(missing)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT link.service_id, l.latitude, l.longitude FROM directory_serviceatlocation link "  # noqa: S608
+                "JOIN directory_location l ON l.id = link.location_id "
+                f"WHERE link.service_id {test} AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL",
+                [value],
+            )
+            for sid, latitude, longitude in cursor.fetchall():
+                distance = distance_km(place.latitude, place.longitude, latitude, longitude)
+                if distances.get(sid) is None or distance < distances[sid]:
+                    distances[sid] = distance
     moment = query.at or timezone.now()
     stale_before = timezone.now() - STALE_AFTER
     hits = []
@@ -652,14 +658,6 @@ def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[Ser
         if service is None:
             continue
         distance = distances.get(sid)
-        if distance is None and place is not None and place.has_point:
-            points = [
-                (link.location.latitude, link.location.longitude)
-                for link in service.at_locations.all()
-                if link.location.latitude is not None and link.location.longitude is not None
-            ]
-            if points:
-                distance = min(distance_km(place.latitude, place.longitude, lat, lon) for lat, lon in points)
         hits.append(
             ServiceHit(
                 service=service,
@@ -669,6 +667,16 @@ def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[Ser
                 is_stale=service.updated_at < stale_before,
             )
         )
+    return hits
+
+
+def with_locations_and_needs(hits: list[ServiceHit]) -> list[ServiceHit]:
+    """Load the hits' locations and needs in two queries, for the pages that show them (map, API)."""
+    prefetch_related_objects(
+        [hit.service for hit in hits],
+        Prefetch("at_locations", queryset=ServiceAtLocation.objects.select_related("location")),
+        "needs",
+    )
     return hits
 
 

@@ -21,7 +21,7 @@ from maillage.directory.forms import CapacityForm, LocationForm, SearchForm, Ser
 from maillage.directory.maps import build_map
 from maillage.directory.models import Location, Service
 from maillage.directory.permissions import can_edit_listing, can_validate_organisations
-from maillage.directory.search import STALE_AFTER, is_open, search_services
+from maillage.directory.search import STALE_AFTER, is_open, search_services, with_locations_and_needs
 from maillage.directory.selectors import pending_organisations, public_service, services_of
 from maillage.territories.selectors import communes_starting_with
 
@@ -54,7 +54,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "results": results,
         "view": view,
-        "map": build_map(results.hits, results.place) if view == "map" else None,
+        "map": build_map(with_locations_and_needs(results.hits), results.place) if view == "map" else None,
         "querystring": _querystring(request, drop=("page", "view")),
         "place_choices": [
             (commune, "?" + "&".join(filter(None, [without_place, urlencode({"place": commune.name})])))

@@ -89,14 +89,18 @@ def _uuid(value: object) -> uuid.UUID | None:
 
 def analyze_tables() -> None:
     """Refresh the query planner's statistics after a large load: without them PostgreSQL plans searches over
-    100,000 fresh services as if the tables were empty (nested loops that run for minutes)."""
+    100,000 fresh services as if the tables were empty (nested loops that run for minutes).
+
+    On PostgreSQL, outside a transaction, VACUUM too: the search-vector update after the insert leaves a dead
+    version of every new service, which each search would read until autovacuum (which may be off, or late)."""
     tables = [
         model._meta.db_table
         for model in (Organisation, Location, Service, ServiceAtLocation, ServiceArea, TaxonomyTerm, Phone)
     ] + [Service.needs.through._meta.db_table]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+            cursor.execute(f"{command} " + ", ".join(connection.ops.quote_name(table) for table in tables))
         elif connection.vendor == "sqlite":
             for table in tables:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

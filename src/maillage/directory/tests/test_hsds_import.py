@@ -298,3 +298,12 @@ def test_statistics_are_refreshed_after_a_large_load(db):
     from maillage.directory.hsds.importer import analyze_tables
 
     analyze_tables()  # runs on either database without error
+
+
+def test_statistics_and_dead_rows_are_cleaned_outside_a_transaction(transactional_db):
+    from django.db import connection
+
+    from maillage.directory.hsds.importer import analyze_tables
+
+    assert not connection.in_atomic_block
+    analyze_tables()  # VACUUM on PostgreSQL: it would fail inside a transaction block

@@ -103,6 +103,20 @@ class TestApi:
         assert response.status_code == 200
         data = response.json()
         assert data["count"] == 1 and data["results"][0]["name"] == "Abri de nuit"
+        assert data["results"][0]["needs"] == [{"code": "housing.emergency-shelter", "name": "Hébergement d'urgence"}]
+        assert data["results"][0]["locations"][0]["latitude"] == 49.92
+
+    def test_search_loads_locations_and_needs_once_for_the_page(self, client, shelter, django_assert_max_num_queries):
+        for number in range(5):
+            place_service(
+                ServiceFactory(name=f"Abri {number}", needs=[shelter.needs.first()]),
+                commune=shelter.at_locations.first().location.commune,
+                latitude=49.92,
+                longitude=5.38,
+            )
+        with django_assert_max_num_queries(12):
+            data = client.get("/api/v1/directory/services", {"q": "abri"}).json()
+        assert data["count"] == 6 and all(hit["locations"] and hit["needs"] for hit in data["results"])
 
     def test_search_by_typed_place(self, client, shelter, province):
         data = client.get("/api/v1/directory/services", {"place": "Libramont"}).json()
