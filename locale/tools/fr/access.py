@@ -26,7 +26,6 @@ TRANSLATIONS = {
     "legal obligation": "obligation légale",
     "organisation involved with the person": "organisation qui accompagne la personne",
     "emergency access (break the glass)": "accès d'urgence (bris de glace)",
-    "opened the file": "a ouvert le dossier",
     "duty to alert the person and their referent": "obligation d'alerter la personne et son ou sa référent·e",
     "not logged in": "non connecté",
     "unknown person": "personne inconnue",
