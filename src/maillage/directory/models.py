@@ -289,12 +289,23 @@ class Phone(TrackedModel):
 
 
 class Contact(TrackedModel):
-    """A named contact for a service or an organisation (HSDS `contact`); professional details only."""
+    """A named contact for a service or an organisation, possibly at one of its locations (HSDS `contact`);
+    professional details only."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="directory_contacts"
     )
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    # Where the contact works, when it is one site's (its organisation is the location's); a closed site leaves the
+    # contact with the organisation.
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+    )
     name = models.CharField(_("name"), max_length=255, blank=True)
     title = models.CharField(_("title"), max_length=255, blank=True)
     department = models.CharField(_("department"), max_length=255, blank=True)

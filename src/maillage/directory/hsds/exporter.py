@@ -79,10 +79,11 @@ def organisation_full(organisation: Organisation, *, services: str = "none") -> 
         data["locations"] = [
             mapping.location_to_hsds(location, organisation_public_id=organisation.public_id) for location in locations
         ]
-    contacts = Contact.objects.filter(organisation=organisation, service__isnull=True).order_by("pk")
-    if contacts:
-        oid = str(organisation.public_id)
-        data["contacts"] = [mapping.contact_to_hsds(contact, organization_id=oid) for contact in contacts]
+    mapping._put(
+        data,
+        "contacts",
+        _organisation_contacts(organisation, organisation_contacts().filter(organisation=organisation)),
+    )
     if services != "none":
         queryset = services_queryset().filter(organisation=organisation)
         if services == "full":
@@ -92,6 +93,23 @@ def organisation_full(organisation: Organisation, *, services: str = "none") -> 
                 mapping.service_to_hsds(service, organisation_public_id=organisation.public_id) for service in queryset
             ]
     return data
+
+
+def organisation_contacts() -> QuerySet[Contact]:
+    """The contacts of organisations as such (a service's contacts go with the service)."""
+    return Contact.objects.filter(service__isnull=True).select_related("location").order_by("pk")
+
+
+def _organisation_contacts(organisation: Organisation, contacts: Iterable[Contact]) -> list[dict[str, Any]]:
+    oid = str(organisation.public_id)
+    return [
+        mapping.contact_to_hsds(contact, organization_id=oid, location_id=_public_id(contact.location))
+        for contact in contacts
+    ]
+
+
+def _public_id(instance) -> str:
+    return str(instance.public_id) if instance is not None else ""
 
 
 # --- services ------------------------------------------------------------------------------------------------
@@ -105,7 +123,7 @@ def services_queryset() -> QuerySet[Service]:
         ),
         "areas__territory",
         Prefetch("phones", queryset=Phone.objects.select_related("location").order_by("pk")),
-        "contacts",
+        Prefetch("contacts", queryset=Contact.objects.select_related("location").order_by("pk")),
         "required_documents",
     )
 
@@ -165,7 +183,10 @@ def service_full(service: Service, *, nested: bool = True) -> dict[str, Any]:
         for link in service.at_locations.all()
     ]
     mapping._put(data, "service_at_locations", links)
-    contacts = [mapping.contact_to_hsds(contact, service_id=sid) for contact in service.contacts.all()]
+    contacts = [
+        mapping.contact_to_hsds(contact, service_id=sid, location_id=_public_id(contact.location))
+        for contact in service.contacts.all()
+    ]
     mapping._put(data, "contacts", contacts)
     documents = []
     for document in service.required_documents.all():
@@ -191,6 +212,9 @@ def iter_organisations(batch_size: int = BATCH_SIZE) -> Iterator[dict[str, Any]]
         by_org: dict[int, list[Location]] = defaultdict(list)
         for location in Location.objects.filter(organisation__in=batch).order_by("pk"):
             by_org[location.organisation_id].append(location)
+        contacts_by_org: dict[int, list[Contact]] = defaultdict(list)
+        for contact in organisation_contacts().filter(organisation__in=batch):
+            contacts_by_org[contact.organisation_id].append(contact)
         for organisation in batch:
             data = mapping.organisation_to_hsds(organisation)
             mapping._put(
@@ -200,6 +224,9 @@ def iter_organisations(batch_size: int = BATCH_SIZE) -> Iterator[dict[str, Any]]
                     mapping.location_to_hsds(location, organisation_public_id=organisation.public_id)
                     for location in by_org.get(organisation.pk, [])
                 ],
+            )
+            mapping._put(
+                data, "contacts", _organisation_contacts(organisation, contacts_by_org.get(organisation.pk, []))
             )
             yield data
 

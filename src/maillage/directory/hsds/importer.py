@@ -592,7 +592,7 @@ class HsdsImporter:
             return [str(r.get(key) or "") for r in bundle.records.get(hsds_type, {}).values()]
 
         services = self.known(Service, "service", refs("phone", "service_id") + refs("contact", "service_id"))
-        locations = self.known(Location, "location", refs("phone", "location_id"))
+        locations = self.known(Location, "location", refs("phone", "location_id") + refs("contact", "location_id"))
         organisations = self.known(
             Organisation, "organization", refs("phone", "organization_id") + refs("contact", "organization_id")
         )
@@ -609,8 +609,8 @@ class HsdsImporter:
                 return "belongs to no known service, location or organization"
             return {**mapping.phone_fields(record), **links}
 
-        # Our contacts belong to a service or an organisation: a location's contact goes to its organisation,
-        # a service-at-location's contact to its service.
+        # Our contacts belong to a service or an organisation: a location's contact goes to the location's
+        # organisation (and keeps its location), a service-at-location's contact to its service.
         contact_locations = dict(
             Location.objects.filter(
                 public_id__in=[u for u in map(_uuid, refs("contact", "location_id")) if u]
@@ -628,8 +628,9 @@ class HsdsImporter:
                 or contact_links.get(_uuid(record.get("service_at_location_id"))),
                 "organisation_id": organisations.get(str(record.get("organization_id") or ""))
                 or contact_locations.get(_uuid(record.get("location_id"))),
+                "location_id": locations.get(str(record.get("location_id") or "")),
             }
-            if not any(links.values()):
+            if not links["service_id"] and not links["organisation_id"]:
                 return "belongs to no known service or organization"
             return {**mapping.contact_fields(record, bundle.children_of("phone", "contact_id", record_id)), **links}
 

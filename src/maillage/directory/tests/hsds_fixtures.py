@@ -77,6 +77,13 @@ def make_directory() -> dict:
     ServiceArea.objects.create(service=shelter_service, territory=commune, name="Charleville-Mézières")
     Phone.objects.create(service=shelter_service, number="115", description="Samu social")
     Contact.objects.create(service=consultation, name="Accueil", email="accueil@example.org", phone="0324000000")
+    Contact.objects.create(
+        organisation=ccas,
+        location=hotel,
+        name="Accueil de l'hôtel de ville",
+        title="Agent d'accueil",
+        email="hdv@example.org",
+    )
     RequiredDocument.objects.create(service=shelter_service, document="Pièce d'identité si possible")
     return {"commune": commune, "services": [shelter_service, consultation], "taxonomy": taxonomy}
 

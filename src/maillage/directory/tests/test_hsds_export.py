@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from maillage.directory.hsds.exporter import export_json, export_tabular
 from maillage.directory.hsds.importer import import_paths
-from maillage.directory.models import Location, Service, ServiceAtLocation
+from maillage.directory.models import Contact, Location, Service, ServiceAtLocation
 from maillage.directory.tests.hsds_fixtures import make_directory, schema_errors, table_rows
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,10 @@ class TestJsonExport:
         assert shelter["status"] == "active" and shelter["minimum_age"] == 18
         assert {a["taxonomy_term"]["code"] for a in shelter["attributes"]} == {"housing", "housing.emergency-shelter"}
         assert {s["byday"] for s in shelter["schedules"]} == {"MO,TU,WE,TH,FR,SA,SU"}
+        organisations = {o["name"]: o for o in json.loads((tmp_path / "organizations.json").read_text())}
+        reception = organisations["CCAS de Charleville"]["contacts"][0]
+        assert reception["name"] == "Accueil de l'hôtel de ville"
+        assert reception["location_id"] == str(Location.objects.get(name="Hôtel de ville").public_id)
         closed = services["Consultation addictologie"]
         assert closed["status"] == "temporarily closed"
         # An opening_hours rule HSDS cannot express is kept as a description.
@@ -81,6 +85,8 @@ class TestTabularExport:
         shelter = Service.objects.get(public_id=made["services"][0].public_id)
         assert set(shelter.needs.values_list("code", flat=True)) == {"housing", "housing.emergency-shelter"}
         assert Location.objects.get(name="Hôtel de ville").commune == made["commune"]
+        reception = Contact.objects.get(name="Accueil de l'hôtel de ville")
+        assert reception.location.name == "Hôtel de ville" and reception.organisation.name == "CCAS de Charleville"
 
     def test_command_writes_both(self, tmp_path):
         make_directory()

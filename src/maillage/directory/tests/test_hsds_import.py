@@ -14,6 +14,7 @@ from maillage.directory.enums import MappingScheme
 from maillage.directory.hsds import validation
 from maillage.directory.hsds.importer import import_paths
 from maillage.directory.models import (
+    Contact,
     Location,
     Phone,
     Service,
@@ -41,7 +42,17 @@ def snapshot() -> dict[str, list]:
             (str(row["public_id"]), tuple(sorted((k, str(v)) for k, v in row.items() if k != "id")))
             for row in model.objects.values()
         )
-        for model in (Organisation, Service, Location, ServiceAtLocation, ServiceArea, Phone, Taxonomy, TaxonomyTerm)
+        for model in (
+            Organisation,
+            Service,
+            Location,
+            ServiceAtLocation,
+            ServiceArea,
+            Phone,
+            Contact,
+            Taxonomy,
+            TaxonomyTerm,
+        )
     }
 
 
@@ -53,6 +64,12 @@ class TestOfficialExamples:
             assert import_paths([EXAMPLES / "organization_full.json"]).rejected == []
         report = import_paths([path])
         assert report.rejected == []
+
+    def test_a_contact_keeps_its_location(self):
+        import_paths([EXAMPLES / "csv"])
+        contact = Contact.objects.get(public_id="1e7efce3-639b-4880-940c-b95cd30cdb50")
+        assert str(contact.location.public_id) == "3a19ff88-4620-4d17-9830-ac1d859eb5d5"
+        assert contact.service is not None and contact.name == "Ann Persona"
 
     def test_a_lone_location_without_organisation_is_reported(self):
         report = import_paths([EXAMPLES / "location.json"])
