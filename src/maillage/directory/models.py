@@ -182,10 +182,18 @@ class Service(TrackedModel):
 
 
 class Location(TrackedModel):
-    """Where services are delivered. `commune` ties it to the territory tree; coordinates give distances."""
+    """Where services are delivered. `commune` ties it to the territory tree; coordinates give distances.
+
+    A location imported without its organisation (HSDS allows it: a civic centre several partners use) has none
+    until an import names it; only the network coordinators' tools reach it until then."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="locations"
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="locations",
     )
     location_type = models.CharField(_("type"), max_length=10, choices=LocationType, default=LocationType.PHYSICAL)
     name = models.CharField(_("name"), max_length=255, blank=True)

@@ -153,7 +153,7 @@ def service_at_location_to_hsds(link: ServiceAtLocation, *, service_public_id, n
     mapping._put(data, "description", link.description)
     if nested_location:
         data["location"] = mapping.location_to_hsds(
-            link.location, organisation_public_id=link.location.organisation.public_id
+            link.location, organisation_public_id=_public_id(link.location.organisation)
         )
     return data
 
@@ -231,6 +231,23 @@ def iter_organisations(batch_size: int = BATCH_SIZE) -> Iterator[dict[str, Any]]
             yield data
 
 
+def lone_locations() -> QuerySet[Location]:
+    return Location.objects.filter(organisation__isnull=True).order_by("pk")
+
+
+def iter_lone_locations() -> Iterator[dict[str, Any]]:
+    for location in lone_locations().prefetch_related("contacts"):
+        data = mapping.location_to_hsds(location)
+        lid = str(location.public_id)
+        contacts = [
+            mapping.contact_to_hsds(contact, location_id=lid)
+            for contact in location.contacts.all()
+            if not (contact.organisation_id or contact.service_id)  # the others go with their organisation or service
+        ]
+        mapping._put(data, "contacts", contacts)
+        yield data
+
+
 # --- files ---------------------------------------------------------------------------------------------------
 
 
@@ -247,7 +264,8 @@ def _write_json_list(path: Path, items: Iterable[dict[str, Any]]) -> int:
 
 
 def export_json(directory: Path, *, progress=None) -> dict[str, int]:
-    """Write taxonomies.json, taxonomy_terms.json, organizations.json and services.json (lists of objects)."""
+    """Write taxonomies.json, taxonomy_terms.json, organizations.json and services.json (lists of objects), and
+    locations.json for the locations of no organisation (the others are nested in theirs)."""
     directory.mkdir(parents=True, exist_ok=True)
     wrap = progress or (lambda iterable, label, total: iterable)
     counts = {
@@ -265,6 +283,8 @@ def export_json(directory: Path, *, progress=None) -> dict[str, int]:
             directory / "services.json", wrap(iter_services(), "services", Service.objects.count())
         ),
     }
+    if lone_locations().exists():
+        counts["locations"] = _write_json_list(directory / "locations.json", iter_lone_locations())
     return counts
 
 
@@ -289,6 +309,9 @@ def export_tabular(directory: Path, *, progress=None) -> dict[str, int]:
             writer.write("taxonomy_term", {k: v for k, v in term_to_hsds(term).items() if k != "taxonomy_detail"})
         for organisation in wrap(iter_organisations(), "organizations", organisations().count()):
             for row_type, row in _rows("organization", organisation, skip=set()):
+                writer.write(row_type, row)
+        for location in iter_lone_locations():
+            for row_type, row in _rows("location", location, skip=set()):
                 writer.write(row_type, row)
         skip = {"taxonomy", "taxonomy_term", "organization", "location"}
         for service in wrap(iter_services(), "services", Service.objects.count()):

@@ -457,11 +457,14 @@ class HsdsImporter:
                     if org_pk:
                         break
                 org_pk = org_pk or existing_orgs.get(_uuid(location_id))
-                if org_pk is None:
-                    reason = f"unknown organization {record.get('organization_id') or '(none)'}"
-                    self.reject(bundle, "location", location_id, [reason])
+                if org_pk is None and record.get("organization_id"):
+                    self.reject(bundle, "location", location_id, [f"unknown organization {record['organization_id']}"])
                     continue
-                if record.get("organization_id"):
+                if org_pk is None:
+                    self.report.warnings.append(
+                        f"location {location_id}: no organization, kept without one until an import names it"
+                    )
+                elif record.get("organization_id"):
                     self.report.warnings.append(
                         f"location {location_id}: organization {record['organization_id']} unknown, "
                         "attached to the organisation of its services"
@@ -630,8 +633,8 @@ class HsdsImporter:
                 or contact_locations.get(_uuid(record.get("location_id"))),
                 "location_id": locations.get(str(record.get("location_id") or "")),
             }
-            if not links["service_id"] and not links["organisation_id"]:
-                return "belongs to no known service or organization"
+            if not any(links.values()):
+                return "belongs to no known service, organization or location"
             return {**mapping.contact_fields(record, bundle.children_of("phone", "contact_id", record_id)), **links}
 
         documents = bundle.records.get("required_document", {})

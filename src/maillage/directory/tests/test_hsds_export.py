@@ -54,6 +54,29 @@ class TestJsonExport:
         assert report.updated == 0, report.summary_lines()
 
 
+def test_a_location_of_no_organisation_is_exported_and_comes_back(tmp_path):
+    make_directory()
+    civic = Location.objects.create(name="Maison des associations", address_1="1 rue Forest", city="Sedan")
+    Contact.objects.create(location=civic, name="Accueil", email="maison@example.org")
+    export_json(tmp_path / "json")
+    export_tabular(tmp_path / "csv")
+
+    lone = json.loads((tmp_path / "json" / "locations.json").read_text())
+    assert [item["name"] for item in lone] == ["Maison des associations"] and "organization_id" not in lone[0]
+    assert schema_errors("location", lone[0]) == []
+    assert lone[0]["contacts"][0]["location_id"] == str(civic.public_id)
+    rows = [(t, r) for t, r in table_rows(tmp_path / "csv") if r.get("id") == str(civic.public_id)]
+    assert [t for t, _ in rows] == ["location"] and schema_errors("location", rows[0][1]) == []
+
+    civic.delete()
+    for paths in (sorted((tmp_path / "json").glob("*.json")), [tmp_path / "csv"]):
+        report = import_paths(paths)
+        assert report.rejected == []
+        back = Location.objects.get(public_id=civic.public_id)
+        assert back.organisation is None and back.contacts.get().email == "maison@example.org"
+        back.delete()
+
+
 class TestTabularExport:
     def test_package_and_rows_validate(self, tmp_path):
         make_directory()

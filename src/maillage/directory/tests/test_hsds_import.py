@@ -59,9 +59,6 @@ def snapshot() -> dict[str, list]:
 class TestOfficialExamples:
     @pytest.mark.parametrize("path", official_examples(), ids=lambda p: p.name)
     def test_each_example_imports_without_rejection(self, path):
-        if path.name == "location.json":
-            # A lone location names no organisation; ours always belongs to one, so it comes after its own.
-            assert import_paths([EXAMPLES / "organization_full.json"]).rejected == []
         report = import_paths([path])
         assert report.rejected == []
 
@@ -71,10 +68,29 @@ class TestOfficialExamples:
         assert str(contact.location.public_id) == "3a19ff88-4620-4d17-9830-ac1d859eb5d5"
         assert contact.service is not None and contact.name == "Ann Persona"
 
-    def test_a_lone_location_without_organisation_is_reported(self):
+    def test_a_lone_location_waits_for_its_organisation(self):
         report = import_paths([EXAMPLES / "location.json"])
+        assert report.rejected == []
+        assert any("no organization" in warning for warning in report.warnings)
+        location = Location.objects.get(public_id="3a19ff88-4620-4d17-9830-ac1d859eb5d5")
+        assert location.organisation is None and location.city == "MyCity"
+        assert Contact.objects.get(location=location).organisation is None
+
+        import_paths([EXAMPLES / "organization_full.json"])
+
+        location.refresh_from_db()
+        assert location.organisation.public_id.hex == ORGANISATION_ID.replace("-", "")
+        assert Location.objects.count() == 1
+
+    def test_a_location_naming_an_unknown_organisation_is_rejected(self, tmp_path):
+        data = json.loads((EXAMPLES / "location.json").read_text())
+        data["organization_id"] = "00000000-0000-4000-8000-000000000001"
+        path = tmp_path / "location.json"
+        path.write_text(json.dumps(data))
+        report = import_paths([path])
         assert [str(r) for r in report.rejected if r.hsds_type == "location"] == [
-            "location.json: location 3a19ff88-4620-4d17-9830-ac1d859eb5d5 rejected: unknown organization (none)"
+            "location.json: location 3a19ff88-4620-4d17-9830-ac1d859eb5d5 rejected: "
+            "unknown organization 00000000-0000-4000-8000-000000000001"
         ]
         assert Location.objects.count() == 0
 
