@@ -261,4 +261,19 @@ TRANSLATIONS = {
     "The location was saved.": "Le lieu a été enregistré.",
     "%(name)s is validated: its services are now public.": "%(name)s est validée : ses services sont désormais publics.",
     "%(name)s was refused and deactivated.": "%(name)s a été refusée et désactivée.",
+    "Choose the organisation": "Choisissez l'organisation",
+    "Choose an organisation of the list.": "Choisissez une organisation de la liste.",
+    "Only the network coordinator attaches locations to organisations.": (
+        "Seule la coordination du réseau rattache des lieux aux organisations."
+    ),
+    "This location already belongs to %(name)s.": "Ce lieu appartient déjà à %(name)s.",
+    "%(name)s is deactivated.": "%(name)s est désactivée.",
+    "Locations without an organisation": "Lieux sans organisation",
+    "They were imported without the organisation that runs them. Attach each one to its organisation: its members can then edit it and offer their services there.": (
+        "Ils ont été importés sans l'organisation qui les gère. Rattachez chacun à son organisation : "
+        "ses membres pourront alors le modifier et y proposer leurs services."
+    ),
+    "Organisation running %(location)s": "Organisation qui gère %(location)s",
+    "Attach": "Rattacher",
+    "%(location)s now belongs to %(organisation)s.": "%(location)s est désormais rattaché à %(organisation)s.",
 }

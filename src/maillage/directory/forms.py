@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.enums import CapacityStatus, MobilisationMeans, Mobiliser, Situation
 from maillage.directory.models import Location, Service, TaxonomyTerm
 from maillage.directory.search import MAX_RADIUS_KM, ServiceQuery, opening_hours_valid
-from maillage.directory.selectors import builtin_terms, need_choices
+from maillage.directory.selectors import attachable_organisations, builtin_terms, need_choices
 
 LANGUAGE_CHOICES = [
     ("fr", _("French")),
@@ -172,6 +172,16 @@ class ServiceForm(forms.ModelForm):
 class CapacityForm(forms.Form):
     capacity_status = forms.ChoiceField(label=_("Capacity"), choices=CapacityStatus.choices)
     waiting_time_days = forms.IntegerField(label=_("Waiting time (days)"), required=False, min_value=0, max_value=3650)
+
+
+class LocationAttachForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=attachable_organisations(),
+        to_field_name="public_id",
+        empty_label=_("Choose the organisation"),
+        error_messages={"invalid_choice": _("Choose an organisation of the list.")},
+    )
 
 
 class LocationForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
 from maillage.directory.enums import ServiceStatus
-from maillage.directory.models import BUILTIN_TAXONOMY_ID, Service, ServiceAtLocation, TaxonomyTerm
+from maillage.directory.models import BUILTIN_TAXONOMY_ID, Location, Service, ServiceAtLocation, TaxonomyTerm
 from maillage.directory.search import LISTED_STATUSES, STALE_AFTER
 
 
@@ -81,3 +81,12 @@ def pending_organisations() -> QuerySet[Organisation]:
         .annotate(service_count=Count("services"))
         .order_by("created_at")
     )
+
+
+def unclaimed_locations() -> QuerySet[Location]:
+    """Locations imported without their organisation, for the coordinator to attach."""
+    return Location.objects.filter(organisation__isnull=True).order_by("name", "pk")
+
+
+def attachable_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.exclude(status=OrganisationStatus.DEACTIVATED).order_by("name", "pk")

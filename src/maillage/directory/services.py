@@ -106,6 +106,22 @@ def location_save(actor: Actor, *, location: Location) -> Location:
 
 
 @transaction.atomic
+def location_attach(actor: Actor, *, location: Location, organisation: Organisation) -> Location:
+    """The network coordinator gives a location imported without its organisation to the one that runs it."""
+    if not can_validate_organisations(actor):
+        raise PermissionDenied(_("Only the network coordinator attaches locations to organisations."))
+    location = Location.objects.select_for_update().get(pk=location.pk)
+    if location.organisation_id is not None:
+        raise ValidationError(_("This location already belongs to %(name)s.") % {"name": location.organisation})
+    if organisation.status == OrganisationStatus.DEACTIVATED:
+        raise ValidationError(_("%(name)s is deactivated.") % {"name": organisation})
+    location.organisation = organisation
+    location.updated_by = actor.user
+    location.save(update_fields=["organisation", "updated_by", "updated_at"])
+    return location
+
+
+@transaction.atomic
 def organisation_validate(actor: Actor, *, organisation: Organisation) -> Organisation:
     """The network coordinator accepts a new organisation: its services become public."""
     if not can_validate_organisations(actor):

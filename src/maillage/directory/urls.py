@@ -16,6 +16,7 @@ urlpatterns = [
     path("manage/locations/new/", views.location_edit, name="location_create"),
     path("manage/locations/<uuid:public_id>/", views.location_edit, name="location_edit"),
     path("pending/", views.pending, name="pending"),
+    path("pending/locations/<uuid:public_id>/attach/", views.location_attach, name="location_attach"),
     path(
         "pending/<uuid:public_id>/validate/",
         views.organisation_decide,

@@ -17,12 +17,12 @@ from maillage.access.door import no_person_data
 from maillage.accounts.models import Organisation
 from maillage.directory import services
 from maillage.directory.enums import CapacityStatus
-from maillage.directory.forms import CapacityForm, LocationForm, SearchForm, ServiceForm
+from maillage.directory.forms import CapacityForm, LocationAttachForm, LocationForm, SearchForm, ServiceForm
 from maillage.directory.maps import build_map
 from maillage.directory.models import Location, Service
 from maillage.directory.permissions import can_edit_listing, can_validate_organisations
 from maillage.directory.search import STALE_AFTER, is_open, search_services, with_locations_and_needs
-from maillage.directory.selectors import pending_organisations, public_service, services_of
+from maillage.directory.selectors import pending_organisations, public_service, services_of, unclaimed_locations
 from maillage.territories.selectors import communes_starting_with
 
 
@@ -240,7 +240,36 @@ def location_edit(request: HttpRequest, public_id=None) -> HttpResponse:
 def pending(request: HttpRequest) -> HttpResponse:
     if not can_validate_organisations(request.actor):
         raise PermissionDenied(_("Only the network coordinator validates organisations."))
-    return render(request, "directory/pending.html", {"organisations": pending_organisations()})
+    context = {
+        "organisations": pending_organisations(),
+        "locations": unclaimed_locations(),
+        "attach_form": LocationAttachForm(),
+    }
+    return render(request, "directory/pending.html", context)
+
+
+@no_person_data
+@clear_forbidden
+@require_POST
+def location_attach(request: HttpRequest, public_id) -> HttpResponse:
+    if not can_validate_organisations(request.actor):
+        raise PermissionDenied(_("Only the network coordinator attaches locations to organisations."))
+    location = get_object_or_404(Location, public_id=public_id)
+    form = LocationAttachForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["organisation"]))
+        return redirect(reverse("directory:pending"))
+    organisation = form.cleaned_data["organisation"]
+    try:
+        services.location_attach(request.actor, location=location, organisation=organisation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(location)s now belongs to %(organisation)s.") % {"location": location, "organisation": organisation},
+        )
+    return redirect(reverse("directory:pending"))
 
 
 @no_person_data

@@ -126,3 +126,23 @@ def test_near_me_then_a_typed_place(page, live_server, directory, axe_check, scr
     page.wait_for_url("**place=arlon**")
     results.get_by_role("link", name="Maison d'accueil d'Arlon").wait_for()
     assert "lat=" not in page.url, "a typed place replaces the position"
+
+
+def test_the_coordinator_attaches_a_location_without_organisation(page, live_server, log_in, axe_check, screenshot):
+    from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory
+    from maillage.directory.models import Location
+
+    coordinator = MembershipFactory(coordinator=True)
+    runner = OrganisationFactory(name="Asbl Les Forges")
+    civic = Location.objects.create(name="Maison des associations", address_1="1 rue Forest", city="Bastogne")
+    log_in(page, coordinator.user)
+    page.goto(live_server.url + "/directory/pending/")
+    axe_check(page, "pending with a location")
+    screenshot(page, "pending-location")
+
+    page.locator(f"#attach-{civic.public_id}").select_option(str(runner.public_id))
+    with page.expect_navigation():
+        page.locator(".attach-form button[type=submit]").click()
+    assert page.locator(".message-success").is_visible()
+    civic.refresh_from_db()
+    assert civic.organisation == runner

@@ -10,7 +10,7 @@ from django.utils import timezone
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from maillage.directory.enums import CapacityStatus, ServiceStatus
-from maillage.directory.models import Service, TaxonomyTerm
+from maillage.directory.models import Location, Service, TaxonomyTerm
 from maillage.directory.tests.factories import ServiceFactory, TerritoryFactory, place_service
 from maillage.territories.models import PostalCode, Territory
 
@@ -277,6 +277,58 @@ class TestCoordinatorValidation:
         assert client.post(reverse("directory:organisation_validate", args=[pending.public_id])).status_code == 403
         pending.refresh_from_db()
         assert pending.status == OrganisationStatus.PENDING
+
+
+class TestLocationsWithoutOrganisation:
+    @pytest.fixture
+    def civic(self, db):
+        return Location.objects.create(name="Maison des associations", address_1="1 rue Forest", city="Bastogne")
+
+    def test_the_coordinator_attaches_one(self, client, civic):
+        coordinator = MembershipFactory(coordinator=True)
+        runner = OrganisationFactory(name="Asbl Les Forges")
+        client.force_login(coordinator.user)
+        page = client.get(reverse("directory:pending")).content.decode()
+        assert "Maison des associations" in page and f'value="{runner.public_id}"' in page
+
+        response = client.post(
+            reverse("directory:location_attach", args=[civic.public_id]),
+            {"organisation": runner.public_id},
+            follow=True,
+        )
+
+        civic.refresh_from_db()
+        assert civic.organisation == runner and civic.updated_by == coordinator.user
+        assert "Asbl Les Forges" in response.content.decode()
+        assert "Maison des associations" not in client.get(reverse("directory:pending")).content.decode()
+
+    @pytest.mark.parametrize("choice", ["", "not-a-uuid", "00000000-0000-4000-8000-000000000000", "deactivated"])
+    def test_a_bad_choice_is_explained_and_changes_nothing(self, client, civic, choice):
+        if choice == "deactivated":
+            choice = OrganisationFactory(status=OrganisationStatus.DEACTIVATED).public_id
+        client.force_login(MembershipFactory(coordinator=True).user)
+        response = client.post(
+            reverse("directory:location_attach", args=[civic.public_id]), {"organisation": choice}, follow=True
+        )
+        assert response.status_code == 200 and 'class="message message-error"' in response.content.decode()
+        civic.refresh_from_db()
+        assert civic.organisation is None
+
+    def test_an_attached_location_stays_with_its_organisation(self, client, civic):
+        first, second = OrganisationFactory(), OrganisationFactory()
+        Location.objects.filter(pk=civic.pk).update(organisation=first)
+        client.force_login(MembershipFactory(coordinator=True).user)
+        client.post(reverse("directory:location_attach", args=[civic.public_id]), {"organisation": second.public_id})
+        civic.refresh_from_db()
+        assert civic.organisation == first
+
+    def test_only_the_coordinator_attaches(self, client, civic):
+        member = MembershipFactory()
+        client.force_login(member.user)
+        url = reverse("directory:location_attach", args=[civic.public_id])
+        assert client.post(url, {"organisation": member.organisation.public_id}).status_code == 403
+        civic.refresh_from_db()
+        assert civic.organisation is None
 
 
 class TestStaleReminder:
