@@ -269,41 +269,41 @@ def _tsquery_expression(groups: list[list[Alternative]]) -> str:
 # ---------------------------------------------------------------------------------------------- place
 
 
-def resolve_place(query: ServiceQuery) -> Place | None:
-    """The place asked for, from a point, a commune id, a postcode or a typed place (in that order)."""
+def resolve_place(query: ServiceQuery) -> tuple[Place | None, list[Territory]]:
+    """The place asked for, from a point, a commune id, a postcode or a typed place (in that order). When it is
+    not found, the communes a typed name could be, to offer them (none for the other kinds of place)."""
     if query.latitude is not None and query.longitude is not None:
         commune = nearest_commune(query.latitude, query.longitude)
-        return Place(
+        point = Place(
             label=commune.name if commune else f"{query.latitude:.4f}, {query.longitude:.4f}",
             communes=[commune] if commune else [],
             latitude=query.latitude,
             longitude=query.longitude,
         )
+        return point, []
     if query.commune_id:
         commune = Territory.objects.filter(id=query.commune_id, level=Level.COMMUNE).first()
         if commune:
-            return Place(
-                label=commune.name, communes=[commune], latitude=commune.latitude, longitude=commune.longitude
-            )
-        return None
+            return Place(commune.name, [commune], commune.latitude, commune.longitude), []
+        return None, []
     postcode = query.postcode or (query.place.replace(" ", "") if looks_like_postcode(query.place) else "")
     if postcode:
         postcodes = list(PostalCode.objects.filter(code__iexact=postcode).select_related("commune")[:20])
         if not postcodes:
-            return None
+            return None, []
         communes = list({pc.commune_id: pc.commune for pc in postcodes}.values())
         first = postcodes[0]
         latitude = first.latitude if first.latitude is not None else first.commune.latitude
         longitude = first.longitude if first.longitude is not None else first.commune.longitude
-        return Place(label=f"{first.code} {first.locality}", communes=communes, latitude=latitude, longitude=longitude)
+        return Place(f"{first.code} {first.locality}", communes, latitude, longitude), []
     if query.place:
         communes = communes_named(query.place)
         named = {commune.search_name for commune in communes}
-        if len(named) != 1:  # none, or a beginning several communes share: the caller offers them
-            return None
+        if len(named) != 1:  # none, or a beginning several communes share
+            return None, communes
         first = communes[0]
-        return Place(label=first.name, communes=communes, latitude=first.latitude, longitude=first.longitude)
-    return None
+        return Place(first.name, communes, first.latitude, first.longitude), []
+    return None, []
 
 
 def looks_like_postcode(text: str) -> bool:
@@ -541,11 +541,10 @@ def search_services(query: ServiceQuery) -> SearchResults:
     place = None
     distances: dict[int, float | None] = {}
     if query.commune_id or query.postcode or query.place or query.latitude is not None:
-        place = resolve_place(query)
+        place, suggestions = resolve_place(query)
         if place is None:
             empty.place_not_found = True
-            if query.place and not looks_like_postcode(query.place):
-                empty.place_suggestions = communes_named(query.place)
+            empty.place_suggestions = suggestions
             return empty
         radius = query.radius_km if place.has_point else None
         candidates_sql, candidates_params = _place_candidates(place, radius)

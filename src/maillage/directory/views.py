@@ -22,7 +22,13 @@ from maillage.directory.maps import build_map
 from maillage.directory.models import Location, Service
 from maillage.directory.permissions import can_edit_listing, can_validate_organisations
 from maillage.directory.search import STALE_AFTER, is_open, search_services, with_locations_and_needs
-from maillage.directory.selectors import pending_organisations, public_service, services_of, unclaimed_locations
+from maillage.directory.selectors import (
+    attachable_organisations,
+    pending_organisations,
+    public_service,
+    services_of,
+    unclaimed_locations,
+)
 from maillage.territories.selectors import communes_starting_with
 
 
@@ -243,7 +249,7 @@ def pending(request: HttpRequest) -> HttpResponse:
     context = {
         "organisations": pending_organisations(),
         "locations": unclaimed_locations(),
-        "attach_form": LocationAttachForm(),
+        "attachable": attachable_organisations(),
     }
     return render(request, "directory/pending.html", context)
 
