@@ -7,7 +7,7 @@ tasks, commands and the API reach the same decisions.
 from dataclasses import dataclass, field
 
 from maillage.accounts.enums import Role, UserKind
-from maillage.accounts.models import Membership, Organisation, User
+from maillage.accounts.models import ApiToken, Membership, Organisation, User
 
 CURRENT_ORGANISATION_SESSION_KEY = "maillage_organisation_id"
 
@@ -69,3 +69,13 @@ def actor_for(user: User | None, organisation_id: int | None = None) -> Actor:
     if current is None and memberships:
         current = memberships[0]
     return Actor(user=user, membership=current, memberships=memberships)
+
+
+def actor_for_token(token: ApiToken) -> Actor:
+    """The actor of an API request: the token acts for its own membership only, whatever others its owner has.
+
+    `api_token_for_secret` has already checked that the owner and the membership are active.
+    """
+    if token.membership is None:
+        return Actor(user=token.user)
+    return Actor(user=token.user, membership=token.membership, memberships=(token.membership,))

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import FutureDatetime
 
 from maillage.access.door import no_person_data
-from maillage.accounts.api_auth import require_scope, token_scopes
+from maillage.accounts.api_auth import require_scope, session_only_auth, token_scopes
 from maillage.accounts.enums import ApiScope, Role, Sector, UserKind
 from maillage.accounts.models import ApiToken, Organisation
 from maillage.accounts.selectors import api_tokens_of, validated_organisations
@@ -60,6 +61,9 @@ class OrganisationOut(Schema):
 
 class TokenOut(Schema):
     id: UUID
+    organisation_id: UUID | None = Field(
+        ..., description="The organisation the token acts for; null for a person supported or platform staff."
+    )
     name: str
     prefix: str
     scopes: list[ApiScope]
@@ -72,11 +76,21 @@ class TokenOut(Schema):
     def resolve_id(token: ApiToken) -> UUID:
         return token.public_id
 
+    @staticmethod
+    def resolve_organisation_id(token: ApiToken) -> UUID | None:
+        return token.membership.organisation.public_id if token.membership else None
+
 
 class TokenCreateIn(Schema):
     name: str = Field(..., min_length=1, max_length=100, pattern=r"\S")
     scopes: list[ApiScope] = Field(default_factory=list, max_length=len(ApiScope.values))
-    expires_at: dt.datetime = Field(..., description="At most one year from now.")
+    expires_at: FutureDatetime = Field(
+        ...,
+        description=(
+            "When the token stops working: must be in the future, and at most one year from now. "
+            "A date and time without a time zone is read as UTC."
+        ),
+    )
 
 
 class TokenCreatedOut(TokenOut):
@@ -127,10 +141,15 @@ def organisations(request: HttpRequest):
     return validated_organisations()
 
 
+TOKENS_SESSION_ONLY = " Only from a logged-in browser session: a request authenticated by a token is refused (403)."
+
+
 @router.get(
     "/tokens",
-    response={200: list[TokenOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: list[TokenOut], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="My personal access tokens (never their secret)",
+    description="Lists the tokens of the logged-in user." + TOKENS_SESSION_ONLY,
+    auth=session_only_auth,
 )
 @paginate(Pagination)
 @no_person_data
@@ -140,8 +159,13 @@ def tokens_list(request: HttpRequest):
 
 @router.post(
     "/tokens",
-    response={201: TokenCreatedOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
-    summary="Create a personal access token; a token can give only the scopes it has",
+    response={201: TokenCreatedOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Create a personal access token",
+    description=(
+        "The token acts for the organisation you are acting for, and stops working for good when that "
+        "membership is deactivated." + TOKENS_SESSION_ONLY
+    ),
+    auth=session_only_auth,
 )
 @no_person_data
 def tokens_create(request: HttpRequest, payload: TokenCreateIn):
@@ -153,7 +177,6 @@ def tokens_create(request: HttpRequest, payload: TokenCreateIn):
         name=payload.name,
         scopes=[str(scope) for scope in payload.scopes],
         expires_at=expires_at,
-        allowed_scopes=token_scopes(request),
     )
     token.secret = secret
     return Status(201, token)
@@ -161,8 +184,10 @@ def tokens_create(request: HttpRequest, payload: TokenCreateIn):
 
 @router.post(
     "/tokens/{token_id}/revoke",
-    response={200: TokenOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Revoke one of my tokens (at once and for good)",
+    description="Revokes one of the logged-in user's tokens." + TOKENS_SESSION_ONLY,
+    auth=session_only_auth,
 )
 @no_person_data
 def tokens_revoke(request: HttpRequest, token_id: UUID):

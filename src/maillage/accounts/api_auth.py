@@ -3,6 +3,9 @@
 Other apps' routers inherit `api_auth` from the API (deny by default); an operation that must stay public
 says `auth=None`. Each authenticated request carries `request.actor` (an `Actor`); a token request also
 carries `request.api_token`, whose scopes `require_scope` checks.
+
+Token management says `auth=session_only_auth`: a token never creates, lists or revokes tokens, so a stolen
+token cannot mint itself successors that outlive its revocation.
 """
 
 from typing import Any
@@ -10,11 +13,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, Actor, actor_for
+from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, Actor, actor_for, actor_for_token
 from maillage.accounts.enums import ApiScope
 from maillage.accounts.models import ApiToken, User
 from maillage.accounts.selectors import api_token_for_secret
@@ -27,13 +31,14 @@ def _usable_actor(actor: Actor) -> bool:
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer mlg_…`: an unknown, expired or revoked token is a 401, even with a session."""
+    """`Authorization: Bearer mlg_…`: an unknown, expired or revoked token is a 401, even with a session; so is
+    a token whose membership or organisation was deactivated."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         api_token = api_token_for_secret(token.strip())
         if api_token is None:
             raise AuthenticationError
-        actor = actor_for(api_token.user)
+        actor = actor_for_token(api_token)
         if not _usable_actor(actor):
             raise AuthenticationError
         api_token_touch(api_token)
@@ -60,7 +65,22 @@ class SessionAuth(NinjaSessionAuth):
         return user
 
 
+TOKEN_MANAGEMENT_REFUSED = gettext_lazy(
+    "API tokens are managed from a logged-in session only: a token cannot create, list or revoke tokens."
+)
+
+
+class SessionOnlyAuth(SessionAuth):
+    """The session alone: a request that carries an `Authorization` header (a token) is refused with a 403."""
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        if request.headers.get("Authorization"):
+            raise PermissionDenied(TOKEN_MANAGEMENT_REFUSED)
+        return super().__call__(request)
+
+
 api_auth: list[Any] = [TokenAuth(), SessionAuth()]
+session_only_auth: list[Any] = [SessionOnlyAuth()]
 
 
 def token_scopes(request: HttpRequest) -> frozenset[str] | None:

@@ -265,10 +265,23 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(PublicIdModel):
-    """A personal access token for API clients: shown once, stored as a SHA-256 hash, scoped, expiring."""
+    """A personal access token for API clients: shown once, stored as a SHA-256 hash, scoped, expiring.
+
+    A professional's token acts for the membership it was created under, and only while that membership is
+    active: deactivating the member revokes it for good. A token without a membership (a person supported,
+    platform staff) acts for no organisation.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("acts for"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, editable=False)

@@ -1,6 +1,6 @@
 """Reads in accounts."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import ApiToken, Invitation, Membership, Organisation, User
@@ -28,17 +28,24 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+    return ApiToken.objects.filter(user=user).select_related("membership__organisation").order_by("-created_at", "-id")
 
 
 def api_token_for_secret(secret: str) -> ApiToken | None:
-    """The usable token with this secret (not revoked, not expired, active owner), else None."""
+    """The usable token with this secret, else None.
+
+    Usable: neither revoked nor expired, its owner active, and the membership it acts for (if any) active in an
+    organisation that is not deactivated.
+    """
     if not secret or len(secret) > 128:
         return None
+    active_membership = Q(membership__isnull=True) | Q(membership__is_active=True) & ~Q(
+        membership__organisation__status=OrganisationStatus.DEACTIVATED
+    )
     return (
         ApiToken.objects.usable()
-        .select_related("user")
-        .filter(token_hash=hash_secret(secret), user__is_active=True)
+        .select_related("user", "membership__organisation")
+        .filter(active_membership, token_hash=hash_secret(secret), user__is_active=True)
         .first()
     )
 

@@ -202,7 +202,8 @@ def _check_acceptable(invitation: Invitation) -> None:
 
 
 def membership_deactivate(actor: Actor, *, membership: Membership) -> Membership:
-    """Ends the member's access to this organisation at their next request (see ActorMiddleware)."""
+    """Ends the member's access to this organisation at their next request (see ActorMiddleware), and revokes
+    the API tokens that act for this membership."""
     if not can_change_membership(actor, membership):
         raise PermissionDenied
     with transaction.atomic():
@@ -217,6 +218,9 @@ def membership_deactivate(actor: Actor, *, membership: Membership) -> Membership
                 organisation=membership.organisation,
                 subject_user=membership.user,
             )
+            # For good: reactivating the member later does not bring their tokens back.
+            for token in ApiToken.objects.select_for_update().filter(membership=membership, revoked_at__isnull=True):
+                _token_revoke(actor.user, token, organisation=membership.organisation)
     return membership
 
 
@@ -260,16 +264,12 @@ def organisation_update(actor: Actor, *, organisation: Organisation, data: Mappi
 
 
 def api_token_create(
-    actor: Actor,
-    *,
-    name: str,
-    scopes: Iterable[str],
-    expires_at: dt.datetime,
-    allowed_scopes: Iterable[str] | None = None,
+    actor: Actor, *, name: str, scopes: Iterable[str], expires_at: dt.datetime
 ) -> tuple[ApiToken, str]:
-    """A new personal access token. Returns the row and the secret, which is shown once and never stored.
+    """A new personal access token, acting for the actor's current membership. Returns the row and the secret,
+    which is shown once and never stored.
 
-    `allowed_scopes` bounds the scopes when a token creates another token (it cannot widen its own rights).
+    Only a logged-in session creates tokens: the API refuses token management to a token (`api_auth`).
     """
     if not actor.is_authenticated:
         raise PermissionDenied
@@ -277,9 +277,8 @@ def api_token_create(
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = [_("Give the token a name.")]
-    valid = set(ApiScope.values) if allowed_scopes is None else set(ApiScope.values) & set(allowed_scopes)
-    if set(scopes) - valid:
-        errors["scopes"] = [_("Some of these scopes do not exist or are not yours to give.")]
+    if set(scopes) - set(ApiScope.values):
+        errors["scopes"] = [_("Some of these scopes do not exist.")]
     now = timezone.now()
     if expires_at <= now:
         errors["expires_at"] = [_("The expiry date must be in the future.")]
@@ -291,6 +290,7 @@ def api_token_create(
     with transaction.atomic():
         token = ApiToken(
             user=actor.user,
+            membership=actor.membership,
             name=name.strip(),
             prefix=prefix,
             token_hash=hash_secret(secret),
@@ -300,7 +300,11 @@ def api_token_create(
         token.full_clean()
         token.save()
         _record(
-            AccountEventKind.TOKEN_CREATED, actor_user=actor.user, subject_user=actor.user, object_id=token.public_id
+            AccountEventKind.TOKEN_CREATED,
+            actor_user=actor.user,
+            organisation=actor.organisation,
+            subject_user=actor.user,
+            object_id=token.public_id,
         )
     return token, secret
 
@@ -311,15 +315,21 @@ def api_token_revoke(actor: Actor, *, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is None:
-            token.revoked_at, token.revoked_by = timezone.now(), actor.user
-            token.save(update_fields=["revoked_at", "revoked_by"])
-            _record(
-                AccountEventKind.TOKEN_REVOKED,
-                actor_user=actor.user,
-                subject_user=token.user,
-                object_id=token.public_id,
-            )
+            _token_revoke(actor.user, token)
     return token
+
+
+def _token_revoke(actor_user: User | None, token: ApiToken, *, organisation: Organisation | None = None) -> None:
+    """Revoke a token locked by the caller's transaction, and record it."""
+    token.revoked_at, token.revoked_by = timezone.now(), actor_user
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    _record(
+        AccountEventKind.TOKEN_REVOKED,
+        actor_user=actor_user,
+        organisation=organisation,
+        subject_user=token.user,
+        object_id=token.public_id,
+    )
 
 
 def api_token_touch(token: ApiToken) -> None:

@@ -74,6 +74,7 @@ _PYDANTIC_MESSAGES = {
     "datetime_parsing": gettext_lazy("Enter a valid date and time (ISO 8601)."),
     "datetime_from_date_parsing": gettext_lazy("Enter a valid date and time (ISO 8601)."),
     "datetime_type": gettext_lazy("Enter a valid date and time (ISO 8601)."),
+    "datetime_future": gettext_lazy("Enter a date and time in the future."),
     "date_parsing": gettext_lazy("Enter a valid date (YYYY-MM-DD)."),
     "date_from_datetime_parsing": gettext_lazy("Enter a valid date (YYYY-MM-DD)."),
     "date_type": gettext_lazy("Enter a valid date (YYYY-MM-DD)."),

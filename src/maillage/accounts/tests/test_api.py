@@ -2,14 +2,16 @@ import datetime as dt
 import json
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.actors import actor_for
-from maillage.accounts.enums import ApiScope, OrganisationStatus
-from maillage.accounts.models import AccountEvent, ApiToken
-from maillage.accounts.services import api_token_revoke
+from maillage.accounts.enums import ApiScope, OrganisationStatus, UserKind
+from maillage.accounts.models import AccountEvent, ApiToken, Membership, Organisation
+from maillage.accounts.services import api_token_revoke, membership_deactivate, membership_reactivate
 from maillage.accounts.tests.conftest import make_token
-from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory
+from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from maillage.accounts.tokens import hash_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -107,72 +109,199 @@ class TestSessionAuth:
 
 
 class TestTokensApi:
-    def test_create_list_revoke(self, client, member, bearer):
+    def test_create_list_revoke_from_a_session(self, client, member):
+        client.force_login(member.user)
         expires = (timezone.now() + dt.timedelta(days=90)).isoformat()
         response = client.post(
             "/api/v1/accounts/tokens",
             {"name": "Script", "scopes": ["directory:read"], "expires_at": expires},
             content_type="application/json",
-            headers=bearer,
         )
         assert response.status_code == 201, response.content
         created = response.json()
         assert created["token"].startswith(created["prefix"])
-        listed = client.get("/api/v1/accounts/tokens", headers=bearer).json()
-        assert listed["count"] == 2
+        assert created["organisation_id"] == str(member.organisation.public_id)
+        listed = client.get("/api/v1/accounts/tokens").json()
+        assert listed["count"] == 1
         assert all("token" not in item for item in listed["items"])
         new_headers = {"Authorization": f"Bearer {created['token']}"}
         assert client.get("/api/v1/accounts/organisations", headers=new_headers).status_code == 200
 
-        response = client.post(f"/api/v1/accounts/tokens/{created['id']}/revoke", headers=bearer)
+        response = client.post(f"/api/v1/accounts/tokens/{created['id']}/revoke")
         assert response.status_code == 200
         assert response.json()["revoked_at"]
         assert client.get("/api/v1/accounts/me", headers=new_headers).status_code == 401
         assert AccountEvent.objects.filter(kind="TOKEN_REVOKED", actor=member.user).exists()
 
-    def test_token_cannot_widen_its_scopes(self, client, member):
+    @pytest.mark.parametrize("with_session", [False, True], ids=["token", "token-and-session"])
+    @pytest.mark.parametrize("operation", ["list", "create", "revoke"])
+    def test_a_token_cannot_manage_tokens(self, client, member, operation, with_session):
         secret = make_token(member.user, scopes=["directory:read"])
-        response = client.post(
-            "/api/v1/accounts/tokens",
-            {
-                "name": "wider",
-                "scopes": ["persons:write"],
-                "expires_at": (timezone.now() + dt.timedelta(days=1)).isoformat(),
-            },
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {secret}"},
+        token = ApiToken.objects.get()
+        if with_session:
+            client.force_login(member.user)
+        headers = {"Authorization": f"Bearer {secret}"}
+        if operation == "list":
+            response = client.get("/api/v1/accounts/tokens", headers=headers)
+        elif operation == "create":
+            expires = (timezone.now() + dt.timedelta(days=1)).isoformat()
+            payload = {"name": "successor", "scopes": ["directory:read"], "expires_at": expires}
+            response = client.post(
+                "/api/v1/accounts/tokens", payload, content_type="application/json", headers=headers
+            )
+        else:
+            response = client.post(f"/api/v1/accounts/tokens/{token.public_id}/revoke", headers=headers)
+        body = assert_error_format(response, 403)
+        assert body["detail"] == (
+            "Les jetons d'API se gèrent depuis une session connectée uniquement : "
+            "un jeton ne peut ni créer, ni lister, ni révoquer de jetons."
         )
-        body = assert_error_format(response, 422)
-        assert body["errors"][0]["field"] == "scopes"
+        assert ApiToken.objects.get() == token
+        token.refresh_from_db()
+        assert token.revoked_at is None
+
+    def test_the_refusal_is_translated(self, client, member):
+        headers = {"Authorization": f"Bearer {make_token(member.user)}", "Accept-Language": "en"}
+        body = assert_error_format(client.get("/api/v1/accounts/tokens", headers=headers), 403)
+        assert body["detail"] == (
+            "API tokens are managed from a logged-in session only: a token cannot create, list or revoke tokens."
+        )
 
     @pytest.mark.parametrize(
-        ("payload", "field"),
+        ("payload", "field", "message"),
         [
-            ({"scopes": [], "expires_at": "2099-01-01T00:00:00Z"}, "name"),
-            ({"name": "x", "scopes": ["nope"], "expires_at": "2099-01-01T00:00:00Z"}, "scopes.0"),
-            ({"name": "x", "scopes": [], "expires_at": "2099-01-01T00:00:00Z"}, "expires_at"),
-            ({"name": "x", "scopes": [], "expires_at": "2000-01-01T00:00:00Z"}, "expires_at"),
-            ({"name": "x", "scopes": [], "expires_at": "tomorrow"}, "expires_at"),
+            ({"scopes": [], "expires_at": "2099-01-01T00:00:00Z"}, "name", "Ce champ est obligatoire."),
+            ({"name": "x", "scopes": ["nope"], "expires_at": "2099-01-01T00:00:00Z"}, "scopes.0", None),
+            ({"name": "x", "scopes": [], "expires_at": "2099-01-01T00:00:00Z"}, "expires_at", None),
+            (
+                {"name": "x", "scopes": [], "expires_at": "2000-01-01T00:00:00Z"},
+                "expires_at",
+                "Saisissez une date et une heure dans le futur.",
+            ),
+            ({"name": "x", "scopes": [], "expires_at": "tomorrow"}, "expires_at", None),
         ],
     )
-    def test_invalid_payloads_give_field_errors(self, client, bearer, payload, field):
-        response = client.post("/api/v1/accounts/tokens", payload, content_type="application/json", headers=bearer)
+    def test_invalid_payloads_give_field_errors(self, client, member, payload, field, message):
+        client.force_login(member.user)
+        response = client.post("/api/v1/accounts/tokens", payload, content_type="application/json")
         body = assert_error_format(response, 422)
-        assert field in [error["field"] for error in body["errors"]]
+        errors = {error["field"]: error["message"] for error in body["errors"]}
+        assert field in errors
+        if message:
+            assert errors[field] == message
+        assert not ApiToken.objects.exists()
 
-    def test_someone_elses_token_is_404(self, client, bearer):
+    def test_openapi_says_expires_at_must_be_in_the_future_and_tokens_need_a_session(self, client):
+        description = client.get("/api/v1/openapi.json").json()
+        expires_at = description["components"]["schemas"]["TokenCreateIn"]["properties"]["expires_at"]
+        assert expires_at["format"] == "date-time"
+        assert "must be in the future" in expires_at["description"]
+        for method, path in [("get", "/tokens"), ("post", "/tokens"), ("post", "/tokens/{token_id}/revoke")]:
+            operation = description["paths"]["/api/v1/accounts" + path][method]
+            assert operation["security"] == [{"SessionOnlyAuth": []}], (method, path)
+            assert "a request authenticated by a token is refused" in operation["description"]
+            assert "403" in operation["responses"]
+
+    def test_someone_elses_token_is_404(self, client, member):
+        client.force_login(member.user)
         other = MembershipFactory()
         make_token(other.user)
         token = ApiToken.objects.get(user=other.user)
-        response = client.post(f"/api/v1/accounts/tokens/{token.public_id}/revoke", headers=bearer)
+        response = client.post(f"/api/v1/accounts/tokens/{token.public_id}/revoke")
         assert_error_format(response, 404)
         token.refresh_from_db()
         assert token.revoked_at is None
 
 
+def test_the_token_pages_ignore_a_token_and_ask_to_log_in(client, member):
+    secret = make_token(member.user)
+    token = ApiToken.objects.get()
+    headers = {"Authorization": f"Bearer {secret}"}
+    pages = [
+        client.get(reverse("accounts:tokens"), headers=headers),
+        client.post(reverse("accounts:tokens"), {"name": "successor", "lifetime": 7}, headers=headers),
+        client.post(reverse("accounts:token_revoke", args=[token.public_id]), headers=headers),
+    ]
+    for response in pages:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+    assert list(ApiToken.objects.all()) == [token]
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+class TestTokenLifecycle:
+    """A token never outlives its owner's membership of the organisation it acts for."""
+
+    def test_a_token_acts_for_its_own_membership_only(self, client, member):
+        other = MembershipFactory(user=member.user, organisation=OrganisationFactory(name="AAA first by name"))
+        secret = make_token(member.user)  # made while acting for the first organisation by name
+        assert ApiToken.objects.get().membership == other
+        body = client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"}).json()
+        assert body["current_organisation_id"] == str(other.organisation.public_id)
+        assert [m["organisation_id"] for m in body["memberships"]] == [str(other.organisation.public_id)]
+        # Leaving the other organisation ends this token, not the member's session rights elsewhere.
+        admin = MembershipFactory(admin=True, organisation=other.organisation)
+        membership_deactivate(actor_for(admin.user), membership=other)
+        assert client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+        client.force_login(member.user)
+        assert client.get("/api/v1/accounts/me").status_code == 200
+
+    def test_deactivating_the_member_revokes_their_tokens_for_good(self, client, member):
+        secrets = [make_token(member.user), make_token(member.user)]
+        elsewhere = MembershipFactory(user=member.user)
+        other_secret = make_token(member.user)
+        ApiToken.objects.filter(token_hash=hash_secret(other_secret)).update(membership=elsewhere)
+        admin = MembershipFactory(admin=True, organisation=member.organisation)
+
+        membership_deactivate(actor_for(admin.user), membership=member)
+
+        revoked = ApiToken.objects.filter(membership=member)
+        assert revoked.count() == 2
+        assert all(token.revoked_at and token.revoked_by == admin.user for token in revoked)
+        events = AccountEvent.objects.filter(kind="TOKEN_REVOKED", subject_user=member.user)
+        assert {event.object_id for event in events} == {token.public_id for token in revoked}
+        assert {event.actor for event in events} == {admin.user}
+        assert {event.organisation for event in events} == {member.organisation}
+        # The token acting for another organisation is that organisation's business: it keeps working.
+        other_headers = {"Authorization": f"Bearer {other_secret}"}
+        assert client.get("/api/v1/accounts/me", headers=other_headers).status_code == 200
+
+        membership_reactivate(actor_for(admin.user), membership=member)
+        for secret in secrets:
+            response = client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"})
+            assert_error_format(response, 401)
+        assert ApiToken.objects.filter(membership=member, revoked_at__isnull=True).count() == 0
+
+    def test_reaccepting_an_invitation_does_not_revive_tokens(self, client, member):
+        secret = make_token(member.user)
+        admin = MembershipFactory(admin=True, organisation=member.organisation)
+        membership_deactivate(actor_for(admin.user), membership=member)
+        Membership.objects.filter(pk=member.pk).update(is_active=True)  # however the membership comes back
+        assert client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+    def test_a_deactivated_organisation_refuses_its_tokens(self, client, member):
+        secret = make_token(member.user)
+        Organisation.objects.filter(pk=member.organisation_id).update(status=OrganisationStatus.DEACTIVATED)
+        assert_error_format(client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"}), 401)
+
+    def test_a_token_without_membership_serves_a_person_but_not_a_professional(self, client):
+        person = UserFactory(kind=UserKind.PERSON)
+        secret = make_token(person)
+        assert ApiToken.objects.get(user=person).membership is None
+        assert client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+        # A professional's unbound token (made before tokens were bound) has no organisation to act for.
+        professional = MembershipFactory().user
+        secret = make_token(professional)
+        ApiToken.objects.filter(user=professional).update(membership=None)
+        response = client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"})
+        assert_error_format(response, 401)
+
+
 class TestErrorFormat:
-    def test_malformed_json_is_400(self, client, bearer):
-        response = client.post("/api/v1/accounts/tokens", "{not json", content_type="application/json", headers=bearer)
+    def test_malformed_json_is_400(self, client, member):
+        client.force_login(member.user)
+        response = client.post("/api/v1/accounts/tokens", "{not json", content_type="application/json")
         assert_error_format(response, 400)
 
     def test_wrong_method_is_405(self, client, bearer):
