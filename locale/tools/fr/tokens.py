@@ -9,4 +9,10 @@ TRANSLATIONS = {
     "Acts for": "Agit pour",
     "no organisation": "aucune organisation",
     "The token will act for %(organisation)s, the organisation you are acting for now. Deactivating your membership of it revokes the token for good.": "Le jeton agira pour %(organisation)s, l'organisation pour laquelle vous agissez maintenant. La désactivation de votre adhésion à celle-ci révoque le jeton définitivement.",
+    "Login blocked after repeated failures": "Connexion bloquée après des échecs répétés",
+    "Logging in to your Maillage account is blocked for a while": "La connexion à votre compte Maillage est bloquée pour un moment",
+    "After several failed attempts, logging in to the Maillage account %(email)s is blocked for %(minutes)s minutes.": "Après plusieurs tentatives échouées, la connexion au compte Maillage %(email)s est bloquée pendant %(minutes)s minutes.",
+    "If it was you, wait and try again, or choose a new password with this link:": "Si c'était vous, patientez puis réessayez, ou choisissez un nouveau mot de passe avec ce lien :",
+    "choose a new password": "choisir un nouveau mot de passe",
+    "If it was not you, someone may be trying to guess your password: choose a new, long password, and tell your organisation's admin.": "Si ce n'était pas vous, quelqu'un essaie peut-être de deviner votre mot de passe : choisissez-en un nouveau, long, et prévenez l'administrateur de votre organisation.",
 }

@@ -154,10 +154,19 @@ API_MAX_PAGE_SIZE = 200
 API_THROTTLE_ANONYMOUS = os.environ.get("API_THROTTLE_ANONYMOUS", "120/m")
 API_THROTTLE_AUTHENTICATED = os.environ.get("API_THROTTLE_AUTHENTICATED", "1200/m")
 
-# Login throttling (django-axes): lock an account + address pair after repeated failures.
+# Login throttling (django-axes, see maillage.accounts.throttling), over AXES_COOLOFF_HOURS: an account from one
+# address, an account from any address, an address across accounts (password spraying), each with its own limit.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+# The number of reverse proxies of your own in front of Maillage: the client's address is then read from
+# X-Forwarded-For; with 0, REMOTE_ADDR is the client's address.
+LOGIN_TRUSTED_PROXIES = int(os.environ.get("LOGIN_TRUSTED_PROXIES", "0"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["username"], ["ip_address"]]
+AXES_HANDLER = "maillage.accounts.throttling.LoginThrottleHandler"
+AXES_USERNAME_CALLABLE = "maillage.accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "maillage.accounts.throttling.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"

@@ -77,3 +77,4 @@ class AccountEventKind(models.TextChoices):
     ORGANISATION_UPDATED = "ORGANISATION_UPDATED", _("Organisation updated")
     TOKEN_CREATED = "TOKEN_CREATED", _("API token created")
     TOKEN_REVOKED = "TOKEN_REVOKED", _("API token revoked")
+    LOGIN_LOCKED = "LOGIN_LOCKED", _("Login blocked after repeated failures")

@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.enums import ApiScope
@@ -102,3 +104,19 @@ class ApiTokenForm(forms.Form):
 
     def expires_at(self, now: dt.datetime) -> dt.datetime:
         return now + dt.timedelta(days=self.cleaned_data["lifetime"])
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """The reset page looks nothing up and sends nothing: it enqueues a task with the address typed, and the task
+    mails the accounts that have it. The page thus does the same work, and answers in the same time, whether an
+    account has this address or not."""
+
+    def save(self, *args, **kwargs) -> None:
+        email = self.cleaned_data["email"]
+        transaction.on_commit(lambda: _enqueue_password_reset_email(email))
+
+
+def _enqueue_password_reset_email(email: str) -> None:
+    from maillage.accounts.tasks import send_password_reset_email
+
+    send_password_reset_email.enqueue(email)

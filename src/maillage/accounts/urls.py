@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from maillage.accounts import views
+from maillage.accounts.forms import PasswordResetForm
 
 app_name = "accounts"
 
@@ -12,9 +13,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
-            email_template_name="accounts/email/password_reset.txt",
-            html_email_template_name="accounts/email/password_reset.html",
-            subject_template_name="accounts/email/password_reset_subject.txt",
+            form_class=PasswordResetForm,  # the e-mail leaves from a task (see the form)
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",

@@ -9,12 +9,16 @@ from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, m
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
+from django.tasks import default_task_backend
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.middleware import SESSION_ACTIVE_AT_KEY
-from maillage.accounts.tests.factories import TEST_PASSWORD
+from maillage.accounts.models import AccountEvent
+from maillage.accounts.tests.factories import TEST_PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +53,26 @@ class TestLoginLogout:
         assert response.status_code == 403
 
 
+def fail(client, email, times=1, address="10.0.0.1"):
+    for _attempt in range(times):
+        assert login(client, email, "wrong password", address=address).status_code in {200, 429}
+
+
+def is_locked(email, password=TEST_PASSWORD, address="10.0.0.1"):
+    response = login(Client(), email, password, address=address)
+    assert response.status_code in {302, 429}
+    return response.status_code == 429
+
+
+@pytest.fixture
+def limits(settings):
+    """Small, distinct limits: 3 for an account from one address, 5 from any address, 7 for an address."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 5
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 7
+    return settings
+
+
 class TestThrottling:
     def test_account_and_address_are_locked_after_repeated_failures(self, client, member):
         email = member.user.email
@@ -72,6 +96,110 @@ class TestThrottling:
         for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
             login(client, email, "wrong password")
         assert login(client, email, TEST_PASSWORD).status_code == 302
+
+    def test_the_defaults_lock_an_account_and_an_address_later_than_a_pair(self):
+        assert settings.AXES_FAILURE_LIMIT < settings.LOGIN_ACCOUNT_FAILURE_LIMIT
+        assert settings.LOGIN_ACCOUNT_FAILURE_LIMIT < settings.LOGIN_ADDRESS_FAILURE_LIMIT
+
+    def test_an_account_is_locked_from_every_address_after_failures_from_many(self, client, member, limits):
+        email = member.user.email
+        for address in ["10.0.1.1", "10.0.1.2"]:
+            fail(client, email, times=2, address=address)  # under the pair limit on each address
+        assert not is_locked(email, address="10.0.1.9")  # 4 failures: under the account limit
+        fail(client, email, times=2, address="10.0.1.3")
+        response = login(Client(), email, TEST_PASSWORD, address="10.0.1.9")
+        assert response.status_code == 429
+        assert "accounts/lockout.html" in [t.name for t in response.templates]
+        # Nobody else is locked, from any of these addresses.
+        assert not is_locked(MembershipFactory().user.email, address="10.0.1.3")
+
+    def test_the_address_case_does_not_make_another_account(self, client, member, limits):
+        email = member.user.email
+        fail(client, email.upper(), times=2, address="10.0.2.1")
+        fail(client, f" {email.title()} ", times=1, address="10.0.2.1")
+        assert is_locked(email, address="10.0.2.1")
+
+    def test_password_spraying_from_one_address_is_slowed(self, client, limits):
+        victims = [MembershipFactory().user.email for _index in range(4)]
+        for email in [*victims, "nobody@example.org", "nobody.else@example.org"]:
+            fail(client, email, address="10.0.3.1")  # one guess per account: never a pair or account limit
+        bystander = MembershipFactory().user.email
+        assert not is_locked(bystander, address="10.0.3.1")  # 6 failures from this address
+        fail(client, "another.one@example.org", address="10.0.3.1")  # the 7th
+        assert is_locked(bystander, address="10.0.3.1")
+        assert not is_locked(bystander, address="10.0.3.2")
+        assert not is_locked(victims[0], address="10.0.3.2")
+
+    def test_logging_into_ones_own_account_does_not_clear_the_address_count(self, client, member, limits):
+        for index in range(6):
+            fail(client, f"target{index}@example.org", address="10.0.4.1")
+        assert login(client, member.user.email, TEST_PASSWORD, address="10.0.4.1").status_code == 302
+        client.post(reverse("accounts:logout"))
+        fail(client, "target6@example.org", address="10.0.4.1")
+        assert is_locked(member.user.email, address="10.0.4.1")
+
+    def test_behind_trusted_proxies_the_forwarded_address_counts(self, client, member, limits):
+        limits.LOGIN_TRUSTED_PROXIES = 1
+        email = member.user.email
+
+        def via_proxy(client, password, client_address):
+            return client.post(
+                reverse("accounts:login"),
+                {"username": email, "password": password},
+                REMOTE_ADDR="192.0.2.1",  # the proxy
+                headers={"X-Forwarded-For": f"203.0.113.99, {client_address}"},  # the first part is the client's lie
+            )
+
+        for _attempt in range(3):
+            via_proxy(client, "wrong password", "198.51.100.1")
+        assert via_proxy(Client(), TEST_PASSWORD, "198.51.100.1").status_code == 429
+        assert via_proxy(Client(), TEST_PASSWORD, "198.51.100.2").status_code == 302
+
+
+class TestLockoutEmail:
+    def test_the_owner_is_told_once_per_lockout_in_their_language(
+        self, client, member, limits, django_capture_on_commit_callbacks
+    ):
+        member.user.preferred_language = "en"
+        member.user.save(update_fields=["preferred_language"])
+        email = member.user.email
+        with django_capture_on_commit_callbacks(execute=True):
+            fail(client, email, times=2)
+        assert mail.outbox == []
+        with django_capture_on_commit_callbacks(execute=True):
+            fail(client, email, times=1)  # the pair limit: locked
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == [email]
+        assert message.subject == "Logging in to your Maillage account is blocked for a while"
+        assert "blocked for 15 minutes" in message.body
+        assert reverse("accounts:password_reset") in message.body
+        assert message.alternatives
+        assert AccountEvent.objects.filter(kind="LOGIN_LOCKED", subject_user=member.user).count() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            fail(client, email, times=1)  # still locked: the same lockout
+            fail(client, email, times=1, address="10.0.0.2")  # the account limit now, but it was locked already
+        assert len(mail.outbox) == 1
+
+    def test_french_by_default(self, client, member, limits, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            fail(client, member.user.email, times=3)
+        assert mail.outbox[0].subject == "La connexion à votre compte Maillage est bloquée pour un moment"
+
+    def test_an_unknown_address_mails_nobody(self, client, limits, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            fail(client, "nobody@example.org", times=3)
+        assert len(callbacks) == 1  # the same work as for a real account: the task finds nobody
+        assert mail.outbox == []
+        assert not AccountEvent.objects.filter(kind="LOGIN_LOCKED").exists()
+
+    def test_spraying_locks_an_address_and_mails_no_one(self, client, limits, django_capture_on_commit_callbacks):
+        victims = [MembershipFactory().user.email for _index in range(7)]
+        with django_capture_on_commit_callbacks(execute=True):
+            for email in victims:
+                fail(client, email, address="10.0.5.1")
+        assert is_locked(victims[0], address="10.0.5.1")
+        assert mail.outbox == []
 
 
 class TestSessionExpiry:
@@ -142,8 +270,9 @@ class TestPasswordHashing:
 
 
 class TestPasswordReset:
-    def test_reset_by_email_link(self, client, member):
-        response = client.post(reverse("accounts:password_reset"), {"email": member.user.email.upper()})
+    def test_reset_by_email_link(self, client, member, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:password_reset"), {"email": member.user.email.upper()})
         assert response.status_code == 302
         assert response.url == reverse("accounts:password_reset_done")
         assert len(mail.outbox) == 1
@@ -169,10 +298,37 @@ class TestPasswordReset:
         # Single use.
         assert client.get(link, follow=True).context["validlink"] is False
 
-    def test_unknown_address_sends_nothing_and_tells_nothing(self, client):
-        response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    def test_unknown_address_sends_nothing_and_tells_nothing(self, client, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
         assert response.status_code == 302
         assert mail.outbox == []
+
+    def test_the_page_does_the_same_work_whether_the_address_exists_or_not(
+        self, client, member, settings, django_capture_on_commit_callbacks
+    ):
+        """The same queries, the same task, the same answer, and no e-mail sent while the visitor waits."""
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        client.get(reverse("accounts:password_reset"))  # the session and CSRF cookie, once for both
+        seen = []
+        for email in [member.user.email, "nobody@example.org"]:
+            default_task_backend.clear()
+            with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+                response = client.post(reverse("accounts:password_reset"), {"email": email})
+            tasks = [(result.task.name, result.args) for result in default_task_backend.results]
+            seen.append((response.status_code, response.url, len(queries), [name for name, _args in tasks]))
+            assert tasks == [("send_password_reset_email", [email])]
+            assert not [query for query in queries if "accounts_user" in query["sql"]]  # no look-up of the address
+        assert seen[0] == seen[1]
+        assert mail.outbox == []
+
+    def test_the_email_is_in_the_users_language(self, client, member, django_capture_on_commit_callbacks):
+        member.user.preferred_language = "en"
+        member.user.save(update_fields=["preferred_language"])
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("accounts:password_reset"), {"email": member.user.email})
+        assert mail.outbox[0].subject == "Choose a new Maillage password"
+        assert settings.SITE_URL + "/accounts/password/reset/" in mail.outbox[0].body
 
     def test_invalid_address_is_a_field_error(self, client):
         response = client.post(reverse("accounts:password_reset"), {"email": "not-an-address"})
