@@ -25,7 +25,7 @@ def test_api_docs_render_from_local_assets(page, live_server):
     assert all(url.startswith((live_server.url, "data:")) for url in requested), requested
 
 
-def test_admin_invites_a_colleague_and_creates_a_token(page, live_server, log_in, axe_check, admin):
+def test_admin_invites_a_colleague_and_creates_a_token(page, live_server, log_in, axe_check, screenshot, admin):
     log_in(page, admin)
     page.goto(live_server.url + "/accounts/members/")
     axe_check(page, "members")
@@ -43,13 +43,17 @@ def test_admin_invites_a_colleague_and_creates_a_token(page, live_server, log_in
 
     page.goto(live_server.url + "/accounts/tokens/")
     axe_check(page, "tokens")
+    assert "CPAS de Marche" in page.locator("#new-token-heading + p").inner_text()  # whom the token acts for
     page.locator("#id_name").fill("Script d'export")
     page.locator("input[name=scopes][value='directory:read']").check()
     page.locator("main form[action$='/accounts/tokens/'] button[type=submit]").click()
     page.wait_for_load_state()
     secret = page.locator("#new-token").input_value()
     assert re.fullmatch(r"mlg_[0-9a-f]{8}_\S{40,}", secret)
+    assert page.get_by_role("cell", name="CPAS de Marche", exact=True).is_visible()
     axe_check(page, "token-created")
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, "tokens-phone")
 
     page.goto(live_server.url + "/accounts/organisation/edit/")
     axe_check(page, "organisation-edit")
