@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from maillage.accounts.actors import actor_for
 from maillage.accounts.models import AccountEvent, ApiToken, Invitation, Membership, Organisation, User
+from maillage.accounts.services import api_tokens_revoke_all
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +30,11 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            api_tokens_revoke_all(actor_for(request.user), user=obj)
 
 
 @admin.register(Organisation)

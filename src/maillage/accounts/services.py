@@ -319,6 +319,18 @@ def api_token_revoke(actor: Actor, *, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_tokens_revoke_all(actor: Actor, *, user: User) -> int:
+    """Platform staff deactivating an account revokes all its tokens, for good: reactivating it later does not
+    bring them back. Returns how many were revoked."""
+    if not actor.is_platform_staff:
+        raise PermissionDenied
+    with transaction.atomic():
+        tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+        for token in tokens:
+            _token_revoke(actor.user, token)
+    return len(tokens)
+
+
 def _token_revoke(actor_user: User | None, token: ApiToken, *, organisation: Organisation | None = None) -> None:
     """Revoke a token locked by the caller's transaction, and record it."""
     token.revoked_at, token.revoked_by = timezone.now(), actor_user

@@ -280,6 +280,32 @@ class TestTokenLifecycle:
         Membership.objects.filter(pk=member.pk).update(is_active=True)  # however the membership comes back
         assert client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
+    def test_deactivating_the_account_in_the_admin_revokes_its_tokens_for_good(self, client, member):
+        secret = make_token(member.user)
+        staff = UserFactory(is_staff=True, is_superuser=True)
+        client.force_login(staff)
+        url = reverse("admin:accounts_user_change", args=[member.user.pk])
+        form = client.get(url).context["adminform"].form
+        data = {name: value for name, value in form.initial.items() if value is not None}
+        data.update(
+            {
+                "is_active": "",
+                "groups": [],
+                "user_permissions": [],
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
+            }
+        )
+        data = {key: value for key, value in data.items() if key not in {"password", "is_staff", "is_superuser"}}
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        token = ApiToken.objects.get()
+        assert token.revoked_at is not None and token.revoked_by == staff
+        assert AccountEvent.objects.filter(kind="TOKEN_REVOKED", object_id=token.public_id, actor=staff).exists()
+        type(member.user).objects.filter(pk=member.user.pk).update(is_active=True)
+        client.logout()
+        assert client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
     def test_a_deactivated_organisation_refuses_its_tokens(self, client, member):
         secret = make_token(member.user)
         Organisation.objects.filter(pk=member.organisation_id).update(status=OrganisationStatus.DEACTIVATED)
