@@ -15,4 +15,9 @@ TRANSLATIONS = {
     "If it was you, wait and try again, or choose a new password with this link:": "Si c'était vous, patientez puis réessayez, ou choisissez un nouveau mot de passe avec ce lien :",
     "choose a new password": "choisir un nouveau mot de passe",
     "If it was not you, someone may be trying to guess your password: choose a new, long password, and tell your organisation's admin.": "Si ce n'était pas vous, quelqu'un essaie peut-être de deviner votre mot de passe : choisissez-en un nouveau, long, et prévenez l'administrateur de votre organisation.",
+    "This token acts for no organisation: create a new one.": "Ce jeton n'agit pour aucune organisation : créez-en un nouveau.",
+    "This token has been revoked.": "Ce jeton a été révoqué.",
+    "This token has expired.": "Ce jeton a expiré.",
+    "The account of this token is deactivated.": "Le compte de ce jeton est désactivé.",
+    "This token no longer works: the membership it acts for has ended, or its organisation is deactivated.": "Ce jeton ne fonctionne plus : l'adhésion pour laquelle il agit a pris fin, ou son organisation est désactivée.",
 }

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError
@@ -21,8 +22,9 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, Actor, actor_for, actor_for_token
 from maillage.accounts.enums import ApiScope
 from maillage.accounts.models import ApiToken, User
-from maillage.accounts.selectors import api_token_for_secret
+from maillage.accounts.selectors import api_token_for_secret, api_token_with_secret
 from maillage.accounts.services import api_token_touch
+from maillage.core.api_errors import STATUS_DETAILS
 
 
 def _usable_actor(actor: Actor) -> bool:
@@ -37,15 +39,29 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User:
         api_token = api_token_for_secret(token.strip())
         if api_token is None:
-            raise AuthenticationError
+            raise AuthenticationError(message=_refusal(token.strip()))
         actor = actor_for_token(api_token)
         if not _usable_actor(actor):
-            raise AuthenticationError
+            raise AuthenticationError(message=_("This token acts for no organisation: create a new one."))
         api_token_touch(api_token)
         request.user = api_token.user
         request.actor = actor
         request.api_token = api_token
         return api_token.user
+
+
+def _refusal(secret: str) -> str:
+    """Why a token is refused, for its holder (who has the secret: this reveals nothing to anyone else)."""
+    api_token = api_token_with_secret(secret)
+    if api_token is None:
+        return str(STATUS_DETAILS[401])
+    if api_token.revoked_at is not None:
+        return _("This token has been revoked.")
+    if api_token.expires_at <= timezone.now():
+        return _("This token has expired.")
+    if not api_token.user.is_active:
+        return _("The account of this token is deactivated.")
+    return _("This token no longer works: the membership it acts for has ended, or its organisation is deactivated.")
 
 
 class SessionAuth(NinjaSessionAuth):

@@ -31,6 +31,17 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).select_related("membership__organisation").order_by("-created_at", "-id")
 
 
+def api_token_with_secret(secret: str) -> ApiToken | None:
+    """The token with this secret, whatever its state (to tell its holder why it is refused); else None."""
+    if not secret or len(secret) > 128:
+        return None
+    return (
+        ApiToken.objects.select_related("user", "membership__organisation")
+        .filter(token_hash=hash_secret(secret))
+        .first()
+    )
+
+
 def api_token_for_secret(secret: str) -> ApiToken | None:
     """The usable token with this secret, else None.
 

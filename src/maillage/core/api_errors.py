@@ -141,7 +141,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = respond(request, 401)
+        message = str(exc)
+        response = respond(request, 401, None if message in _NINJA_MESSAGES else message)
         response["WWW-Authenticate"] = "Bearer"
         return response
 

@@ -26,6 +26,11 @@ def assert_error_format(response, status):
     return body
 
 
+MEMBERSHIP_ENDED = (
+    "This token no longer works: the membership it acts for has ended, or its organisation is deactivated."
+)
+
+
 class TestTokenAuth:
     def test_token_authenticates_and_builds_the_actor(self, client, member, bearer):
         response = client.get("/api/v1/accounts/me", headers=bearer)
@@ -40,8 +45,25 @@ class TestTokenAuth:
         body = assert_error_format(client.get("/api/v1/accounts/me"), 401)
         assert body["errors"] == []
 
-    @pytest.mark.parametrize("state", ["unknown", "expired", "revoked", "inactive-user", "no-membership"])
-    def test_unusable_token_is_401(self, client, member, state):
+    @pytest.mark.parametrize(
+        ("state", "message"),
+        [
+            ("unknown", "Authentication required: send a valid API token."),
+            ("expired", "This token has expired."),
+            ("revoked", "This token has been revoked."),
+            ("inactive-user", "The account of this token is deactivated."),
+            (
+                "membership-ended",
+                MEMBERSHIP_ENDED,
+            ),
+            (
+                "organisation-deactivated",
+                MEMBERSHIP_ENDED,
+            ),
+            ("unbound", "This token acts for no organisation: create a new one."),
+        ],
+    )
+    def test_unusable_token_is_401_with_its_reason(self, client, member, state, message):
         secret = make_token(member.user)
         token = ApiToken.objects.get()
         if state == "unknown":
@@ -53,12 +75,23 @@ class TestTokenAuth:
         elif state == "inactive-user":
             member.user.is_active = False
             member.user.save(update_fields=["is_active"])
-        else:
+        elif state == "membership-ended":
             member.is_active = False
             member.save(update_fields=["is_active"])
-        response = client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"})
-        assert_error_format(response, 401)
-        assert response["WWW-Authenticate"] == "Bearer"
+        elif state == "organisation-deactivated":
+            Organisation.objects.filter(pk=member.organisation_id).update(status=OrganisationStatus.DEACTIVATED)
+        else:
+            ApiToken.objects.filter(pk=token.pk).update(membership=None)
+        headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "en"}
+        body = assert_error_format(client.get("/api/v1/accounts/me", headers=headers), 401)
+        assert body["detail"] == message
+        assert client.get("/api/v1/accounts/me", headers=headers)["WWW-Authenticate"] == "Bearer"
+
+    def test_the_reasons_are_translated(self, client, member):
+        secret = make_token(member.user)
+        api_token_revoke(actor_for(member.user), token=ApiToken.objects.get())
+        body = client.get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {secret}"}).json()
+        assert body["detail"] == "Ce jeton a été révoqué."
 
     def test_bad_token_with_a_session_is_still_401(self, client, member):
         client.force_login(member.user)
