@@ -30,13 +30,7 @@ def send_invitation_email(invitation_id: int, language: str) -> None:
         "accept_url": settings.SITE_URL.rstrip("/") + path,
         "expires_at": invitation.expires_at,
     }
-    with translation.override(language):
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        body = render_to_string("accounts/email/invitation.txt", context)
-        html = render_to_string("accounts/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    _send(invitation.email, language, "invitation", context)
 
 
 @task()
@@ -56,7 +50,8 @@ def send_lockout_email(username: str) -> None:
         return
     AccountEvent.objects.create(kind=AccountEventKind.LOGIN_LOCKED, subject_user=user)
     _send(
-        user,
+        user.email,
+        user.preferred_language,
         "lockout",
         {
             "email": user.email,
@@ -66,13 +61,13 @@ def send_lockout_email(username: str) -> None:
     )
 
 
-def _send(user: User, template: str, context: dict) -> None:
-    """Render `accounts/email/<template>{_subject.txt,.txt,.html}` in the user's language and send it to them."""
-    with translation.override(user.preferred_language):
+def _send(to: str, language: str, template: str, context: dict) -> None:
+    """Render `accounts/email/<template>{_subject.txt,.txt,.html}` in `language` and send it to `to`."""
+    with translation.override(language):
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{template}.txt", context)
         html = render_to_string(f"accounts/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[user.email])
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[to])
     message.attach_alternative(html, "text/html")
     message.send()
 
