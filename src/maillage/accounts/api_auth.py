@@ -87,10 +87,11 @@ TOKEN_MANAGEMENT_REFUSED = gettext_lazy(
 
 
 class SessionOnlyAuth(SessionAuth):
-    """The session alone: a request that carries an `Authorization` header (a token) is refused with a 403."""
+    """The session alone: a request that carries a token (`Authorization: Bearer …`, valid or not) is refused with
+    a 403. Another scheme (the Basic of a proxy guarding a staging site) is left alone."""
 
     def __call__(self, request: HttpRequest) -> User | None:
-        if request.headers.get("Authorization"):
+        if request.headers.get("Authorization", "").lstrip().lower().startswith("bearer"):
             raise PermissionDenied(TOKEN_MANAGEMENT_REFUSED)
         return super().__call__(request)
 

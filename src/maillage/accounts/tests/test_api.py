@@ -193,6 +193,13 @@ class TestTokensApi:
         token.refresh_from_db()
         assert token.revoked_at is None
 
+    def test_another_authorization_scheme_does_not_stand_for_a_token(self, client, member):
+        client.force_login(member.user)
+        response = client.get("/api/v1/accounts/tokens", headers={"Authorization": "Basic c3RhZ2luZzpzdGFnaW5n"})
+        assert response.status_code == 200
+        response = client.get("/api/v1/accounts/tokens", headers={"Authorization": "bearer nonsense"})
+        assert_error_format(response, 403)
+
     def test_the_refusal_is_translated(self, client, member):
         headers = {"Authorization": f"Bearer {make_token(member.user)}", "Accept-Language": "en"}
         body = assert_error_format(client.get("/api/v1/accounts/tokens", headers=headers), 403)
