@@ -12,7 +12,7 @@ TRANSLATIONS = {
     "Login blocked after repeated failures": "Connexion bloquée après des échecs répétés",
     "Logging in to your Maillage account is blocked for a while": "La connexion à votre compte Maillage est bloquée pour un moment",
     "After several failed attempts, logging in to the Maillage account %(email)s is blocked for %(minutes)s minutes.": "Après plusieurs tentatives échouées, la connexion au compte Maillage %(email)s est bloquée pendant %(minutes)s minutes.",
-    "If it was you, wait and try again, or choose a new password with this link:": "Si c'était vous, patientez puis réessayez, ou choisissez un nouveau mot de passe avec ce lien :",
+    "If it was you, wait and try again, or choose a new password with this link, which lifts the block at once:": "Si c'était vous, patientez puis réessayez, ou choisissez un nouveau mot de passe avec ce lien, ce qui lève le blocage aussitôt :",
     "choose a new password": "choisir un nouveau mot de passe",
     "If it was not you, someone may be trying to guess your password: choose a new, long password, and tell your organisation's admin.": "Si ce n'était pas vous, quelqu'un essaie peut-être de deviner votre mot de passe : choisissez-en un nouveau, long, et prévenez l'administrateur de votre organisation.",
     "This token acts for no organisation: create a new one.": "Ce jeton n'agit pour aucune organisation : créez-en un nouveau.",

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
@@ -120,3 +121,14 @@ def _enqueue_password_reset_email(email: str) -> None:
     from maillage.accounts.tasks import send_password_reset_email
 
     send_password_reset_email.enqueue(email)
+
+
+class PasswordResetSetForm(auth_forms.SetPasswordForm):
+    """A new password from a reset link also lifts the login blocks on the account: its owner, who proved they
+    hold the mailbox, can log in at once even while someone else keeps failing on it."""
+
+    def save(self, commit: bool = True):
+        user = super().save(commit)
+        if commit:
+            AxesProxyHandler.reset_attempts(username=user.get_username())
+        return user

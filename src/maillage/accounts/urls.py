@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from maillage.accounts import views
-from maillage.accounts.forms import PasswordResetForm
+from maillage.accounts.forms import PasswordResetForm, PasswordResetSetForm
 
 app_name = "accounts"
 
@@ -27,6 +27,7 @@ urlpatterns = [
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
+            form_class=PasswordResetSetForm,
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",

@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, make_password
 from django.contrib.sessions.backends.db import SessionStore
@@ -297,6 +298,23 @@ class TestPasswordReset:
         assert member.user.check_password(new)
         # Single use.
         assert client.get(link, follow=True).context["validlink"] is False
+
+    def test_a_new_password_lifts_the_lockout(self, client, member, limits, django_capture_on_commit_callbacks):
+        email = member.user.email
+        fail(client, email, times=2, address="10.0.6.1")
+        fail(client, email, times=3, address="10.0.6.2")  # the account is locked from every address
+        bystander = MembershipFactory().user.email
+        fail(client, bystander, times=1, address="10.0.6.1")
+        assert is_locked(email, address="10.0.6.3")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("accounts:password_reset"), {"email": email})
+        link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", mail.outbox[-1].body).group(1)
+        form_url = client.get(link, follow=True).redirect_chain[-1][0]
+        new = "a brand new passphrase 42"
+        assert client.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+        assert not is_locked(email, new, address="10.0.6.1")
+        # Only this account's failures are forgotten.
+        assert AccessAttempt.objects.filter(username=bystander).exists()
 
     def test_unknown_address_sends_nothing_and_tells_nothing(self, client, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
