@@ -102,3 +102,16 @@ class ApiTokenForm(forms.Form):
 
     def expires_at(self, now: dt.datetime) -> dt.datetime:
         return now + dt.timedelta(days=self.cleaned_data["lifetime"])
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app, or a recovery code (letters and digits, dash optional)."""
+
+    code = forms.CharField(label=_("Code"), max_length=20, strip=True)
+
+    def __init__(self, *args, numeric: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        attrs = {"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        if numeric:
+            attrs["inputmode"] = "numeric"
+        self.fields["code"].widget.attrs.update(attrs)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from maillage.accounts.enums import InvitationStatus
-from maillage.accounts.models import Invitation
+from maillage.accounts.models import Invitation, User
 from maillage.accounts.tokens import invitation_token
 
 
@@ -33,3 +33,16 @@ def send_invitation_email(invitation_id: int, language: str) -> None:
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[invitation.email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task()
+def send_mfa_reset_email(user_id: int, language: str) -> None:
+    """Tell a member that their second factor was reset, so that a reset they did not ask for is noticed."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    context = {"user": user, "login_url": settings.SITE_URL.rstrip("/") + reverse("accounts:login")}
+    with translation.override(language):
+        subject = render_to_string("accounts/email/mfa_reset_subject.txt", context).strip()
+        body = render_to_string("accounts/email/mfa_reset.txt", context)
+    EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[user.email]).send()

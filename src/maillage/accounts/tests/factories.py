@@ -1,4 +1,8 @@
+import time
+
 import factory
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.accounts.enums import OrganisationStatus, Role, Sector
 from maillage.accounts.models import Membership, Organisation, User
@@ -40,3 +44,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     class Params:
         admin = factory.Trait(role=Role.ORGANISATION_ADMIN)
         coordinator = factory.Trait(role=Role.NETWORK_COORDINATOR)
+
+
+def enrol_totp(user) -> TOTPDevice:
+    """A confirmed authenticator app for `user`, as if set up on the enrolment page."""
+    return TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """The code the app shows now (or `steps_ahead` periods later: a code is accepted once, one period early)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
