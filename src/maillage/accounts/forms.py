@@ -109,8 +109,9 @@ class SecondFactorForm(forms.Form):
 
     code = forms.CharField(label=_("Code"), max_length=20, strip=True)
 
-    def __init__(self, *args, numeric: bool = False, **kwargs) -> None:
+    def __init__(self, *args, numeric: bool = False, help_text: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
         attrs = {"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
         if numeric:
             attrs["inputmode"] = "numeric"

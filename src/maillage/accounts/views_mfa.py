@@ -71,7 +71,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "has_totp": mfa.totp_device_of(user) is not None,
         "next": _next_url(request),
     }
-    return _no_store(render(request, "accounts/mfa_enrol.html", context, status=400 if form.errors else 200))
+    return _no_store(render(request, "accounts/mfa_enrol.html", context))
 
 
 @no_person_data
@@ -83,7 +83,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.mfa_state is not VERIFY:
         return redirect(_next_url(request))
     user = request.user
-    form = SecondFactorForm(request.POST or None)
+    form = SecondFactorForm(
+        request.POST or None,
+        help_text=_("Lost your phone? Enter one of your recovery codes (like abcd-efgh): each works once."),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             device = mfa.second_factor_verify(user, code=form.cleaned_data["code"])
@@ -105,7 +108,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:mfa")
             return redirect(_next_url(request))
     context = {"form": form, "has_passkey": bool(mfa.passkeys_of(user)), "next": _next_url(request)}
-    return render(request, "accounts/mfa_verify.html", context, status=400 if form.errors else 200)
+    return render(request, "accounts/mfa_verify.html", context)
 
 
 @no_person_data

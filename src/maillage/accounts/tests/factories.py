@@ -51,9 +51,12 @@ def enrol_totp(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
 
 
-def totp_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
-    """The code the app shows now (or `steps_ahead` periods later: a code is accepted once, one period early)."""
+def totp_code(device: TOTPDevice) -> str:
+    """A code the app shows: the current one, or the next period's when the current one was already used
+    (django-otp accepts each code once, and one period early)."""
     device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step
     return f"{totp.token():0{device.digits}d}"
