@@ -161,3 +161,26 @@ def test_passkey_is_registered_then_used_as_the_second_factor(page, live_server,
     page.locator("#passkey-verification-button").click()
     page.wait_for_url(live_server.url + "/")
     assert page.locator("form.logout").is_visible()
+
+
+def test_admin_resets_a_members_second_factor(page, live_server, log_in, axe_check, screenshot, professional):
+    admin = MembershipFactory(admin=True, organisation=professional.memberships.get().organisation).user
+    enrol_totp(admin)
+    enrol_totp(professional)
+    log_in(page, admin)
+    page.goto(live_server.url + "/accounts/members/")
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name=re.compile(f"(Réinitialiser le second facteur|Reset the second factor).*{professional.email}")
+        ).click()
+    assert professional.email in page.locator("main").inner_text()
+    axe_check(page, "reset-confirm")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "reset-confirm-phone")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Réinitialiser le second facteur|Reset the second factor")).click()
+    assert "/accounts/members/" in page.url
+    assert page.locator(".message-success").is_visible()
+    event = AccountEvent.objects.get(kind="MFA_RESET")
+    assert (event.actor, event.subject_user) == (admin, professional)
+    assert not professional.totpdevice_set.exists()

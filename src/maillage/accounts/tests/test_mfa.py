@@ -88,6 +88,14 @@ class TestEnrolment:
         kinds = set(AccountEvent.objects.filter(subject_user=member.user).values_list("kind", flat=True))
         assert {AccountEventKind.MFA_ENROLLED, AccountEventKind.MFA_RECOVERY_CODES_CREATED} <= kinds
 
+    def test_the_passkey_script_speaks_french(self, client, member):
+        log_in(client, member.user)
+        catalog = client.get(reverse("otp_webauthn:js-i18n-catalog"), HTTP_ACCEPT_LANGUAGE="fr")
+        assert catalog.status_code == 200
+        assert "Enregistrement r\\u00e9ussi" in catalog.content.decode() or "Enregistrement réussi" in (
+            catalog.content.decode()
+        )
+
     def test_an_enrolled_user_cannot_add_a_factor_on_the_password_alone(self, client, member):
         enrol_totp(member.user)
         log_in(client, member.user)
