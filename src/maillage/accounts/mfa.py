@@ -71,6 +71,12 @@ def mfa_state(user: AbstractBaseUser, session) -> MfaState:
     return MfaState.OK
 
 
+def can_change_factors(user: AbstractBaseUser) -> bool:
+    """Adding or replacing a factor, or new recovery codes, needs a session that passed an existing factor
+    (or an account without one): the password alone never changes the second factor."""
+    return user.is_verified() or not user_has_device(user)
+
+
 def mfa_step(*states: MfaState):
     """Mark a view as reachable by a session in these states (besides OK): the MFA pages themselves."""
 

@@ -48,6 +48,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app (QR code and secret in text) or a passkey. The first factor of an account
     comes with its recovery codes, shown once."""
     user = request.user
+    if not mfa.can_change_factors(user):
+        raise PermissionDenied
     first = request.mfa_state is ENROL
     device = mfa.totp_device_pending(user)
     form = SecondFactorForm(request.POST or None, numeric=True)
@@ -130,12 +132,16 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recovery_codes_create(request: HttpRequest) -> HttpResponse:
     """New recovery codes (the old ones stop working), shown on this response only."""
+    if not mfa.can_change_factors(request.user):
+        raise PermissionDenied
     return _recovery_codes_page(request, mfa.recovery_codes_create(request.user), first=False)
 
 
 @no_person_data
 @require_POST
 def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if not mfa.can_change_factors(request.user):
+        raise PermissionDenied
     passkey = get_object_or_404(mfa.WebAuthnCredential, pk=pk, user=request.user)
     try:
         mfa.passkey_remove(request.user, passkey=passkey)

@@ -184,6 +184,20 @@ class TestSecondStep:
         assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
+class TestChangingFactors:
+    def test_a_session_on_the_password_alone_cannot_change_factors(self, client, settings):
+        """A person (one factor allowed) whose session predates their enrolment elsewhere."""
+        person = UserFactory(kind=UserKind.PERSON)
+        log_in(client, person)
+        assert client.get(HOME_URL).status_code == 200  # no factor yet: the password is enough
+        device = enrol_totp(person)  # enrolled from another browser
+        codes = mfa.recovery_codes_create(person)
+        assert client.get(ENROL_URL).status_code == 403
+        assert client.post(reverse("accounts:mfa_recovery_codes")).status_code == 403
+        assert StaticToken.objects.filter(device__user=person, token=codes[0].replace("-", "")).exists()
+        assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
+
+
 class TestWhoMustEnrol:
     def test_a_person_keeps_a_single_factor(self, client):
         person = UserFactory(kind=UserKind.PERSON)
