@@ -302,6 +302,20 @@ class TestReset:
         assert not TOTPDevice.objects.filter(user=member.user).exists()
         assert AccountEvent.objects.filter(kind=AccountEventKind.MFA_RESET, actor=staff).count() == 1
 
+    def test_platform_staff_reach_the_reset_from_the_admin(self, client, member):
+        staff = UserFactory(is_staff=True, is_superuser=True)
+        enrol_totp(staff)
+        enrol_totp(member.user)
+        client.force_login(staff)
+        assert client.get(reverse("admin:index")).url.startswith(VERIFY_URL)  # the admin too waits for it
+        mfa_client_verify(client, staff)
+        page = client.get(reverse("admin:accounts_user_change", args=[member.user.pk]))
+        url = reverse("accounts:member_mfa_reset", kwargs={"user_id": member.user.public_id})
+        assert url in page.content.decode()
+        assert client.post(url).status_code == 302
+        assert not TOTPDevice.objects.filter(user=member.user).exists()
+        assert AccountEvent.objects.get(kind=AccountEventKind.MFA_RESET).actor == staff
+
     def test_a_stranger_admin_is_refused(self, client, member):
         stranger = MembershipFactory(admin=True)
         enrol_totp(stranger.user)
