@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from maillage.accounts.urls import webauthn_urlpatterns
 from maillage.core import views as core_views
 from maillage.directory.hsds import api as hsds_api
 
@@ -16,6 +17,7 @@ for api_pattern in api_patterns:
 urlpatterns = [
     path("", include("maillage.core.urls")),
     path("accounts/", include("maillage.accounts.urls")),
+    path("accounts/mfa/webauthn/", include((webauthn_urlpatterns, "otp_webauthn"))),
     path("directory/", include("maillage.directory.urls")),
     path("people/", include("maillage.people.urls")),
     path("consent/", include("maillage.consent.urls")),

@@ -36,6 +36,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    # Second factor: TOTP apps, single-use recovery codes, WebAuthn passkeys (before accounts, whose admin
+    # unregisters their device admins: a factor is removed only through the audited reset).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     # django-ninja as an app: its Swagger UI is then served from its own static files, not from a CDN.
     "ninja",
     "maillage.core",
@@ -56,12 +62,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "maillage.accounts.middleware.ActorMiddleware",
+    # After the actor: a session that has not passed its second factor reaches only the MFA pages.
+    "maillage.accounts.middleware.MfaMiddleware",
     # Last, so that a locked-out login attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -171,6 +180,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
+
+# Multi-factor authentication: professionals, admins, coordinators and platform staff pass a second factor
+# (TOTP app, passkey, or a single-use recovery code) after their password; a person's own space keeps one.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=True)
+MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "Maillage"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys are a second factor here, never a login without the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Maillage"
+# The relying party and the expected origin are the host the request came to, which ALLOWED_HOSTS has checked
+# (accounts.mfa.WebAuthnHelper); the list below says the same for the library's system check.
+OTP_WEBAUTHN_HELPER_CLASS = "maillage.accounts.mfa.WebAuthnHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "maillage.accounts.mfa.webauthn_rp_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost", *(f"https://{host}" for host in ALLOWED_HOSTS)]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -7,6 +7,8 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import VAR_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", default=True)
+# The demo logins printed by `make run` let a developer straight in; MFA_REQUIRED=true tries the second factor.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=False)
 
 
 def _secret_key() -> str:

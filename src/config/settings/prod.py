@@ -43,3 +43,7 @@ CSRF_COOKIE_NAME = "__Host-maillage-csrf"
 # Static files: hashed names and compressed copies made by collectstatic, served by WhiteNoise with long caching.
 WHITENOISE_AUTOREFRESH = False
 WHITENOISE_USE_FINDERS = False
+
+# Every professional, admin, coordinator and staff account passes a second factor in production, whatever the
+# environment says (MFA_REQUIRED relaxes it only in development).
+MFA_REQUIRED = True

@@ -14,6 +14,8 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AXES_ENABLED = True
+# Most tests log in with a password only; the MFA tests (accounts/tests/test_mfa*.py) turn it on.
+MFA_REQUIRED = False
 LANGUAGE_CODE = "fr"
 # Static files come from the apps directly, without collectstatic.
 WHITENOISE_AUTOREFRESH = True

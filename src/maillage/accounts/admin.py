@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.accounts.actors import actor_for
 from maillage.accounts.models import AccountEvent, ApiToken, Invitation, Membership, Organisation, User
@@ -21,10 +25,10 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "first_name", "last_name", "kind", "is_active", "is_staff"]
     list_filter = ["kind", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
-    readonly_fields = ["public_id", "last_login", "date_joined"]
+    readonly_fields = ["public_id", "last_login", "date_joined", "second_factor"]
     inlines = [MembershipInline]
     fieldsets = [
-        (None, {"fields": ["email", "password", "public_id"]}),
+        (None, {"fields": ["email", "password", "public_id", "second_factor"]}),
         (_("Identity"), {"fields": ["first_name", "last_name", "kind", "preferred_language", "phone"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
@@ -35,6 +39,20 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             api_tokens_revoke_all(actor_for(request.user), user=obj)
+
+    @admin.display(description=_("second factor"))
+    def second_factor(self, obj: User) -> str:
+        """Platform staff reset a second factor on the audited page, never by deleting devices here."""
+        if obj.pk is None:
+            return "-"
+        url = reverse("accounts:member_mfa_reset", kwargs={"user_id": obj.public_id})
+        return format_html('<a href="{}">{}</a>', url, _("Reset the second factor"))
+
+
+# Second-factor devices are not edited in the admin: a reset goes through `mfa.mfa_reset`, which is audited.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 @admin.register(Organisation)

@@ -21,6 +21,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, Actor, actor_for, actor_for_token
 from maillage.accounts.enums import ApiScope
+from maillage.accounts.mfa import MfaState
 from maillage.accounts.models import ApiToken, User
 from maillage.accounts.selectors import api_token_for_secret, api_token_with_secret
 from maillage.accounts.services import api_token_touch
@@ -65,11 +66,12 @@ def _refusal(secret: str) -> str:
 
 
 class SessionAuth(NinjaSessionAuth):
-    """The browser's session (with CSRF on writes): the logged-in user acts with their own rights."""
+    """The browser's session (with CSRF on writes): the logged-in user acts with their own rights, once the
+    session has passed its second factor (see `maillage.accounts.mfa`)."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = super().authenticate(request, key)
-        if user is None:
+        if user is None or getattr(request, "mfa_state", MfaState.OK) is not MfaState.OK:
             return None
         actor = getattr(request, "actor", None)
         if not isinstance(actor, Actor) or actor.user != user:

@@ -78,3 +78,8 @@ class AccountEventKind(models.TextChoices):
     TOKEN_CREATED = "TOKEN_CREATED", _("API token created")
     TOKEN_REVOKED = "TOKEN_REVOKED", _("API token revoked")
     LOGIN_LOCKED = "LOGIN_LOCKED", _("Login blocked after repeated failures")
+    MFA_ENROLLED = "MFA_ENROLLED", _("Second factor added")
+    MFA_FACTOR_REMOVED = "MFA_FACTOR_REMOVED", _("Second factor removed")
+    MFA_RECOVERY_CODES_CREATED = "MFA_RECOVERY_CODES_CREATED", _("Recovery codes created")
+    MFA_RECOVERY_CODE_USED = "MFA_RECOVERY_CODE_USED", _("Recovery code used")
+    MFA_RESET = "MFA_RESET", _("Second factor reset")

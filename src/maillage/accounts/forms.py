@@ -132,3 +132,17 @@ class PasswordResetSetForm(auth_forms.SetPasswordForm):
         if commit:
             AxesProxyHandler.reset_attempts(username=user.get_username())
         return user
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app, or a recovery code (letters and digits, dash optional)."""
+
+    code = forms.CharField(label=_("Code"), max_length=20, strip=True)
+
+    def __init__(self, *args, numeric: bool = False, help_text: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
+        attrs = {"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        if numeric:
+            attrs["inputmode"] = "numeric"
+        self.fields["code"].widget.attrs.update(attrs)

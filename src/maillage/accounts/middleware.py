@@ -4,10 +4,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 
 from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, actor_for
+from maillage.accounts.mfa import MfaState, mfa_state
 
 API_PATH_PREFIX = "/api/"
 SESSION_ACTIVE_AT_KEY = "maillage_active_at"
@@ -36,7 +38,8 @@ class ActorMiddleware:
     """Sets `request.actor`, checked afresh on every request.
 
     A professional whose last active membership was deactivated is logged out here, so that
-    deactivation ends access at the very next request.
+    deactivation ends access at the very next request. A session that has not passed its second factor
+    (`request.mfa_state` other than OK) acts as nobody: the password alone grants nothing.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -44,7 +47,12 @@ class ActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        request.mfa_state = MfaState.OK
         if user is not None and user.is_authenticated:
+            request.mfa_state = mfa_state(user, request.session)
+        if request.mfa_state is not MfaState.OK:
+            request.actor = actor_for(None)
+        elif user is not None and user.is_authenticated:
             actor = actor_for(user, request.session.get(CURRENT_ORGANISATION_SESSION_KEY))
             if not actor.memberships and not actor.is_person and not actor.is_platform_staff:
                 logout(request)
@@ -56,3 +64,29 @@ class ActorMiddleware:
         else:
             request.actor = SimpleLazyObject(lambda: actor_for(None))
         return self.get_response(request)
+
+
+class MfaMiddleware:
+    """Sends a session that has not passed its second factor to enrol one or to pass it, whatever page it asks.
+
+    Only views marked with `mfa_step(...)` for the session's state answer (the MFA pages, logging out,
+    the language switch). The API is left to answer its own 401: its session authentication refuses
+    such a session (`api_auth.SessionAuth`).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        state = getattr(request, "mfa_state", MfaState.OK)
+        if state is MfaState.OK or state in getattr(view_func, "mfa_states", ()):
+            return None
+        if request.path_info.startswith(API_PATH_PREFIX):
+            return None
+        target = resolve_url("accounts:mfa_verify" if state is MfaState.VERIFY else "accounts:mfa_enrol")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)

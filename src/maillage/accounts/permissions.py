@@ -2,7 +2,7 @@
 
 from maillage.accounts.actors import Actor
 from maillage.accounts.enums import Role
-from maillage.accounts.models import ApiToken, Membership, Organisation
+from maillage.accounts.models import ApiToken, Membership, Organisation, User
 
 
 def can_manage_members(actor: Actor, organisation: Organisation | None) -> bool:
@@ -30,3 +30,18 @@ def can_change_membership(actor: Actor, membership: Membership) -> bool:
 def can_manage_token(actor: Actor, token: ApiToken) -> bool:
     """Tokens are personal: only their owner lists and revokes them."""
     return actor.is_authenticated and token.user_id == actor.user.pk
+
+
+def can_reset_mfa(actor: Actor, user: User) -> bool:
+    """Platform staff reset anyone's second factor; an organisation admin, that of a member of the organisation
+    they act for (not platform staff). Never one's own: that goes through one's security page."""
+    if not actor.is_authenticated or user.pk == actor.user.pk:
+        return False
+    if actor.is_platform_staff:
+        return True
+    organisation = actor.organisation
+    return (
+        not user.is_staff
+        and actor.is_organisation_admin
+        and Membership.objects.filter(organisation=organisation, user=user).exists()
+    )

@@ -94,3 +94,16 @@ def send_password_reset_email(email: str) -> None:
         email_template_name="accounts/email/password_reset.txt",
         html_email_template_name="accounts/email/password_reset.html",
     )
+
+
+@task()
+def send_mfa_reset_email(user_id: int, language: str) -> None:
+    """Tell a member that their second factor was reset, so that a reset they did not ask for is noticed."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    context = {"user": user, "login_url": settings.SITE_URL.rstrip("/") + reverse("accounts:login")}
+    with translation.override(language):
+        subject = render_to_string("accounts/email/mfa_reset_subject.txt", context).strip()
+        body = render_to_string("accounts/email/mfa_reset.txt", context)
+    EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[user.email]).send()

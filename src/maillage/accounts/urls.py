@@ -1,14 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.i18n import JavaScriptCatalog
 
-from maillage.accounts import views
+from maillage.accounts import views, views_mfa
 from maillage.accounts.forms import PasswordResetForm, PasswordResetSetForm
+from maillage.accounts.mfa import MfaState, mfa_step
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", mfa_step(MfaState.ENROL, MfaState.VERIFY)(auth_views.LogoutView.as_view()), name="logout"),
+    path("mfa/", views_mfa.security, name="mfa"),
+    path("mfa/enrol/", views_mfa.enrol, name="mfa_enrol"),
+    path("mfa/verify/", views_mfa.verify, name="mfa_verify"),
+    path("mfa/recovery-codes/", views_mfa.recovery_codes_create, name="mfa_recovery_codes"),
+    path("mfa/passkeys/<int:pk>/remove/", views_mfa.passkey_remove, name="mfa_passkey_remove"),
+    path("members/<uuid:user_id>/reset-mfa/", views_mfa.member_reset, name="member_mfa_reset"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
@@ -61,4 +69,33 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<uuid:public_id>/revoke/", views.token_revoke, name="token_revoke"),
+]
+
+# django-otp-webauthn's endpoints, under the namespace its template tags expect.
+webauthn_urlpatterns = [
+    path(
+        "registration/begin/",
+        views_mfa.webauthn_view(views_mfa.BeginCredentialRegistrationView, MfaState.ENROL),
+        name="credential-registration-begin",
+    ),
+    path(
+        "registration/complete/",
+        views_mfa.webauthn_view(views_mfa.CompleteCredentialRegistrationView, MfaState.ENROL),
+        name="credential-registration-complete",
+    ),
+    path(
+        "authentication/begin/",
+        views_mfa.webauthn_view(views_mfa.BeginCredentialAuthenticationView, MfaState.VERIFY),
+        name="credential-authentication-begin",
+    ),
+    path(
+        "authentication/complete/",
+        views_mfa.webauthn_view(views_mfa.CompleteCredentialAuthenticationView, MfaState.VERIFY),
+        name="credential-authentication-complete",
+    ),
+    path(
+        "jsi18n/",
+        mfa_step(MfaState.ENROL, MfaState.VERIFY)(JavaScriptCatalog.as_view(packages=["django_otp_webauthn"])),
+        name="js-i18n-catalog",
+    ),
 ]

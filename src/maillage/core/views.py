@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from maillage.access.door import no_person_data
+from maillage.accounts.mfa import MfaState, mfa_step
 from maillage.core.navigation import shortcuts_for
 from maillage.core.selectors import dashboard_figures
 
@@ -29,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @no_person_data
 @login_not_required
 @require_POST
+@mfa_step(MfaState.ENROL, MfaState.VERIFY)
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, open to anonymous visitors too (the login page offers it)."""
     return django_set_language(request)

@@ -1,4 +1,8 @@
+import time
+
 import factory
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.accounts.enums import OrganisationStatus, Role, Sector
 from maillage.accounts.models import Membership, Organisation, User
@@ -40,3 +44,19 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     class Params:
         admin = factory.Trait(role=Role.ORGANISATION_ADMIN)
         coordinator = factory.Trait(role=Role.NETWORK_COORDINATOR)
+
+
+def enrol_totp(user) -> TOTPDevice:
+    """A confirmed authenticator app for `user`, as if set up on the enrolment page."""
+    return TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """A code the app shows: the current one, or the next period's when the current one was already used
+    (django-otp accepts each code once, and one period early)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step
+    return f"{totp.token():0{device.digits}d}"

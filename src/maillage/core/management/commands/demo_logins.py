@@ -1,5 +1,6 @@
 """`manage.py demo_logins`: print where to go and the demo logins that exist, one per role."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
@@ -25,4 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins, all with the password: {self.style.WARNING(DEMO_PASSWORD)}")
         for email, role, description in logins:
             self.stdout.write(f"  {email:<{email_width}}  {role:<{role_width}}  {description}")
+        if settings.MFA_REQUIRED:
+            self.stdout.write("MFA_REQUIRED is on: each professional sets up a second factor at their first login.")
         self.stdout.write("")

@@ -205,7 +205,11 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
 
 @pytest.fixture
 def log_in(live_server) -> Callable[..., None]:
-    """`log_in(page, user)`: logs in through the real login form, as a person would."""
+    """`log_in(page, user)`: logs in through the real login form, as a person would.
+
+    A user with an authenticator app (`factories.enrol_totp`) then passes the second step with its code, as
+    the app would show it. The test profile relaxes MFA_REQUIRED; the MFA tests turn it on.
+    """
     from maillage.accounts.tests.factories import TEST_PASSWORD
 
     def do_log_in(page, user, password: str = TEST_PASSWORD) -> None:
@@ -216,8 +220,26 @@ def log_in(live_server) -> Callable[..., None]:
             page.locator("main form button[type=submit]").click()
         if "/accounts/login/" in page.url:
             pytest.fail(f"Logging in as {user.email} failed: still on {page.url}", pytrace=False)
+        if "/accounts/mfa/verify/" in page.url:
+            pass_second_step(page, user)
 
     return do_log_in
+
+
+def pass_second_step(page, user) -> None:
+    """Type the code of the user's authenticator app on the second-step page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from maillage.accounts.tests.factories import totp_code
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        pytest.fail(f"{user.email} has a second factor but no authenticator app to type a code from", pytrace=False)
+    page.locator("#id_code").fill(totp_code(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Continuer|Continue")).click()
+    if "/accounts/mfa/verify/" in page.url:
+        pytest.fail(f"The second step failed for {user.email}", pytrace=False)
 
 
 @pytest.fixture
