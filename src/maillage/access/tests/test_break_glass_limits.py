@@ -268,3 +268,26 @@ class TestWeeklyDigest:
         call_command("break_glass_digest")
         [message] = mail.outbox
         assert ": 0." in message.body and "None this week." in message.body
+
+
+def test_the_migration_closes_grants_that_expired_at_their_expiry(person, emergency):
+    """Before the constraint, grants left open after their expiry are closed at it; the open one stays."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("maillage.access.migrations.0004_close_ended_break_glass_grants")
+    organisation = emergency.memberships.get().organisation
+    past = timezone.now() - dt.timedelta(days=2)
+    expired = BreakGlassGrant.objects.create(
+        actor=emergency, organisation=organisation, person=person, reason=REASON, started_at=past,
+        expires_at=past + dt.timedelta(hours=4),
+    )  # fmt: skip
+    current = BreakGlassGrant.objects.create(
+        actor=emergency, organisation=organisation, person=PersonFactory(), reason=REASON
+    )
+    migration.close_ended_and_duplicate_grants(apps, None)
+    expired.refresh_from_db()
+    current.refresh_from_db()
+    assert expired.closed_at == expired.expires_at
+    assert current.closed_at is None

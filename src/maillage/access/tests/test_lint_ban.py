@@ -37,8 +37,12 @@ from maillage.people.models import (
 USED = [AccessEvent, BreakGlassGrant, Consent, Objection, ContactPreference, InformationRecord, Involvement]
 MORE = [Need, Person, ReferentChange, Relation, models.Need]
 BY_NAME = apps.get_model("people", "Person")
+BY_APP = apps.get_app_config("people").get_model("Person")
+EVERY = apps.get_models()
 """
-LEAKS = 13  # 11 models imported, one reached through the module, and apps.get_model; `apps` itself is allowed
+# 11 models imported, one reached through the module, apps.get_model, get_app_config and get_models; `apps`
+# itself stays allowed (config/api.py lists the app configs to mount their API routers).
+LEAKS = 15
 
 
 def banned_names(source: str, path: str) -> list[str]:
