@@ -5,7 +5,10 @@ TRANSLATIONS = {
     "an emergency access to this file is already open": "un accès d'urgence à ce dossier est déjà ouvert",
     "daily limit of emergency access requests reached": "limite quotidienne de demandes d'accès d'urgence atteinte",
     "You already have an emergency access to this file.": "Vous avez déjà un accès d'urgence à ce dossier.",
-    "You have reached the limit of %(cap)s emergency access requests in 24 hours. Ask the network coordinator if the emergency goes on.": "Vous avez atteint la limite de %(cap)s demandes d'accès d'urgence en 24 heures. Adressez-vous à la coordination du réseau si l'urgence continue.",
+    "You have reached the limit of %(cap)s emergency access request in 24 hours. Ask the network coordinator if the emergency goes on.": (
+        "Vous avez atteint la limite de %(cap)s demande d'accès d'urgence en 24 heures. Adressez-vous à la coordination du réseau si l'urgence continue.",
+        "Vous avez atteint la limite de %(cap)s demandes d'accès d'urgence en 24 heures. Adressez-vous à la coordination du réseau si l'urgence continue.",
+    ),
     "You already have an emergency access to this file, until %(until)s.": "Vous avez déjà un accès d'urgence à ce dossier, jusqu'au %(until)s.",
     "Emergency accesses (break the glass) opened in the network from %(first)s to %(last)s: %(total)s.": "Accès d'urgence (bris de glace) ouverts dans le réseau du %(first)s au %(last)s : %(total)s.",
     "None this week.": "Aucun cette semaine.",

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.access import audit, door
 from maillage.access.enums import Action, Category, Outcome, Reason
@@ -37,6 +38,17 @@ def break_glass_hours() -> float:
 
 def break_glass_daily_cap() -> int:
     return int(getattr(settings, "BREAK_GLASS_DAILY_CAP", 3))
+
+
+def break_glass_cap_message() -> str:
+    cap = break_glass_daily_cap()
+    return ngettext(
+        "You have reached the limit of %(cap)s emergency access request in 24 hours. "
+        "Ask the network coordinator if the emergency goes on.",
+        "You have reached the limit of %(cap)s emergency access requests in 24 hours. "
+        "Ask the network coordinator if the emergency goes on.",
+        cap,
+    ) % {"cap": cap}
 
 
 def break_glass_requests_left(actor: Any, *, now: dt.datetime | None = None) -> int:
@@ -99,15 +111,7 @@ def break_glass_open(
         person = _find(public_id)
         if _requests_in_window(user_id, now) >= break_glass_daily_cap():
             _refuse(actor, person, purpose, Reason.DAILY_CAP)
-            refusal = ValidationError(
-                {
-                    "reason": _(
-                        "You have reached the limit of %(cap)s emergency access requests in 24 hours. "
-                        "Ask the network coordinator if the emergency goes on."
-                    )
-                    % {"cap": break_glass_daily_cap()}
-                }
-            )
+            refusal = ValidationError({"reason": break_glass_cap_message()})
         else:
             decision = door.decide(actor, person, Action.BREAK_GLASS, "")
             if person is None or decision.reason != Reason.BREAK_GLASS:

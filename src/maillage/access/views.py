@@ -183,11 +183,14 @@ def break_glass(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     request, _("Emergency access is open, read-only and for a limited time. It is recorded.")
                 )
             return redirect("people:person_detail", public_id=public_id)
+    left = access_services.break_glass_requests_left(actor)
     context = {
         "form": form,
         "public_id": public_id,
-        "requests_left": access_services.break_glass_requests_left(actor),
+        "requests_left": left,
         "daily_cap": access_services.break_glass_daily_cap(),
+        # At the cap the form is not offered: a request would be refused (the same for any id).
+        "cap_message": "" if left else access_services.break_glass_cap_message(),
     }
     return render(request, "access/break_glass.html", context, status=422 if form.errors else 200)
 

@@ -46,3 +46,33 @@ def test_the_coordinator_reads_the_week_from_the_dashboard(
     page.get_by_role("link", name="Semaine précédente").click()
     page.wait_for_url("**week=**")
     assert page.get_by_text("Aucun accès d'urgence n'a été ouvert cette semaine.").is_visible()
+
+
+@pytest.fixture
+def stranger_and_file(transactional_db):
+    person = PersonFactory(first_name="Amélie", last_name="Fontaine")
+    InvolvementFactory(person=person, referent=True)
+    stranger = MembershipFactory(organisation=OrganisationFactory(name="Urgences du Sud", care_provider=True)).user
+    return stranger, person
+
+
+def test_the_request_form_says_how_many_requests_are_left_on_a_phone(
+    page, live_server, log_in, axe_check, screenshot, stranger_and_file, settings
+):
+    settings.BREAK_GLASS_DAILY_CAP = 1
+    stranger, person = stranger_and_file
+    page.set_viewport_size(PHONE)
+    log_in(page, stranger)
+    page.goto(f"{live_server.url}/access/{person.public_id}/break-glass/")
+    assert page.get_by_text("Vous pouvez encore demander 1 accès d'urgence").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    axe_check(page, "break-glass-form")
+    screenshot(page, "break-glass-form")
+    page.locator("#id_reason").fill("Admise inconsciente aux urgences, traitement inconnu")
+    page.get_by_role("button", name="Ouvrir un accès d'urgence").click()
+    page.wait_for_url(lambda url: str(person.public_id) in url and "break-glass" not in url)
+    page.goto(f"{live_server.url}/access/{person.public_id}/break-glass/")
+    assert page.get_by_text("Vous avez atteint la limite de 1 demande d'accès d'urgence").is_visible()
+    assert page.get_by_role("button", name="Ouvrir un accès d'urgence").count() == 0  # nothing offered to refuse
+    axe_check(page, "break-glass-cap")
+    screenshot(page, "break-glass-cap")
