@@ -65,3 +65,12 @@ def test_audit_verify_records_what_it_checked():
     [(action, extra)] = _tool_entries()
     assert action == Action.VIEW and extra["command"] == "audit verify" and extra["ok"] == 1
     assert verify().ok
+
+
+def test_each_demo_run_is_recorded():
+    call_command(
+        "demo", "--no-progress", "--organisations", "6", "--persons", "3", "--services", "5", stdout=StringIO()
+    )
+    entries = _tool_entries()
+    assert entries[-1] == (Action.CREATE, {"command": "demo", "seed": 2026})
+    assert verify().ok
