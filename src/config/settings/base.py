@@ -155,6 +155,11 @@ INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24")) * 3600
 
+# Break-the-glass: an emergency access lasts this many hours; a professional may ask for at most
+# BREAK_GLASS_DAILY_CAP of them in 24 hours (every request counts, granted or not).
+BREAK_GLASS_HOURS = float(os.environ.get("BREAK_GLASS_HOURS", "4"))
+BREAK_GLASS_DAILY_CAP = int(os.environ.get("BREAK_GLASS_DAILY_CAP", "3"))
+
 # API: one pagination class for every list (`page`, `page_size` up to API_MAX_PAGE_SIZE).
 NINJA_PAGINATION_CLASS = "maillage.core.pagination.Pagination"
 API_PAGE_SIZE = 50

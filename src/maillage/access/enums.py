@@ -69,3 +69,6 @@ class Reason(models.TextChoices):
     READ_ONLY = "READ_ONLY", _("emergency access is read-only")
     NOT_PROFESSIONAL = "NOT_PROFESSIONAL", _("no professional membership")
     ANONYMISED = "ANONYMISED", _("the file was anonymised")
+    ALREADY_OPEN = "ALREADY_OPEN", _("an emergency access to this file is already open")
+    DAILY_CAP = "DAILY_CAP", _("daily limit of emergency access requests reached")
+    CONTROLLER_TOOL = "CONTROLLER_TOOL", _("a tool of the data controller, run on the server")

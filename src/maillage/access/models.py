@@ -81,12 +81,18 @@ class BreakGlassGrantQuerySet(models.QuerySet["BreakGlassGrant"]):
     def active_at(self, moment) -> "BreakGlassGrantQuerySet":
         return self.filter(started_at__lte=moment, expires_at__gt=moment, closed_at__isnull=True)
 
+    def open(self) -> "BreakGlassGrantQuerySet":
+        """Not closed yet, expired or not: the database allows one such grant per professional and person."""
+        return self.filter(closed_at__isnull=True)
+
 
 class BreakGlassGrant(models.Model):
     """Emergency read access to a person's file by a professional without an involvement.
 
     The reason is mandatory; the grant lasts `BREAK_GLASS_HOURS` (4 by default); the referent and the
-    person are alerted; every access under it is flagged in the audit.
+    person are alerted; every access under it is flagged in the audit. A professional holds at most one open
+    grant per person (a partial unique constraint, on PostgreSQL and SQLite alike): a grant that expired is
+    closed at its expiry before the next one opens, so `closed_at` is set on every grant that ended.
     """
 
     actor = models.ForeignKey(
@@ -111,6 +117,14 @@ class BreakGlassGrant(models.Model):
         verbose_name_plural = _("emergency accesses")
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["actor", "person", "expires_at"], name="access_bg_actor_person_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "person"],
+                condition=models.Q(closed_at__isnull=True),
+                name="access_bg_one_open_per_actor_person",
+                violation_error_message=_("You already have an emergency access to this file."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_id} -> {self.person_id} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from maillage.access import door
 from maillage.access.enums import Recipient
 from maillage.access.models import BreakGlassGrant
+from maillage.access.selectors import Week, break_glass_counts
+from maillage.accounts.enums import Role
+from maillage.accounts.models import Membership, User
 from maillage.consent.enums import SharingChange
 from maillage.people import purposes
 from maillage.people.enums import InvolvementRole, InvolvementStatus
@@ -110,3 +114,40 @@ def tell_referent_of_sharing_change(person_id: int, change: str) -> None:
         ) % {"what": SharingChange(change).label, "id": person.public_id}
         subject = _("Maillage: a person you are referent for changed their sharing choices")
         EmailMessage(subject=subject, body=body, to=[referent.address]).send()
+
+
+@task()
+def send_break_glass_digest(week: str) -> int:
+    """E-mail each network coordinator, in their language, how many emergency accesses each organisation
+    opened during `week` (`2026-W49`), with the link to the page that lists them. Counts and organisation names
+    only: no person, no professional, no reason. Returns the number of e-mails sent."""
+    period = Week.parse(week, default=Week.containing(timezone.now()))
+    counts = break_glass_counts(period)
+    link = f"{settings.SITE_URL.rstrip('/')}{reverse('access:break_glass_week')}?week={period}"
+    coordinators = (
+        User.objects.filter(
+            pk__in=Membership.objects.active().filter(role=Role.NETWORK_COORDINATOR).values("user_id"),
+            is_active=True,
+        )
+        .exclude(email="")
+        .order_by("pk")
+    )
+    sent = 0
+    for user in coordinators:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            lines = [
+                _("Emergency accesses (break the glass) opened in the network from %(first)s to %(last)s: %(total)s.")
+                % {
+                    "first": formats.date_format(period.first_day, "SHORT_DATE_FORMAT"),
+                    "last": formats.date_format(period.last_day, "SHORT_DATE_FORMAT"),
+                    "total": sum(n for _name, n in counts),
+                },
+                "",
+                *(f"- {name}: {n}" for name, n in counts),
+                "" if counts else _("None this week."),
+                _("Who, when, why and for how long: %(link)s") % {"link": link},
+            ]
+            subject = _("Maillage: this week's emergency accesses")
+            EmailMessage(subject=subject, body="\n".join(lines), to=[user.email]).send()
+        sent += 1
+    return sent

@@ -1,6 +1,7 @@
-"""Pages of the access door: "who saw my file" and the break-the-glass request.
+"""Pages of the access door: "who saw my file", the break-the-glass request, and the coordinator's weekly list.
 
-Both resolve the person through the door and answer 404 for an unknown or forbidden person.
+The first two resolve the person through the door and answer 404 for an unknown or forbidden person; the
+weekly list shows no person data.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maillage.access import services as access_services
-from maillage.access.door import person_data, person_for
+from maillage.access.door import no_person_data, person_data, person_for
 from maillage.access.enums import Action, Category, Outcome, Recipient
 from maillage.access.models import AccessEvent, BreakGlassGrant
+from maillage.access.selectors import Week, access_events_of
+from maillage.access.selectors import break_glass_week as break_glass_week_rows
 from maillage.accounts.models import Membership, Organisation, User
 from maillage.people import purposes
 from maillage.people.forms import BreakGlassForm
@@ -124,7 +128,7 @@ def _outcome_words(event: AccessEvent) -> str:
 
 
 def who_saw_context(actor: Any, person: Any, page_number: str | None, *, for_person: bool) -> dict[str, Any]:
-    events = AccessEvent.objects.filter(person_id=person.pk).order_by("-seq")
+    events = access_events_of(person)
     page = Paginator(events, PAGE_SIZE).get_page(page_number)
     rows = sightings(list(page.object_list), person_user_id=person.user_id, for_person=for_person)
     return {
@@ -154,7 +158,9 @@ def who_saw(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def break_glass(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Emergency read access to a file, for a professional outside the person's network.
 
-    The form shows the same for any id (it reveals nothing); the POST answers 404 for an unknown id.
+    The form shows the same for any id (it reveals nothing, the requests left included); the POST answers 404
+    for an unknown or anonymised id, and the same form error for any id once the daily cap is reached
+    (`break_glass_open`).
     """
     actor = request.actor
     if not actor.is_professional:
@@ -162,17 +168,52 @@ def break_glass(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            access_services.break_glass_open(
+            grant = access_services.break_glass_open(
                 actor, public_id=public_id, reason=form.cleaned_data["reason"], purpose=purposes.BREAK_GLASS
             )
         except ValidationError as error:
             form.add_error("reason", error.messages)
         else:
-            messages.warning(request, _("Emergency access is open, read-only and for a limited time. It is recorded."))
+            if grant is None:
+                messages.info(
+                    request, _("Your organisation already works with this person: no emergency access is needed.")
+                )
+            else:
+                messages.warning(
+                    request, _("Emergency access is open, read-only and for a limited time. It is recorded.")
+                )
             return redirect("people:person_detail", public_id=public_id)
-    return render(
-        request,
-        "access/break_glass.html",
-        {"form": form, "public_id": public_id},
-        status=422 if form.errors else 200,
-    )
+    left = access_services.break_glass_requests_left(actor)
+    context = {
+        "form": form,
+        "public_id": public_id,
+        "requests_left": left,
+        "daily_cap": access_services.break_glass_daily_cap(),
+        # At the cap the form is not offered: a request would be refused (the same for any id).
+        "cap_message": "" if left else access_services.break_glass_cap_message(),
+    }
+    return render(request, "access/break_glass.html", context, status=422 if form.errors else 200)
+
+
+@no_person_data
+@require_GET
+def break_glass_week(request: HttpRequest) -> HttpResponse:
+    """The network's emergency accesses of one week, for the network coordinator (and platform staff): who,
+    which organisation, when, why, how long. No person data (the door's rule 5): files by a masked id."""
+    actor = request.actor
+    if not (actor.is_network_coordinator or actor.is_platform_staff):
+        raise Http404
+    now = timezone.now()
+    current = Week.containing(now)
+    week = Week.parse(request.GET.get("week"), default=current)
+    if week.start > now:
+        week = current
+    context = {
+        "week": week,
+        "rows": break_glass_week_rows(week, now=now),
+        "previous": week.shifted(-1),
+        "next": week.shifted(1) if week != current else None,
+        "daily_cap": access_services.break_glass_daily_cap(),
+        "hours": access_services.break_glass_hours(),
+    }
+    return render(request, "access/break_glass_week.html", context)

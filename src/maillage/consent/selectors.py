@@ -51,3 +51,13 @@ def chain_valid_at(chain: Iterable[Consent], moment: datetime) -> bool:
     not expired and not revoked at that moment."""
     row = effective_row(chain, moment)
     return row is not None and row.is_valid_at(moment)
+
+
+def consent_of(person, pk: int | None) -> Consent | None:
+    """The person's consent row with this id, for a view that got the person from the door; None otherwise."""
+    return Consent.objects.filter(person=person, pk=pk).first() if pk is not None else None
+
+
+def objection_of(person, pk: int | None) -> Objection | None:
+    """The person's objection row with this id, for a view that got the person from the door; None otherwise."""
+    return Objection.objects.filter(person=person, pk=pk).first() if pk is not None else None

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maillage.access.door import person_data, person_for
 from maillage.access.enums import Action, Category
 from maillage.accounts.models import Organisation
+from maillage.consent import selectors as consent_selectors
 from maillage.consent import services as consent_services
 from maillage.consent.forms import ConsentForm, ObjectionForm
-from maillage.consent.models import Consent, Objection
 from maillage.people import purposes
 
 
@@ -89,7 +89,7 @@ def consent_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = person_for(
         actor, public_id, action=Action.SHARE, category=Category.IDENTITY, purpose=purposes.CONSENT_WRITE
     )
-    consent = Consent.objects.filter(person=person, pk=_int(request.POST.get("consent"))).first()
+    consent = consent_selectors.consent_of(person, _int(request.POST.get("consent")))
     if consent is None:
         raise Http404
     try:
@@ -130,7 +130,7 @@ def objection_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = person_for(
         actor, public_id, action=Action.SHARE, category=Category.IDENTITY, purpose=purposes.OBJECTION_WRITE
     )
-    objection = Objection.objects.filter(person=person, pk=_int(request.POST.get("objection"))).first()
+    objection = consent_selectors.objection_of(person, _int(request.POST.get("objection")))
     if objection is None:
         raise Http404
     try:

@@ -67,6 +67,11 @@ VALIDATION = _Entry(
     _("Organisations to validate"),
     _("New organisations waiting for the network's validation."),
 )
+BREAK_GLASS_WEEK = _Entry(
+    "access:break_glass_week",
+    _("Emergency accesses"),
+    _("The week's emergency accesses to files (break the glass) in the network: who, when, why, how long."),
+)
 API_TOKENS = _Entry("accounts:tokens", _("API tokens"), _("Personal access tokens for API clients."))
 ADMIN = _Entry("admin:index", _("Administration"), _("Platform administration: users, organisations, settings."))
 MY_SPACE = _Entry(
@@ -92,7 +97,7 @@ def _entries_for(actor: Actor) -> list[_Entry]:
     if actor.is_organisation_admin:
         entries.append(MEMBERS)
     if actor.is_network_coordinator or actor.is_platform_staff:
-        entries.append(VALIDATION)
+        entries += [VALIDATION, BREAK_GLASS_WEEK]
     if actor.is_organisation_admin or actor.is_network_coordinator or actor.is_platform_staff:
         entries.append(REGISTER)
     if actor.membership is not None:

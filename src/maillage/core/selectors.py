@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from maillage.access.selectors import Week, break_glass_counts
 from maillage.accounts.actors import Actor
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Membership, Organisation
@@ -29,6 +31,8 @@ def dashboard_figures(actor: Actor) -> list[Figure]:
             counts[status] = count
         figures.append(Figure(_("Validated organisations"), counts[OrganisationStatus.VALIDATED]))
         figures.append(Figure(_("Organisations awaiting validation"), counts[OrganisationStatus.PENDING]))
+        this_week = sum(n for _name, n in break_glass_counts(Week.containing(timezone.now())))
+        figures.append(Figure(_("Emergency accesses this week"), this_week))
     return figures
 
 

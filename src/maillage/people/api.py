@@ -23,7 +23,7 @@ from maillage.access.door import (
     persons_visible_to,
 )
 from maillage.access.enums import Action, Category
-from maillage.access.models import AccessEvent
+from maillage.access.selectors import access_events_of
 from maillage.access.views import sightings
 from maillage.accounts.api_auth import require_scope
 from maillage.accounts.enums import ApiScope
@@ -263,7 +263,7 @@ def who_saw(request: HttpRequest, public_id: UUID, paging: Query[PageIn]) -> Sig
     page = person_page(actor, person)
     if not (page.is_referent or page.is_self):
         raise Http404
-    events = AccessEvent.objects.filter(person_id=person.pk).order_by("-seq")
+    events = access_events_of(person)
     start = (paging.page - 1) * paging.page_size
     rows = sightings(
         list(events[start : start + paging.page_size]), person_user_id=person.user_id, for_person=page.is_self

@@ -172,7 +172,10 @@ class BreakGlassForm(forms.Form):
         label=_("Why do you need emergency access?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text=_("Required. The referent and the person are told, and this access stands out in the audit."),
+        help_text=_(
+            "Required. The referent and the person are told, this access stands out in the audit, and the network "
+            "coordinator reviews the reason: describe the situation without naming the person."
+        ),
     )
 
     def clean_reason(self) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -49,6 +50,11 @@ def due_for_anonymisation(now: dt.datetime | None = None) -> QuerySet[Person]:
     """Files not anonymised yet whose last activity is older than the retention period."""
     limit = (now or timezone.now()) - dt.timedelta(days=retention_days())
     return Person.objects.filter(anonymised_at__isnull=True, last_activity_at__lt=limit).order_by("pk")
+
+
+def not_anonymised(public_id: UUID) -> int | None:
+    """The id of the file with this public id if it is not anonymised yet (for the erasure command)."""
+    return Person.objects.filter(public_id=public_id, anonymised_at__isnull=True).values_list("pk", flat=True).first()
 
 
 def _batches(ids: list[int], size: int) -> Iterator[list[int]]:

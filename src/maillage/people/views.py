@@ -8,7 +8,7 @@ answers 404 for an unknown or forbidden person (never 403), and is declared with
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -34,7 +34,7 @@ from maillage.access.door import (
 from maillage.access.enums import Action, Category
 from maillage.accounts.models import Organisation
 from maillage.directory.selectors import life_domains
-from maillage.people import ecomap, exports, purposes, services
+from maillage.people import ecomap, exports, purposes, selectors, services
 from maillage.people.enums import InvolvementRole
 from maillage.people.forms import (
     InvolvementEndForm,
@@ -45,8 +45,10 @@ from maillage.people.forms import (
     ReferentForm,
     RelationForm,
 )
-from maillage.people.models import Involvement, Person, Relation
 from maillage.people.presenters import person_page
+
+if TYPE_CHECKING:
+    from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 500
@@ -260,7 +262,7 @@ def _relation_form(request: HttpRequest, public_id: UUID, relation_id: UUID | No
     )
     relation = None
     if relation_id is not None:
-        relation = Relation.objects.filter(person=person, public_id=relation_id).first()
+        relation = selectors.relation_of(person, relation_id)
         if relation is None:
             raise Http404
     initial = {}
@@ -307,7 +309,7 @@ def involvement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if Involvement.objects.active().filter(person=person, organisation=data["organisation"]).exists():
+            if selectors.involvement_active(person, data["organisation"]) is not None:
                 raise ValidationError({"organisation": _("This organisation is already involved with the person.")})
             services.involvement_start(actor, person=person, purpose=purposes.INVOLVEMENT_WRITE, **data)
         except ValidationError as error:
@@ -326,9 +328,7 @@ def involvement_end(request: HttpRequest, public_id: UUID, involvement_id: UUID)
     person = person_for(
         actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purposes.INVOLVEMENT_WRITE
     )
-    involvement = (
-        Involvement.objects.select_related("organisation").filter(person=person, public_id=involvement_id).first()
-    )
+    involvement = selectors.involvement_of(person, involvement_id)
     if involvement is None:
         raise Http404
     form = InvolvementEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
@@ -367,7 +367,7 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ReferentForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        target = Involvement.objects.active().filter(person=person, organisation=data["organisation"]).first()
+        target = selectors.involvement_active(person, data["organisation"])
         try:
             if target is None:
                 raise ValidationError({"organisation": _("Choose an organisation already involved with the person.")})

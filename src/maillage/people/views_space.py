@@ -8,7 +8,7 @@ themselves (`Reason.SELF`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django import forms
@@ -30,14 +30,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from maillage.access.door import no_person_data, open_file, person_data, person_for, persons_visible_to
 from maillage.access.enums import Action, Category
 from maillage.accounts.models import Organisation, User
+from maillage.consent import selectors as consent_selectors
 from maillage.consent import services as consent_services
 from maillage.consent.enums import HowGiven, LegalBasis
-from maillage.consent.models import Consent, Objection
 from maillage.people import ecomap, invitations, purposes, writes
 from maillage.people.forms import InviteForm
-from maillage.people.models import Person
 from maillage.people.notifications import send_space_invitation
 from maillage.people.presenters import PersonPage, person_page
+
+if TYPE_CHECKING:
+    from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
 
 SESSION_KEY = "maillage_space_activation"
 
@@ -276,7 +278,7 @@ def space_consent_grant(request: HttpRequest) -> HttpResponse:
 @require_POST
 def space_consent_revoke(request: HttpRequest) -> HttpResponse:
     person = _own_person(request, purposes.CONSENT_WRITE)
-    consent = Consent.objects.filter(person=person, pk=_int(request.POST.get("consent"))).first()
+    consent = consent_selectors.consent_of(person, _int(request.POST.get("consent")))
     if consent is None:
         raise Http404
     try:
@@ -315,7 +317,7 @@ def space_objection(request: HttpRequest) -> HttpResponse:
 @require_POST
 def space_objection_withdraw(request: HttpRequest) -> HttpResponse:
     person = _own_person(request, purposes.OBJECTION_WRITE)
-    objection = Objection.objects.filter(person=person, pk=_int(request.POST.get("objection"))).first()
+    objection = consent_selectors.objection_of(person, _int(request.POST.get("objection")))
     if objection is None:
         raise Http404
     try:

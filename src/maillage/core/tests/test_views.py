@@ -44,13 +44,17 @@ class TestHome:
         figures = {str(figure.label): figure.value for figure in response.context["figures"]}
         assert figures == {"Membres actifs de votre organisation": 2}
 
-    def test_network_coordinator_sees_the_organisations_to_validate(self, client):
+    def test_network_coordinator_sees_the_organisations_to_validate_and_the_weeks_emergency_accesses(self, client):
         coordinator = MembershipFactory(coordinator=True)
         OrganisationFactory(status=OrganisationStatus.PENDING)
         client.force_login(coordinator.user)
         response = client.get("/")
         figures = {str(figure.label): figure.value for figure in response.context["figures"]}
-        assert figures == {"Organisations validées": 1, "Organisations en attente de validation": 1}
+        assert figures == {
+            "Organisations validées": 1,
+            "Organisations en attente de validation": 1,
+            "Accès d'urgence cette semaine": 0,
+        }
 
     def test_platform_staff_without_membership_reaches_the_administration(self, client):
         staff = UserFactory(is_staff=True, is_superuser=True)

@@ -1,15 +1,24 @@
 """`maillage audit verify`: walk the whole audit chain and name the first altered, deleted, reordered or
-inserted entry. Exit status 1 when the chain is broken."""
+inserted entry. Exit status 1 when the chain is broken.
+
+A tool of the data controller, run on the server: it reads every audit entry outside the door's pages, so each
+run then leaves its own entry in the audit (`access.services.controller_tool_record`).
+"""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.access.audit import verify
+from maillage.access.enums import Action
+from maillage.access.services import controller_tool_record
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `audit verify` checks the hash chain of every access event."
+    help = (
+        "Audit log tools. `audit verify` checks the hash chain of every access event. A tool of the data "
+        "controller: each run is recorded in the audit."
+    )
 
     def add_arguments(self, parser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
@@ -30,6 +39,9 @@ class Command(BaseCommand):
 
         result = verify(chunk=options["chunk"], progress=progress, workers=options["workers"])
         elapsed = time.perf_counter() - started
+        controller_tool_record(
+            "audit verify", action=Action.VIEW, counts={"entries": result.checked, "ok": int(result.ok)}
+        )
         rate = result.checked / elapsed if elapsed > 0 else 0
         if result.ok:
             processes = f", {result.workers} processes" if result.workers > 1 else ""

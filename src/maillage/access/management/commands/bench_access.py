@@ -9,6 +9,9 @@ Ends with one line per database:
 
 BENCH access db=<sqlite|postgresql> persons=<n> decision_p95_ms=<x> person_page_p95_ms=<x>
 person_list_p95_ms=<x> bare_page_p95_ms=<x> verify_per_s=<x>
+
+It never reads the configured database: only the synthetic persons of the databases it creates for itself, so
+it leaves no entry in the deployment's audit.
 """
 
 import datetime as dt
@@ -42,7 +45,10 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 class Command(BaseCommand):
-    help = "Benchmark the access door: 1M persons, 5M involvements, 10M audit entries; decision, pages, verify."
+    help = (
+        "Benchmark the access door: 1M persons, 5M involvements, 10M audit entries; decision, pages, verify. "
+        "Works on databases of its own only (synthetic persons), never on the configured one."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--persons", type=int, default=1_000_000)

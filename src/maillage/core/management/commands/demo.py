@@ -1,10 +1,16 @@
-"""`manage.py demo` (or `maillage demo`): clear and regenerate the demo territory."""
+"""`manage.py demo` (or `maillage demo`): clear and regenerate the demo territory.
+
+A tool of the data controller, run on the server: it deletes and creates (fictional) persons' files outside the
+access door, so each run leaves an entry in the audit (`access.services.controller_tool_record`).
+"""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from maillage.access.enums import Action
+from maillage.access.services import controller_tool_record
 from maillage.accounts.models import Organisation
 from maillage.core.demo import DEFAULT_SIZES, DEMO_PASSWORD, DemoTerritory, demo_logins_existing, demo_parts
 
@@ -12,7 +18,8 @@ from maillage.core.demo import DEFAULT_SIZES, DEMO_PASSWORD, DemoTerritory, demo
 class Command(BaseCommand):
     help = (
         "Clear and regenerate the demo territory (fictional organisations, users, services and persons in the real "
-        "communes of the Province of Luxembourg, Belgium). Deterministic for a given --seed."
+        "communes of the Province of Luxembourg, Belgium). Deterministic for a given --seed. A tool of the data "
+        "controller: it works outside the access door, and each run is recorded in the audit."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,6 +57,7 @@ class Command(BaseCommand):
                 module.generate(territory)
             self.stdout.write(f"  {_name(module)}: {time.perf_counter() - part_started:.1f} s")
         made = territory.made
+        controller_tool_record("demo", action=Action.CREATE, counts={"seed": seed})
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo territory generated (seed {seed}) in {time.perf_counter() - started:.1f} s: "
