@@ -164,7 +164,6 @@ def person_ecomap(request: HttpRequest, public_id: UUID) -> HttpResponse:
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + ecomap.render_svg(page.ecomap())
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ecomap-{timezone.localdate():%Y-%m-%d}.svg"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -409,7 +408,6 @@ def person_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
         response["Content-Disposition"] = (
             f'attachment; filename="maillage-export-{timezone.localdate():%Y-%m-%d}.json"'
         )
-        response["Cache-Control"] = "no-store"
         return response
     return render(
         request, "people/person_export.html", {"person": person, "data": data, "sections": exports.sections(data)}
