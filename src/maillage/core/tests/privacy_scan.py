@@ -129,14 +129,14 @@ class Scan:
     def leaks(self) -> list[str]:
         """One line per URL or log line of the current test that carries a name of its persons."""
         traces, parts = self.take()
-        return _describe(traces, parts)
+        return describe(traces, parts)
 
     def leaks_outside_tests(self) -> list[str]:
         self.take()
-        return _describe(self.outside, self.all_parts)
+        return describe(self.outside, self.all_parts)
 
 
-def _describe(traces: list[Trace], parts: set[str]) -> list[str]:
+def describe(traces: list[Trace], parts: set[str]) -> list[str]:
     lines = []
     for trace in traces:
         hits = trace.hits(parts)

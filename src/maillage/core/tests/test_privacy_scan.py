@@ -8,10 +8,13 @@ import logging
 import pytest
 from django.urls import reverse
 
+from maillage.access.enums import Category
+from maillage.access.tests.matrix import ActorKind, BasisKind, BasisState, Case, InvolvementState, build
 from maillage.accounts.tests.factories import MembershipFactory
 from maillage.core.tests.privacy_scan import (
     SCAN,
     PersonDataInTraces,
+    describe,
     name_parts,
     names_in,
     note_database_persons,
@@ -103,3 +106,32 @@ class TestTheRunIsScanned:
         client.get("/directory/?q=logement")
         note_database_persons()
         raise_on_leaks()
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_search_by_name_leaves_no_name_in_any_url(page, live_server, log_in):
+    """The live server's requests are scanned too: the search box POSTs; a name typed in the address bar is caught."""
+    situation = build(
+        Case(
+            ActorKind.PROFESSIONAL_INVOLVED,
+            Category.IDENTITY,
+            BasisState.VALID,
+            BasisKind.CARE_TEAM_SHARING,
+            InvolvementState.ACTIVE,
+        )
+    )
+    person = situation.person
+    person.first_name, person.last_name = "Zébulon", "Quatrefages"
+    person.save()
+    log_in(page, situation.user)
+    page.goto(live_server.url + reverse("people:person_list"))
+    page.get_by_label("Rechercher par nom").fill("Quatref")
+    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#results").get_by_text("QUATREFAGES Zébulon").wait_for()
+    traces, parts = SCAN.take()
+    assert "quatrefages" in parts
+    assert any(trace.text == "POST /people/" for trace in traces), [trace.text for trace in traces]
+    assert not describe(traces, parts)
+
+    page.goto(live_server.url + reverse("people:person_list") + "?q=Quatrefages")
+    assert any("URL 'GET /people/?q=Quatrefages' carries quatrefages" in leak for leak in SCAN.leaks())
