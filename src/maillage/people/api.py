@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from maillage.access.door import (
@@ -146,6 +148,9 @@ class SightingPageOut(Schema):
 @person_data(categories=[Category.IDENTITY], action=Action.LIST)
 def person_list(request: HttpRequest, paging: Query[PageIn]) -> PersonPageOut:
     require_scope(request, ApiScope.PERSONS_READ)
+    if "q" in request.GET:
+        # A client of the former `?q=` must learn it, not receive every person as if they all matched.
+        raise ValidationError({"q": _("Search by name with POST /api/v1/people/persons/search: no name in a URL.")})
     actor = request.actor
     visible = persons_visible_to(actor).by_name()
     start = (paging.page - 1) * paging.page_size

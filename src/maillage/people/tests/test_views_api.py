@@ -37,10 +37,11 @@ class TestList:
         body = client.get(f"{BASE}/persons", headers=token_for(getattr(network, role))).json()
         assert body["count"] == 0 and body["items"] == []
 
-    def test_a_name_in_the_query_string_is_not_a_search(self, client, network):
-        PersonFactory(last_name="Ailleurs")
-        body = client.get(f"{BASE}/persons?q=zzz", headers=token_for(network.referent)).json()
-        assert body["count"] == 1  # the list, unfiltered: names are searched only through the POST below
+    def test_a_search_in_the_query_string_is_refused(self, client, network):
+        response = client.get(f"{BASE}/persons?q=zzz", headers=token_for(network.referent))
+        assert response.status_code == 422 and response["Cache-Control"] == "no-store"
+        assert response.json()["errors"][0]["field"] == "q"
+        assert "POST /api/v1/people/persons/search" in response.json()["errors"][0]["message"]
 
 
 class TestSearch:
