@@ -169,6 +169,32 @@ def test_matrix_covers_every_person_route():
     assert all(route.declaration for route in GET_ROUTES)
 
 
+SEARCHES = {
+    "page": lambda client, words: client.post(reverse("people:person_list"), {"q": words}),
+    "api": lambda client, words: client.post(
+        "/api/v1/people/persons/search", {"q": words}, content_type="application/json"
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", list(SEARCHES))
+def test_search_by_name_obeys_the_matrix(where, client):
+    """The searches by name, POSTed (no name in a URL), find a person exactly when their identity is shared."""
+    checked = 0
+    for case in ROUTE_SITUATIONS:
+        situation = build(case)
+        client.force_login(situation.user)
+        response = SEARCHES[where](client, situation.person.last_name)
+        client.logout()
+        if response.status_code == 302:
+            continue  # the list of the persons I follow is for professionals: a person is sent to their space
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store", case.id
+        assert (str(situation.person.public_id) in response.content.decode()) is expected(case), case.id
+        checked += 1
+    assert checked >= len([case for case in ROUTE_SITUATIONS if case.actor != ActorKind.THE_PERSON])
+
+
 # --- no storing of person data ----------------------------------------------------------------------------
 
 ALL_PERSON_ROUTES = person_routes()
