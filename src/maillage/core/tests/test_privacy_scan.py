@@ -4,6 +4,8 @@ The scan itself runs at the end of every test of the suite; these tests prove th
 """
 
 import logging
+import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -24,6 +26,11 @@ from maillage.core.tests.privacy_scan import (
 from maillage.people.tests.factories import PersonFactory
 
 FONTAINE = name_parts("Amélie", "Fontaine")
+SOURCE = Path(__file__).resolve().parents[2]  # src/maillage
+# Forms and htmx requests that put what is typed in a URL: only the public directory's search, which holds no
+# person data (its words are those of a need, a place, a service).
+GET_WITH_INPUT = re.compile(r"""method=["']?get|hx-get=""", re.IGNORECASE)
+PUBLIC_GET_TEMPLATES = {"directory/templates/directory/search.html"}
 
 
 class TestNamesIn:
@@ -65,6 +72,16 @@ class TestNamesIn:
     def test_name_parts_leave_out_particles_and_initials(self):
         assert name_parts("Jean-Marie", "Van den Bossche") == {"jean", "marie", "bossche"}
         assert name_parts("J.", "Le Gall") == {"gall"}
+
+
+def test_no_template_sends_typed_words_in_a_url_but_the_public_directory():
+    """Dev and production access logs (runserver, granian) and proxies see URLs: forms about persons POST."""
+    found = {
+        path.relative_to(SOURCE).as_posix()
+        for path in SOURCE.glob("*/templates/**/*.html")
+        if GET_WITH_INPUT.search(path.read_text(encoding="utf-8"))
+    }
+    assert found <= PUBLIC_GET_TEMPLATES, found - PUBLIC_GET_TEMPLATES
 
 
 @pytest.mark.django_db
