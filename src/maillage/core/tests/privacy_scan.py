@@ -36,6 +36,7 @@ MIN_PREFIX = 4  # typed search words are often the start of a name: "font" for F
 REDIRECT_HEADERS = ("Location", "HX-Redirect", "HX-Location", "HX-Push-Url")
 TOOLING_LOGGERS = ("factory", "faker")  # the test data generators log what they generate
 WORD = re.compile(r"[^\W_]+")
+UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -62,8 +63,11 @@ def names_in(text: str, parts: Iterable[str], *, query: str = "") -> set[str]:
         return set()
     found = parts & set(WORD.findall(fold(text)))
     for _key, value in parse_qsl(query, keep_blank_values=True):
-        for word in WORD.findall(fold(value)):
-            found |= {part for part in parts if part == word or (len(word) >= MIN_PREFIX and part.startswith(word))}
+        words = set(WORD.findall(fold(value)))
+        found |= parts & words
+        if "/" in value or UUID.fullmatch(value.strip()):
+            continue  # a path (`next=`) or an id: whole words only, an id's hex is no typed search
+        found |= {part for part in parts for word in words if len(word) >= MIN_PREFIX and part.startswith(word)}
     return found
 
 

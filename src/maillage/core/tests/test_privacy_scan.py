@@ -60,10 +60,16 @@ class TestNamesIn:
             "/directory/?q=fontainebleau",  # another word that starts with the name
             "/directory/?q=fon",  # too short to mean anyone
             "/directory/?q=lie",
+            "/people/?next=/people/font/",  # a path in a query string: whole words only
         ],
     )
     def test_ignores_urls_without_the_name(self, url):
         assert not url_hits(url, FONTAINE)
+
+    def test_an_id_in_a_query_string_is_not_the_start_of_a_name(self):
+        decamps = name_parts("Marc", "Decamps")
+        assert url_hits("/people/?q=deca", decamps) == {"decamps"}
+        assert not url_hits("/people/?person=3f2b8c1e-deca-4f6e-9a51-2c7d8e9f0a1b", decamps)
 
     def test_finds_a_name_in_a_log_line(self):
         assert names_in("people: opened the file of AMÉLIE Fontaine", FONTAINE) == {"amelie", "fontaine"}
