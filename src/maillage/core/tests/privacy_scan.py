@@ -123,11 +123,11 @@ class Scan:
     def take(self) -> tuple[list[Trace], set[str]]:
         """What was noted since the last call, and the names of the current test's persons."""
         with self.lock:
-            traces = self.traces + [Trace("log", _message(record), test) for test, record in self.log_records]
-            parts = set(self.parts)
+            traces, records, parts = self.traces, self.log_records, set(self.parts)
             self.traces, self.log_records = [], []
-            outside = [trace for trace in traces if trace.test is None]
-            self.outside.extend(outside)
+        # Formatted outside the lock: formatting may log, and the lock is not reentrant.
+        traces += [Trace("log", _message(record), test) for test, record in records]
+        self.outside.extend(trace for trace in traces if trace.test is None)
         return [trace for trace in traces if trace.test is not None], parts
 
     def leaks(self) -> list[str]:
