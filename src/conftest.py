@@ -1,8 +1,9 @@
-"""Project-wide test set-up: fail on undefined template variables, keep browser artefacts."""
+"""Project-wide test set-up: fail on undefined template variables, keep browser artefacts, fail a test whose
+URLs or log lines carry a person's name (`privacy_scan`)."""
 
 import pytest
 
-pytest_plugins = ["maillage.core.tests.browser.plugin"]
+pytest_plugins = ["maillage.core.tests.browser.plugin", "maillage.core.tests.privacy_scan"]
 
 
 @pytest.fixture(autouse=True)

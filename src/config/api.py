@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from maillage.access.no_store import mark_person_data_operations
 from maillage.accounts.api_auth import api_auth
 from maillage.core.api_errors import STATUS_DETAILS, error_body, install_error_handlers
 
@@ -150,6 +151,9 @@ api = MaillageAPI(
     ],
 )
 install_error_handlers(api)
+# Every answer of an operation declared @person_data is `Cache-Control: no-store` (before the routers: they
+# inherit the API's decorators when added).
+api.add_decorator(mark_person_data_operations, mode="view")
 
 for app_config in apps.get_app_configs():
     if not app_config.name.startswith("maillage."):

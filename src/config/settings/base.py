@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outermost after static files: its `Cache-Control: no-store` on person data is the final word.
+    "maillage.access.no_store.PersonDataNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maillage.accounts.middleware.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,6 +1,10 @@
 """Test profile: real databases (SQLite by default, PostgreSQL through DATABASE_URL)."""
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import MIDDLEWARE
+
+# Notes every URL of the test run, scanned for persons' names (maillage/core/tests/privacy_scan.py).
+MIDDLEWARE = ["maillage.core.tests.privacy_scan.UrlRecorder", *MIDDLEWARE]
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105

@@ -532,7 +532,8 @@ def person_data(
     The first category is the one the view needs to answer at all (the one it passes to `person_for`); the
     others are shown only when `categories_for` allows them. The view must resolve the person through
     `person_for` (or list through `persons_visible_to` + `audit_list`). The enumeration and matrix tests
-    (access/tests/test_routes.py) find every declared route through this mark.
+    (access/tests/test_routes.py) find every declared route through this mark, and every answer of a declared
+    route is `Cache-Control: no-store` through it (`maillage.access.no_store`).
     """
     ordered = [Category(c) for c in categories]
     if not ordered:

@@ -1,8 +1,11 @@
-"""/api/v1/people/: the persons I follow, one person's file (masked by category), who saw it.
+"""/api/v1/people/: the persons I follow, a search among them, one person's file (masked by category), who saw it.
 
 Through the door like the pages: the list comes from `persons_visible_to` and is audited per person;
 a file from `person_for`; an unknown or forbidden id answers 404 (never 403). A token needs the
 `persons:read` scope; a browser session is bounded by the user's rights only.
+
+The search is a POST: the words of a name travel in the body, never in a URL, so no access log, history or
+proxy keeps them.
 """
 
 from __future__ import annotations
@@ -10,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from maillage.access.door import (
     audit_list,
-    categories_for_many,
     open_file,
     person_data,
     person_for,
@@ -28,7 +31,7 @@ from maillage.access.views import sightings
 from maillage.accounts.api_auth import require_scope
 from maillage.accounts.enums import ApiScope
 from maillage.core.api_errors import ErrorOut
-from maillage.people import purposes
+from maillage.people import purposes, selectors
 from maillage.people.presenters import PersonPage, person_page
 from maillage.people.services import need_category
 
@@ -42,8 +45,13 @@ class PageIn(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
-class PersonListIn(PageIn):
-    q: str = Field("", max_length=100, description="Words of the name (only where the identity is shared).")
+class PersonSearchIn(PageIn):
+    q: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"\S",
+        description="Words of the first or last name, all of them present (only where the identity is shared).",
+    )
 
 
 class PersonSummaryOut(Schema):
@@ -138,25 +146,36 @@ class SightingPageOut(Schema):
     summary="The persons my organisations follow now (paginated)",
 )
 @person_data(categories=[Category.IDENTITY], action=Action.LIST)
-def person_list(request: HttpRequest, filters: Query[PersonListIn]) -> PersonPageOut:
+def person_list(request: HttpRequest, paging: Query[PageIn]) -> PersonPageOut:
     require_scope(request, ApiScope.PERSONS_READ)
+    if "q" in request.GET:
+        # A client of the former `?q=` must learn it, not receive every person as if they all matched.
+        raise ValidationError({"q": _("Search by name with POST /api/v1/people/persons/search: no name in a URL.")})
     actor = request.actor
     visible = persons_visible_to(actor).by_name()
-    start = (filters.page - 1) * filters.page_size
-    query = filters.q.strip()
-    if query:
-        terms = Q()
-        for word in query.split():
-            terms &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        candidates = list(visible.filter(terms)[:500])
-        categories = categories_for_many(actor, candidates)
-        matches = [p for p in candidates if Category.IDENTITY in categories[p.pk]]
-        count, persons = len(matches), matches[start : start + filters.page_size]
-        audit_list(actor, persons, action=Action.SEARCH, purpose=purposes.API_LIST)
-    else:
-        count = visible.count()
-        persons = list(visible[start : start + filters.page_size])
-        categories = audit_list(actor, persons, action=Action.LIST, purpose=purposes.API_LIST)
+    start = (paging.page - 1) * paging.page_size
+    persons = list(visible[start : start + paging.page_size])
+    categories = audit_list(actor, persons, action=Action.LIST, purpose=purposes.API_LIST)
+    return _summary_page(persons, categories, count=visible.count(), paging=paging)
+
+
+@router.post(
+    "/persons/search",
+    response={200: PersonPageOut, **ERRORS},
+    summary="Search the persons my organisations follow by name (paginated; the words go in the body)",
+)
+@person_data(categories=[Category.IDENTITY], action=Action.SEARCH)
+def person_search(request: HttpRequest, search: PersonSearchIn) -> PersonPageOut:
+    require_scope(request, ApiScope.PERSONS_READ)
+    actor = request.actor
+    matches = selectors.person_search(actor, search.q.strip())
+    start = (search.page - 1) * search.page_size
+    persons = matches[start : start + search.page_size]
+    categories = audit_list(actor, persons, action=Action.SEARCH, purpose=purposes.API_LIST)
+    return _summary_page(persons, categories, count=len(matches), paging=search)
+
+
+def _summary_page(persons: list, categories: dict, *, count: int, paging: PageIn) -> PersonPageOut:
     items = []
     for person in persons:
         shared = Category.IDENTITY in categories[person.pk]
@@ -169,7 +188,7 @@ def person_list(request: HttpRequest, filters: Query[PersonListIn]) -> PersonPag
                 birth_date=person.birth_date if shared else None,
             )
         )
-    return PersonPageOut(count=count, page=filters.page, page_size=filters.page_size, items=items)
+    return PersonPageOut(count=count, page=paging.page, page_size=paging.page_size, items=items)
 
 
 def _person_out(page: PersonPage) -> PersonOut:

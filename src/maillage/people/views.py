@@ -14,7 +14,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from maillage.access.door import (
     audit_list,
-    categories_for_many,
     no_person_data,
     open_file,
     person_data,
@@ -51,7 +49,6 @@ if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
 
 PAGE_SIZE = 25
-SEARCH_LIMIT = 500
 
 
 def _form_errors_from(form: Any, error: ValidationError) -> None:
@@ -73,23 +70,15 @@ def person_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
-    visible = persons_visible_to(actor).select_related("commune").by_name()
     page_number = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
     if query:
-        terms = Q()
-        for word in query.split():
-            terms &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        candidates = list(visible.filter(terms)[:SEARCH_LIMIT])
-        categories = categories_for_many(actor, candidates)
-        # A name matches only where the actor may see the identity: a masked name must not be findable.
-        matches = [p for p in candidates if Category.IDENTITY in categories[p.pk]]
-        page = Paginator(matches, PAGE_SIZE).get_page(page_number)
-        persons = list(page.object_list)
-        audit_list(actor, persons, action=Action.SEARCH, purpose=purposes.PERSON_SEARCH)
+        found, action, purpose = selectors.person_search(actor, query), Action.SEARCH, purposes.PERSON_SEARCH
     else:
-        page = Paginator(visible, PAGE_SIZE).get_page(page_number)
-        persons = list(page.object_list)
-        categories = audit_list(actor, persons, action=Action.LIST, purpose=purposes.PERSON_LIST)
+        found = persons_visible_to(actor).select_related("commune").by_name()
+        action, purpose = Action.LIST, purposes.PERSON_LIST
+    page = Paginator(found, PAGE_SIZE).get_page(page_number)
+    persons = list(page.object_list)
+    categories = audit_list(actor, persons, action=action, purpose=purpose)
     rows = [{"person": p, "identity": Category.IDENTITY in categories[p.pk]} for p in persons]
     context = {"form": form, "page": page, "rows": rows, "query": query}
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
@@ -166,7 +155,6 @@ def person_ecomap(request: HttpRequest, public_id: UUID) -> HttpResponse:
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + ecomap.render_svg(page.ecomap())
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ecomap-{timezone.localdate():%Y-%m-%d}.svg"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -409,7 +397,6 @@ def person_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
         response["Content-Disposition"] = (
             f'attachment; filename="maillage-export-{timezone.localdate():%Y-%m-%d}.json"'
         )
-        response["Cache-Control"] = "no-store"
         return response
     return render(
         request, "people/person_export.html", {"person": person, "data": data, "sections": exports.sections(data)}

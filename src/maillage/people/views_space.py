@@ -49,7 +49,6 @@ SESSION_KEY = "maillage_space_activation"
 
 @person_data(categories=[Category.IDENTITY], action=Action.SHARE)
 @require_http_methods(["GET", "POST"])
-@never_cache
 def space_invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The referent invites the person: by e-mail, or with a one-time code on a sheet to print."""
     actor = request.actor

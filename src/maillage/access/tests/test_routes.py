@@ -3,18 +3,26 @@
 - Enumeration: walks every URL pattern (Django's resolver) and every django-ninja operation under /api/v1/,
   and fails when one is neither `@person_data` nor `@no_person_data` (nor a Django/library view that never
   sees person data). Declare yours: `from maillage.access.door import no_person_data, person_data`.
+- No storing: every answer of every route declared `@person_data` (pages, fragments, exports, API operations;
+  200s, 404s and the rest) is `Cache-Control: no-store` (maillage.access.no_store); public pages are not.
 - Matrix: every GET route declared `@person_data` is called as each actor kind, in each basis and involvement
   state; a route with a `public_id` answers 2xx exactly when the table allows its first category and 404
   otherwise (never 403), and writes an audit entry; a list route shows the person exactly when their
   existence is visible.
 """
 
+import re
+import uuid
+
 import pytest
 from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import reverse
 
-from maillage.access.door import person_data
+from maillage.access.door import no_person_data, person_data
 from maillage.access.enums import Category
 from maillage.access.models import AccessEvent
+from maillage.access.no_store import PersonDataNoStoreMiddleware
 from maillage.access.tests.matrix import (
     ActorKind,
     BasisKind,
@@ -26,6 +34,9 @@ from maillage.access.tests.matrix import (
     expected,
 )
 from maillage.access.tests.routes import all_routes, is_allowlisted, person_routes
+from maillage.accounts.enums import UserKind
+from maillage.accounts.tests.factories import MembershipFactory, UserFactory
+from maillage.people.tests.factories import PersonFactory
 
 PERSON_APPS = {"people", "consent", "access"}
 
@@ -136,6 +147,8 @@ def test_route_obeys_the_matrix(route, client):
         client.force_login(situation.user)
         response = client.get(url)
         checked += 1
+        if response.status_code < 300 or response.status_code == 404:
+            assert response["Cache-Control"] == "no-store", (case.id, response.status_code)
         if "public_id" in route.path:
             if _expected_for_route(case, route):
                 assert response.status_code < 300, (case.id, response.status_code)
@@ -154,3 +167,110 @@ def test_route_obeys_the_matrix(route, client):
 def test_matrix_covers_every_person_route():
     """Sanity: the matrix above runs on every GET route declared @person_data (reported for review)."""
     assert all(route.declaration for route in GET_ROUTES)
+
+
+SEARCHES = {
+    "page": lambda client, words: client.post(reverse("people:person_list"), {"q": words}),
+    "api": lambda client, words: client.post(
+        "/api/v1/people/persons/search", {"q": words}, content_type="application/json"
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", list(SEARCHES))
+def test_search_by_name_obeys_the_matrix(where, client):
+    """The searches by name, POSTed (no name in a URL), find a person exactly when their identity is shared."""
+    checked = 0
+    for case in ROUTE_SITUATIONS:
+        situation = build(case)
+        client.force_login(situation.user)
+        response = SEARCHES[where](client, situation.person.last_name)
+        client.logout()
+        if response.status_code == 302:
+            continue  # the list of the persons I follow is for professionals: a person is sent to their space
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store", case.id
+        assert (str(situation.person.public_id) in response.content.decode()) is expected(case), case.id
+        checked += 1
+    assert checked >= len([case for case in ROUTE_SITUATIONS if case.actor != ActorKind.THE_PERSON])
+
+
+# --- no storing of person data ----------------------------------------------------------------------------
+
+ALL_PERSON_ROUTES = person_routes()
+
+
+def _any_url(route) -> str:
+    """The route's URL with every parameter a fresh id: nothing behind it, so the door answers 404."""
+    return "/" + re.sub(r"<(?:uuid:|str:)?\w+>|\{\w+\}", lambda _match: str(uuid.uuid4()), route.path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ALL_PERSON_ROUTES, ids=[r.label for r in ALL_PERSON_ROUTES])
+def test_every_answer_of_a_person_data_route_is_no_store(route, client):
+    """Any method the route takes, as a professional and as a person: whatever the status, no-store."""
+    professional = MembershipFactory().user
+    person_user = UserFactory(kind=UserKind.PERSON)
+    PersonFactory(user=person_user)
+    url = _any_url(route)
+    methods = route.method.split(",") if route.method else ["GET", "POST"]
+    for user in (professional, person_user):
+        client.force_login(user)
+        for method in methods:
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.generic(method, url, "{}", content_type="application/json")
+            assert response["Cache-Control"] == "no-store", (user.kind, method, response.status_code)
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_the_person_list_search_and_its_fragment_are_no_store(client):
+    situation = build(
+        Case(
+            ActorKind.PROFESSIONAL_INVOLVED,
+            Category.IDENTITY,
+            BasisState.VALID,
+            BasisKind.CARE_TEAM_SHARING,
+            InvolvementState.ACTIVE,
+        )
+    )
+    client.force_login(situation.user)
+    words = {"q": situation.person.last_name}
+    for response in (
+        client.get(reverse("people:person_list")),
+        client.post(reverse("people:person_list"), words),
+        client.post(reverse("people:person_list"), words, headers={"HX-Request": "true"}),
+    ):
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+        assert str(situation.person.public_id) in response.content.decode()
+        assert response["Pragma"] == "no-cache" and "Expires" not in response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/directory/", "/api/v1/directory/taxonomy", "/api/hsds/services"])
+def test_public_pages_stay_cacheable(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "Pragma" not in response
+
+
+def test_a_new_person_data_view_is_no_store_without_doing_anything(rf):
+    """The mark is the declaration itself: a view declared @person_data needs nothing more."""
+
+    @person_data(categories=[Category.IDENTITY])
+    def view(request):
+        return HttpResponse("a person's data")
+
+    @no_person_data
+    def public(request):
+        return HttpResponse("nothing personal")
+
+    for declared, stored in ((view, False), (public, True)):
+        request = rf.get("/")
+        middleware = PersonDataNoStoreMiddleware(lambda request, declared=declared: declared(request))
+        middleware.process_view(request, declared, (), {})
+        response = middleware(request)
+        assert ("no-store" not in response.get("Cache-Control", "")) is stored

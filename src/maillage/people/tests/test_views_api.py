@@ -9,7 +9,7 @@ from maillage.access.enums import Action, Category
 from maillage.access.models import AccessEvent
 from maillage.accounts.actors import actor_for
 from maillage.accounts.services import api_token_create
-from maillage.people.tests.factories import ObjectionFactory, PersonFactory
+from maillage.people.tests.factories import ConsentFactory, InvolvementFactory, ObjectionFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,53 @@ class TestList:
         body = client.get(f"{BASE}/persons", headers=token_for(getattr(network, role))).json()
         assert body["count"] == 0 and body["items"] == []
 
+    def test_a_search_in_the_query_string_is_refused(self, client, network):
+        response = client.get(f"{BASE}/persons?q=zzz", headers=token_for(network.referent))
+        assert response.status_code == 422 and response["Cache-Control"] == "no-store"
+        assert response.json()["errors"][0]["field"] == "q"
+        assert "POST /api/v1/people/persons/search" in response.json()["errors"][0]["message"]
+
+
+class TestSearch:
+    def search(self, client, user, **body):
+        return client.post(f"{BASE}/persons/search", body, content_type="application/json", headers=token_for(user))
+
     def test_search_within_shared_identities(self, client, network):
         ObjectionFactory(person=network.person, organisation=network.partner_org, category=Category.IDENTITY)
-        assert client.get(f"{BASE}/persons?q=font", headers=token_for(network.referent)).json()["count"] == 1
-        assert client.get(f"{BASE}/persons?q=font", headers=token_for(network.partner)).json()["count"] == 0
+        found = self.search(client, network.referent, q="font")
+        assert found.status_code == 200 and found["Cache-Control"] == "no-store"
+        assert [item["last_name"] for item in found.json()["items"]] == ["Fontaine"]
+        assert self.search(client, network.partner, q="font").json()["count"] == 0
+        assert AccessEvent.objects.filter(person_id=network.person.pk, action=Action.SEARCH).exists()
+
+    def test_every_word_must_match_and_the_result_is_paginated(self, client, network):
+        for first in ("Anne", "Anna", "Annie"):
+            person = PersonFactory(first_name=first, last_name="Dubois")
+            InvolvementFactory(person=person, organisation=network.referent_org, professional=network.referent)
+            ConsentFactory(person=person, categories=[Category.IDENTITY])
+        assert self.search(client, network.referent, q="ann dubois").json()["count"] == 3
+        assert self.search(client, network.referent, q="anne dubois").json()["count"] == 1
+        page = self.search(client, network.referent, q="dubois", page=2, page_size=2).json()
+        assert page["count"] == 3 and page["page"] == 2 and [i["first_name"] for i in page["items"]] == ["Annie"]
+
+    @pytest.mark.parametrize("body", [{}, {"q": ""}, {"q": "   "}, {"q": "x" * 101}, {"q": "a", "page": 0}])
+    def test_bad_search_422(self, client, network, body):
+        response = self.search(client, network.referent, **body)
+        assert response.status_code == 422 and response.json()["detail"]
+
+    def test_without_token_401_and_without_scope_403(self, client, network):
+        assert client.post(f"{BASE}/persons/search", {"q": "font"}, content_type="application/json").status_code == 401
+        headers = token_for(network.referent, ["directory:read"])
+        response = client.post(
+            f"{BASE}/persons/search", {"q": "font"}, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 403
+
+    def test_described_in_openapi_as_a_post_with_a_body(self, client):
+        operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/people/persons/search"]["post"]
+        assert "requestBody" in operation and not operation.get("parameters")
+        listing = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/people/persons"]["get"]
+        assert {p["name"] for p in listing["parameters"]} == {"page", "page_size"}
 
     def test_without_token_401(self, client, network):
         assert client.get(f"{BASE}/persons").status_code == 401
