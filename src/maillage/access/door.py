@@ -464,16 +464,16 @@ def _network_rule(
         )
     if change == NetworkChange.PROPOSE_END:
         referents = Involvement.objects.active().filter(person_id=person.pk, role=InvolvementRole.REFERENT)
-        referent = next((i for i in referents if _is_own(actor, i)), None)
+        referent = next((i for i in referents if is_own_involvement(actor, i)), None)
         if referent is None:
             return Decision(False, Reason.NOT_REFERENT, organisation_id=decision.organisation_id)
         return Decision(True, Reason.REFERENT, organisation_id=referent.organisation_id)
-    if _is_own(actor, involvement):
+    if is_own_involvement(actor, involvement):
         return Decision(True, Reason.OWN_ORGANISATION, organisation_id=involvement.organisation_id)
     return Decision(False, Reason.OTHER_ORGANISATION, organisation_id=decision.organisation_id)
 
 
-def _is_own(actor: Any, involvement: Involvement) -> bool:
+def is_own_involvement(actor: Any, involvement: Involvement) -> bool:
     """Rule 8a: the involvement is of one of the actor's PROFESSIONAL organisations, or names the actor."""
     if involvement.organisation_id in _professional_orgs(actor):
         return True

@@ -115,6 +115,25 @@ def tell_referent_of_end_answer(proposal_id: int) -> None:
         _mail(referent.address, referent.language, ANSWER_SUBJECT, body, values)
 
 
+@task()
+def tell_referent_of_involvement_ended(involvement_id: int) -> None:
+    """Tell the referent that the person ended an organisation's involvement from their own space."""
+    involvement = Involvement.objects.select_related("organisation", "person").get(pk=involvement_id)
+    person = involvement.person
+    referent = referent_of(person)
+    extra = {"involvement": involvement.pk}
+    if referent is not None and door.notify(
+        person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
+    ):
+        values = {"organisation": involvement.organisation.name, "id": person.public_id}
+        _mail(referent.address, referent.language, ENDED_SUBJECT, ENDED_BY_PERSON, values)
+
+
+ENDED_SUBJECT = gettext_noop("Maillage: a person ended an organisation's involvement")
+ENDED_BY_PERSON = gettext_noop(
+    "A person you are referent for ended the involvement of %(organisation)s from their own space. "
+    "It applies now.\nOpen their file in Maillage to see their network: file %(id)s."
+)
 ADDED_SUBJECT = gettext_noop("Maillage: an organisation joined a person's network")
 ADDED_TO_REFERENT = gettext_noop(
     "The organisation %(organisation)s was added to the network of a person you are referent for "

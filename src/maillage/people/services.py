@@ -45,6 +45,7 @@ from maillage.people.notifications import (
     tell_of_involvement_added,
     tell_organisation_of_end_proposal,
     tell_referent_of_end_answer,
+    tell_referent_of_involvement_ended,
 )
 
 # Needs in these life domains (first part of the term code) are health data; the others social situation.
@@ -520,7 +521,7 @@ def involvement_end(
 
     From the next request on, that organisation's professionals no longer see the person (unless another
     involvement of theirs is active). Ending the referent's involvement is recorded in the referent history;
-    a proposal still awaiting an answer is closed.
+    a proposal still awaiting an answer is closed. When the person ends it, their referent is told.
     """
     person = involvement.person
     decision = _network_require(actor, person, NetworkChange.END, involvement, purpose)
@@ -529,6 +530,9 @@ def involvement_end(
         _close(actor, involvement, reason=reason, detail=detail, ended_on=ended_on)
         _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, involvement=involvement.pk,
                  ended=True)  # fmt: skip
+        if _is_person(decision):
+            involvement_id = involvement.pk
+            transaction.on_commit(lambda: tell_referent_of_involvement_ended.enqueue(involvement_id))
     return involvement
 
 
