@@ -172,6 +172,7 @@ class EndProposalForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The organisation reads it in the file, and so does the person."),
+        error_messages={"required": _("Explain the proposal to the organisation in a few words.")},
     )
 
     def clean_detail(self) -> str:

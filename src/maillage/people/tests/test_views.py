@@ -270,7 +270,10 @@ class TestForms:
         client.force_login(network.referent)
         data = {"organisation": network.stranger_org.pk, "role": "CONSULTED", "started_on": "2026-01-05"}
         response = client.post(self.url("involvement_create", network), data)
-        assert response.status_code == 422 and "Record how the person agreed" in response.content.decode()
+        assert (
+            response.status_code == 422
+            and "Indiquez comment la personne a donné son accord" in response.content.decode()
+        )
         data["agreement"] = "ON_PAPER"
         assert client.post(self.url("involvement_create", network), data).status_code == 302
         involvement = Involvement.objects.get(person=network.person, organisation=network.stranger_org)
