@@ -116,4 +116,8 @@ TRANSLATIONS = {
     "Answer the proposal to end your organisation's involvement": "Répondre à la proposition de fin de l'intervention de votre organisation",
     "The organisation now takes part in your network. Your referent is told.": "L'organisation fait désormais partie de votre réseau. Votre référent est prévenu.",
     "%(organisation)s no longer takes part in your network. It applies now. Your referent is told.": "%(organisation)s ne fait plus partie de votre réseau. C'est effectif dès maintenant. Votre référent est prévenu.",
+    # API
+    "Choose a validated organisation not involved with the person yet.": "Choisissez une organisation validée qui n'accompagne pas encore la personne.",
+    "changed the organisations of your network (software connection)": "modification des organisations de votre réseau (connexion logicielle)",
+    "Only an organisation validated by the network can be added.": "Seule une organisation validée par le réseau peut être ajoutée.",
 }

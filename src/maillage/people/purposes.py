@@ -28,6 +28,7 @@ OWN_SPACE = "own_space"
 API_LIST = "api_person_list"
 API_PERSON = "api_person"
 API_WHO_SAW = "api_who_saw"
+API_NETWORK = "api_network"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -53,6 +54,7 @@ WORDS = {
     API_LIST: _("list of the persons they follow (software connection)"),
     API_PERSON: _("opened your file (software connection)"),
     API_WHO_SAW: _("looked at who saw your file (software connection)"),
+    API_NETWORK: _("changed the organisations of your network (software connection)"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.

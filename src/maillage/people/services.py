@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from maillage.access import audit, door
 from maillage.access.enums import Action, Category, NetworkChange, Outcome, Reason
+from maillage.accounts.enums import OrganisationStatus
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.people.enums import (
     ContactChannel,
@@ -427,6 +428,8 @@ def involvement_start(
                 )
             }
         )
+    if organisation.status != OrganisationStatus.VALIDATED:
+        raise ValidationError({"organisation": _("Only an organisation validated by the network can be added.")})
     if professional is not None and not professional.memberships.active().filter(organisation=organisation).exists():
         raise ValidationError({"professional": _("This professional is not a member of that organisation.")})
     with transaction.atomic():

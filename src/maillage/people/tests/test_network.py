@@ -18,6 +18,7 @@ from maillage.accounts.tests.factories import OrganisationFactory, UserFactory
 from maillage.people import services
 from maillage.people.enums import EndProposalStatus, InvolvementStatus, PersonAgreement
 from maillage.people.models import Involvement, InvolvementEndProposal
+from maillage.people.tests.test_views_api import token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -311,3 +312,79 @@ class TestFromTheOwnSpace:
         client.force_login(own.person.user)
         html = client.get(reverse("people:space_home")).content.decode()
         assert "Nous continuons le suivi." in html and own.partner_org.name in html
+
+
+class TestApi:
+    """The API shares the services, so the same rules and messages: 403 with the reason, 404, 422."""
+
+    BASE = "/api/v1/people/persons"
+
+    def headers(self, user, scopes=("persons:read", "persons:write")) -> dict[str, str]:
+        return token_for(user, scopes)
+
+    def involvement(self, network, involvement, tail: str) -> str:
+        return f"{self.BASE}/{network.person.public_id}/involvements/{involvement.public_id}/{tail}"
+
+    def test_add_needs_the_write_scope_and_a_recorded_agreement(self, client, network):
+        url = f"{self.BASE}/{network.person.public_id}/involvements"
+        body = {"organisation_id": str(network.stranger_org.public_id), "agreement": "ON_PAPER"}
+        read_only = self.headers(network.referent, scopes=("persons:read",))
+        assert client.post(url, body, content_type="application/json", headers=read_only).status_code == 403
+        headers = self.headers(network.referent)
+        response = client.post(
+            url, {"organisation_id": body["organisation_id"]}, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "agreement"
+        response = client.post(url, body, content_type="application/json", headers=headers)
+        assert response.status_code == 200 and response.json()["agreement"] == "ON_PAPER"
+        response = client.post(url, body, content_type="application/json", headers=headers)
+        assert response.status_code == 422  # already involved: no longer a choice
+
+    def test_ending_another_organisations_involvement_is_403_with_the_reason(self, client, network):
+        url = self.involvement(network, network.partner_involvement, "end")
+        response = client.post(
+            url, {"reason": "OTHER"}, content_type="application/json", headers=self.headers(network.referent)
+        )
+        assert response.status_code == 403
+        assert "adressez-vous au référent" in response.json()["detail"]
+        assert Involvement.objects.get(pk=network.partner_involvement.pk).is_active
+        own = self.involvement(network, network.partner_involvement, "end")
+        response = client.post(
+            own, {"reason": "OBJECTIVES_MET"}, content_type="application/json", headers=self.headers(network.partner)
+        )
+        assert response.status_code == 200 and response.json()["status"] == "ENDED"
+
+    def test_propose_then_object(self, client, network):
+        propose = self.involvement(network, network.partner_involvement, "end-proposal")
+        body = {"reason": "OBJECTIVES_MET", "detail": "Suivi terminé"}
+        response = client.post(propose, body, content_type="application/json", headers=self.headers(network.partner))
+        assert response.status_code == 403  # the partner is not the referent
+        response = client.post(propose, body, content_type="application/json", headers=self.headers(network.referent))
+        assert response.status_code == 200 and response.json()["status"] == "PENDING"
+        answer = propose + "/answer"
+        response = client.post(
+            answer, {"agree": False}, content_type="application/json", headers=self.headers(network.partner)
+        )
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "comment"
+        response = client.post(
+            answer,
+            {"agree": False, "comment": "Pas encore"},
+            content_type="application/json",
+            headers=self.headers(network.referent),
+        )
+        assert response.status_code == 403
+        response = client.post(
+            answer,
+            {"agree": False, "comment": "Pas encore"},
+            content_type="application/json",
+            headers=self.headers(network.partner),
+        )
+        assert response.status_code == 200 and response.json()["status"] == "OBJECTED"
+        assert Involvement.objects.get(pk=network.partner_involvement.pk).is_active
+
+    def test_a_stranger_gets_404(self, client, network):
+        url = self.involvement(network, network.partner_involvement, "end")
+        response = client.post(
+            url, {"reason": "OTHER"}, content_type="application/json", headers=self.headers(network.stranger)
+        )
+        assert response.status_code == 404
