@@ -270,6 +270,8 @@ def category_field(label: str) -> forms.MultipleChoiceField:
 class SpaceAddForm(forms.Form):
     """The person adds an organisation to their network from their own space (door rule 8d)."""
 
+    prefix = "network-add"  # the own space holds other forms with an "organisation" field
+
     organisation = forms.ModelChoiceField(
         label=_("Which organisation"),
         queryset=Organisation.objects.none(),
@@ -285,8 +287,10 @@ class SpaceAddForm(forms.Form):
 class SpaceEndForm(forms.Form):
     """The person ends an organisation's involvement from their own space, after confirming (door rule 8d)."""
 
+    prefix = "network-end"
+
     involvement = forms.ChoiceField(label=_("Which organisation should stop"))
-    detail = forms.CharField(label=_("Why (optional)"), required=False, max_length=255)
+    detail = forms.CharField(label=_("Why, if you wish"), required=False, max_length=255)
     confirm = forms.BooleanField(
         label=_("I understand: this organisation will no longer see my file"),
         error_messages={"required": _("Tick the box to confirm: this cannot be undone from here.")},

@@ -278,23 +278,27 @@ class TestFromTheOwnSpace:
         client.force_login(own.person.user)
         mail.outbox = []
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("people:space_involvement_add"), {"organisation": own.stranger_org.pk})
+            response = client.post(
+                reverse("people:space_involvement_add"), {"network-add-organisation": own.stranger_org.pk}
+            )
         assert response.status_code == 302
         added = Involvement.objects.get(person=own.person, organisation=own.stranger_org)
         assert added.agreement == PersonAgreement.IN_OWN_SPACE and added.is_active
         assert [m.to for m in mail.outbox] == [[own.referent.email]]  # not the person: they did it
-        response = client.post(reverse("people:space_involvement_add"), {"organisation": own.stranger_org.pk})
+        response = client.post(
+            reverse("people:space_involvement_add"), {"network-add-organisation": own.stranger_org.pk}
+        )
         assert response.status_code == 422  # no longer a choice
 
     def test_the_person_ends_an_involvement_after_confirming(self, client, own, django_capture_on_commit_callbacks):
         client.force_login(own.person.user)
-        chosen = {"involvement": str(own.partner_involvement.public_id), "detail": ""}
+        chosen = {"network-end-involvement": str(own.partner_involvement.public_id), "network-end-detail": ""}
         response = client.post(reverse("people:space_involvement_end"), chosen)
         assert response.status_code == 422 and "Cochez la case pour confirmer" in response.content.decode()
         assert Involvement.objects.get(pk=own.partner_involvement.pk).is_active
         mail.outbox = []
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("people:space_involvement_end"), {**chosen, "confirm": "on"})
+            response = client.post(reverse("people:space_involvement_end"), {**chosen, "network-end-confirm": "on"})
         assert response.status_code == 302
         ended = Involvement.objects.get(pk=own.partner_involvement.pk)
         assert ended.status == InvolvementStatus.ENDED and ended.end_reason == "PERSON_CHOICE"
