@@ -80,6 +80,7 @@ TRANSLATIONS = {
     "alert: an organisation joined the network, or a proposal to end one": "alerte : une organisation a rejoint le réseau, ou une proposition de fin d'intervention",
     # pages
     "Proposed by the referent": "Proposée par le référent",
+    "End of your involvement proposed: your answer is awaited": "Fin de votre intervention proposée : votre réponse est attendue",
     "Their proposal": "Sa proposition",
     "If you agree, your organisation's involvement ends now and your organisation no longer sees the file. If you disagree, it stays open and your comment stays visible to the referent and to the person.": "Si vous êtes d'accord, l'intervention de votre organisation prend fin maintenant et votre organisation ne voit plus le dossier. Sinon, elle continue et votre commentaire reste visible pour le référent et pour la personne.",
     "Send the answer": "Envoyer la réponse",

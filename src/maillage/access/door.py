@@ -37,8 +37,10 @@ touches person data asks here. The rules, in plain words:
     membership takes effect at the very next request.
 11. An unknown person and a forbidden person look the same: `Http404`, never 403.
 12. Maillage itself (a background task, no actor) may tell the person and their referent about the file
-    when the rules call for an alert (a break-the-glass, a sharing change made by the person), unless the
-    file was anonymised: through `notify`, once per message, before reading the address to send to.
+    when the rules call for an alert (a break-the-glass, a sharing change made by the person, a change of
+    their network), and an involved organisation about a proposal to end its involvement (rule 8b),
+    unless the file was anonymised: through `notify`, once per message, before reading the address to
+    send to.
 
 Every allowed or denied decision taken through `person_for`, `open_file`, `check`, `network_change`,
 `audit_list` and `notify` writes an `AccessEvent` (ids only). `decide` and `categories_for` answer without writing:

@@ -52,7 +52,7 @@ from maillage.people.forms import (
 )
 from maillage.people.models import Involvement, Person, Relation
 from maillage.people.presenters import person_page
-from maillage.people.selectors import addable_organisations
+from maillage.people.selectors import addable_organisations, end_answers_awaited
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 500
@@ -94,7 +94,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
         page = Paginator(visible, PAGE_SIZE).get_page(page_number)
         persons = list(page.object_list)
         categories = audit_list(actor, persons, action=Action.LIST, purpose=purposes.PERSON_LIST)
-    rows = [{"person": p, "identity": Category.IDENTITY in categories[p.pk]} for p in persons]
+    awaited = end_answers_awaited(actor, persons)
+    rows = [
+        {"person": p, "identity": Category.IDENTITY in categories[p.pk], "answer_awaited": p.pk in awaited}
+        for p in persons
+    ]
     context = {"form": form, "page": page, "rows": rows, "query": query}
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)

@@ -157,6 +157,13 @@ class TestEndingAnotherOrganisationsInvolvement:
         assert client.post(propose_url(network, network.partner_involvement), PROPOSAL).status_code == 403
         assert InvolvementEndProposal.objects.count() == 1
 
+    def test_the_persons_list_flags_the_answer_awaited_from_the_organisation_only(self, client, network, proposed):
+        flag = "Fin de votre intervention proposée : votre réponse est attendue"
+        client.force_login(network.partner)
+        assert flag in client.get(reverse("people:person_list")).content.decode()
+        client.force_login(network.referent)
+        assert flag not in client.get(reverse("people:person_list")).content.decode()
+
     def test_only_the_affected_organisation_answers(self, client, network, proposed):
         client.force_login(network.referent)
         response = client.post(answer_url(network, network.partner_involvement), {"answer": "agree"})
