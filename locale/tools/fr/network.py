@@ -62,6 +62,8 @@ TRANSLATIONS = {
     "Only the person's referent can propose to end another organisation's involvement. Ask the referent, or end your own organisation's involvement.": "Seul le référent de la personne peut proposer de mettre fin à l'intervention d'une autre organisation. Adressez-vous au référent, ou mettez fin à l'intervention de votre propre organisation.",
     "Record how the person agreed to this organisation joining their network (on paper or orally). Without their agreement, do not add it.": "Indiquez comment la personne a accepté que cette organisation rejoigne son réseau (sur papier ou oralement). Sans son accord, ne l'ajoutez pas.",
     "This is your own organisation's involvement: end it directly.": "C'est l'intervention de votre propre organisation : mettez-y fin directement.",
+    "change the referent": "changer de référent",
+    "Only the person, or the current referent handing over, can change the referent. Talk about it with the referent and the person.": "Seuls la personne, ou le référent actuel qui passe la main, peuvent changer de référent. Parlez-en avec le référent et la personne.",
     "This proposal was already answered or closed.": "Cette proposition a déjà reçu une réponse ou a été close.",
     # e-mails
     "Maillage: a person ended an organisation's involvement": "Maillage : une personne a mis fin à l'intervention d'une organisation",

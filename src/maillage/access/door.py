@@ -30,7 +30,10 @@ touches person data asks here. The rules, in plain words:
       stays visible to the referent and to the person);
    c. any involved professional may add an organisation, but only by recording how the person agreed
       (in their own space, on paper, orally); the person and the referent are told;
-   d. the person themselves ends any involvement, or adds an organisation, from their own space.
+   d. the person themselves ends any involvement, or adds an organisation, from their own space;
+   e. the referent is changed by the person, or handed over by the current referent's organisation (by
+      anyone involved only while the person has no referent): otherwise a partner could make itself
+      referent and bypass b.
 9. Break-the-glass grants read-only access (VIEW, LIST, SEARCH) for its limited time, to every category but
    health for organisations that are not care providers; every access under it is flagged in the audit.
 10. Nothing is cached between requests: a revocation, an objection, the end of an involvement or of a
@@ -458,14 +461,16 @@ def _network_rule(
         return decision  # 8c (how the person agreed is checked with the input) and 8d
     assert involvement is not None  # noqa: S101 -- internal: every other change names its involvement
     if decision.reason == Reason.SELF:
-        if change in (NetworkChange.END, NetworkChange.EDIT):
-            return decision  # 8d
+        if change in (NetworkChange.END, NetworkChange.EDIT, NetworkChange.CHANGE_REFERENT):
+            return decision  # 8d, 8e
         # The person ends an involvement directly: they neither propose nor answer.
         return Decision(
             False, Reason.NOT_REFERENT if change == NetworkChange.PROPOSE_END else Reason.OTHER_ORGANISATION
         )
-    if change == NetworkChange.PROPOSE_END:
-        referents = Involvement.objects.active().filter(person_id=person.pk, role=InvolvementRole.REFERENT)
+    if change in (NetworkChange.PROPOSE_END, NetworkChange.CHANGE_REFERENT):
+        referents = list(Involvement.objects.active().filter(person_id=person.pk, role=InvolvementRole.REFERENT))
+        if not referents and change == NetworkChange.CHANGE_REFERENT:
+            return decision  # 8e: no referent to hand over
         referent = next((i for i in referents if is_own_involvement(actor, i)), None)
         if referent is None:
             return Decision(False, Reason.NOT_REFERENT, organisation_id=decision.organisation_id)

@@ -51,6 +51,7 @@ class NetworkChange(models.TextChoices):
     EDIT = "EDIT", _("change an involvement")
     PROPOSE_END = "PROPOSE_END", _("propose to end an involvement")
     ANSWER_END = "ANSWER_END", _("answer a proposal to end an involvement")
+    CHANGE_REFERENT = "CHANGE_REFERENT", _("change the referent")
 
 
 class Outcome(models.TextChoices):

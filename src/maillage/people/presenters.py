@@ -140,6 +140,13 @@ class PersonPage:
         return rows
 
     @property
+    def can_change_referent(self) -> bool:
+        """Door rule 8e: the person, the referent's organisation, or anyone involved while there is none."""
+        if self.grant is not None or not (self.is_involved or self.is_self):
+            return False
+        return self.is_self or self.is_referent or self.referent is None
+
+    @property
     def pending_answers(self) -> list[InvolvementEndProposal]:
         """Proposals to end one of the viewer's own organisation's involvements, awaiting its answer."""
         return [row.pending for row in self.network_rows if row.can_answer and row.pending is not None]

@@ -376,6 +376,10 @@ REFUSALS = {
         "Ask the referent, or end your own organisation's involvement."
     ),
 }
+REFERENT_REFUSAL = gettext_lazy(
+    "Only the person, or the current referent handing over, can change the referent. "
+    "Talk about it with the referent and the person."
+)
 
 
 def _network_require(actor: Any, person: Person, change: NetworkChange, involvement: Involvement | None, purpose: str):
@@ -384,6 +388,8 @@ def _network_require(actor: Any, person: Person, change: NetworkChange, involvem
     decision = door.network_change(actor, person, change=change, involvement=involvement, purpose=purpose)
     if decision.allowed:
         return decision
+    if change == NetworkChange.CHANGE_REFERENT and decision.reason == Reason.NOT_REFERENT:
+        raise PermissionDenied(str(REFERENT_REFUSAL))
     if decision.reason in REFUSALS:
         raise PermissionDenied(str(REFUSALS[decision.reason]))
     raise Http404
@@ -667,8 +673,11 @@ def referent_change(
     purpose: str = "referent_change",
 ) -> ReferentChange:
     """Make an active involvement the person's referent, with the date and reason; the previous referent stays
-    involved as INTERVENING. At most one active referent (also a database constraint)."""
-    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    involved as INTERVENING. At most one active referent (also a database constraint).
+
+    Who may (door rule 8e): the person, or the current referent's organisation handing over; anyone involved
+    only while there is no referent."""
+    decision = _network_require(actor, person, NetworkChange.CHANGE_REFERENT, to_involvement, purpose)
     if to_involvement.person_id != person.pk or to_involvement.status != InvolvementStatus.ACTIVE:
         raise ValidationError(_("The new referent must be an active involvement with this person."))
     if not (reason or "").strip():

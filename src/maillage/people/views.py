@@ -485,6 +485,8 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = person_for(
         actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purposes.REFERENT_CHANGE
     )
+    if not person_page(actor, person).can_change_referent:
+        return _refused(request, person, None, str(services.REFERENT_REFUSAL))
     organisations = (
         Organisation.objects.filter(involvements__person=person, involvements__status="ACTIVE")
         .distinct()
@@ -507,6 +509,8 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
         except ValidationError as error:
             _form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("The referent was changed."))
             return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary")

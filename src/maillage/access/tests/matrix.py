@@ -192,6 +192,7 @@ class NetworkWrite(enum.StrEnum):
     ANSWER_END = "answer-end"
     ADD = "add"
     ADD_WITHOUT_AGREEMENT = "add-without-agreement"
+    CHANGE_REFERENT = "change-referent"  # make the target involvement the referent
 
 
 class NetworkOutcome(enum.StrEnum):
@@ -224,6 +225,12 @@ def network_expected(case: NetworkCase) -> NetworkOutcome:
         return (
             NetworkOutcome.ALLOWED
             if case.actor in (NetworkActor.OWN_ORGANISATION, NetworkActor.THE_PERSON)
+            else NetworkOutcome.REFUSED
+        )
+    if case.write == NetworkWrite.CHANGE_REFERENT:  # 8e: the person, or the referent handing over
+        return (
+            NetworkOutcome.ALLOWED
+            if case.actor in (NetworkActor.REFERENT, NetworkActor.THE_PERSON)
             else NetworkOutcome.REFUSED
         )
     if case.write == NetworkWrite.PROPOSE_END:

@@ -3,7 +3,7 @@
 One database situation per (actor kind, basis state, basis kind, involvement state); every category is
 checked in it (actor kind x category x basis state x involvement state, and the basis kind).
 Then the secondary network (door rule 8): each actor kind x each change (end, change, propose to end,
-answer, add with and without the person's recorded agreement), through the services.
+answer, add with and without the person's recorded agreement, change the referent), through the services.
 """
 
 import dataclasses
@@ -85,6 +85,10 @@ def _network_write(case: NetworkCase, situation: NetworkSituation) -> None:
             involvement=target, person=situation.person, reason=InvolvementEndReason.OBJECTIVES_MET, detail="Fin ?"
         )
         services.involvement_end_answer(actor, proposal=proposal, agree=False, comment="Pas encore", purpose=PURPOSE)
+    elif case.write == NetworkWrite.CHANGE_REFERENT:
+        services.referent_change(
+            actor, person=situation.person, to_involvement=target, reason="Choisi", purpose=PURPOSE
+        )
     else:
         agreement = PersonAgreement.ORALLY if case.write == NetworkWrite.ADD else ""
         services.involvement_start(
@@ -127,6 +131,8 @@ def test_network_change(case, django_capture_on_commit_callbacks):
         assert situation.target.is_active  # a proposal ends nothing
     elif case.write == NetworkWrite.ANSWER_END:
         assert target.get().status == ("OBJECTED" if outcome == NetworkOutcome.ALLOWED else "PENDING")
+    elif case.write == NetworkWrite.CHANGE_REFERENT:
+        assert (situation.target.role == "REFERENT") is (outcome == NetworkOutcome.ALLOWED)
     elif case.write in (NetworkWrite.ADD, NetworkWrite.ADD_WITHOUT_AGREEMENT):
         added = situation.person.involvements.filter(organisation=situation.newcomer).first()
         assert (added is not None) is (outcome == NetworkOutcome.ALLOWED)

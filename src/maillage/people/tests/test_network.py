@@ -218,6 +218,25 @@ class TestEndingAnotherOrganisationsInvolvement:
         assert proposed.status == EndProposalStatus.CLOSED
 
 
+class TestChangingTheReferent:
+    def test_a_partner_cannot_make_itself_referent(self, client, network):
+        client.force_login(network.partner)
+        assert "/referent/" not in client.get(file_url(network)).content.decode()
+        url = reverse("people:referent_change", kwargs={"public_id": network.person.public_id})
+        response = client.post(url, {"organisation": network.partner_org.pk, "reason": "Je prends la main"})
+        assert response.status_code == 403
+        assert "le référent actuel" in response.content.decode()
+        assert Involvement.objects.get(pk=network.referent_involvement.pk).role == "REFERENT"
+
+    def test_anyone_involved_may_choose_one_when_there_is_none(self, client, network):
+        Involvement.objects.filter(pk=network.referent_involvement.pk).update(role="INTERVENING")
+        client.force_login(network.partner)
+        url = reverse("people:referent_change", kwargs={"public_id": network.person.public_id})
+        response = client.post(url, {"organisation": network.partner_org.pk, "reason": "Choisi avec Amélie"})
+        assert response.status_code == 302
+        assert Involvement.objects.get(pk=network.partner_involvement.pk).role == "REFERENT"
+
+
 class TestAddingAnOrganisation:
     def test_the_person_and_the_referent_are_told(self, client, network, django_capture_on_commit_callbacks):
         client.force_login(network.partner)
