@@ -447,6 +447,8 @@ def network_change(
     """
     change = NetworkChange(change)
     decision = decide(actor, person, Action.SHARE, Category.COORDINATION)
+    if involvement is not None and involvement.person_id != person.pk:
+        decision = Decision(False, Reason.NOT_INVOLVED)  # an involvement of someone else: nothing to decide
     if decision.allowed:
         decision = _network_rule(actor, person, change, involvement, decision)
     extra = {"change": str(change), **({"involvement": involvement.pk} if involvement is not None else {})}
