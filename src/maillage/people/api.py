@@ -317,7 +317,6 @@ class EndAnswerIn(Schema):
 
 
 class EndProposalOut(Schema):
-    id: int
     involvement_id: UUID
     organisation: str
     reason: str
@@ -343,7 +342,6 @@ def _involvement_out(involvement: Involvement) -> InvolvementOut:
 
 def _proposal_out(proposal: InvolvementEndProposal) -> EndProposalOut:
     return EndProposalOut(
-        id=proposal.pk,
         involvement_id=proposal.involvement.public_id,
         organisation=proposal.involvement.organisation.name,
         reason=proposal.reason,
