@@ -265,6 +265,8 @@ class Involvement(TrackedModel):
         max_length=20,
         choices=PersonAgreement,
         blank=True,
+        default="",
+        db_default="",  # rows written without the ORM (bulk loads, benchmarks) stay valid
         help_text=_("Recorded when an organisation is added to the network; blank for the one that opened the file."),
     )
 
