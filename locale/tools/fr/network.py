@@ -54,6 +54,7 @@ TRANSLATIONS = {
     "Which organisation": "Quelle organisation",
     "It will see your file as your agreements allow. Your referent is told.": "Elle verra votre dossier selon vos accords. Votre référent est prévenu.",
     "Which organisation should stop": "Quelle organisation doit arrêter",
+    "%(organisation)s is no longer your referent and no longer takes part in your network. It applies now.": "%(organisation)s n'est plus votre référent et ne fait plus partie de votre réseau. C'est effectif dès maintenant.",
     "Why, if you wish": "Pourquoi, si vous le souhaitez",
     "I understand: this organisation will no longer see my file": "J'ai compris : cette organisation ne verra plus mon dossier",
     "Tick the box to confirm: this cannot be undone from here.": "Cochez la case pour confirmer : ce choix ne peut pas être annulé d'ici.",

@@ -35,7 +35,7 @@ from maillage.consent import services as consent_services
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.models import Consent, Objection
 from maillage.people import ecomap, invitations, purposes, services, writes
-from maillage.people.enums import InvolvementEndReason
+from maillage.people.enums import InvolvementEndReason, InvolvementRole
 from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm
 from maillage.people.models import Person
 from maillage.people.notifications import send_space_invitation
@@ -386,11 +386,15 @@ def space_involvement_end(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                _("%(organisation)s no longer takes part in your network. It applies now. Your referent is told.")
-                % {"organisation": involvement.organisation.name},
+            done = (
+                _(
+                    "%(organisation)s is no longer your referent and no longer takes part in your network. "
+                    "It applies now."
+                )
+                if involvement.role == InvolvementRole.REFERENT
+                else _("%(organisation)s no longer takes part in your network. It applies now. Your referent is told.")
             )
+            messages.success(request, done % {"organisation": involvement.organisation.name})
             return redirect(reverse("people:space_home") + "#network")
     return _space_page(request, page, status=422, end_form=form)
 
