@@ -18,19 +18,35 @@ touches person data asks here. The rules, in plain words:
    category; and the person must not have objected to that category for that organisation (or for all).
 7. Health data goes only to organisations that are health or care providers, unless the person gave
    explicit CONSENT for it.
-8. Recording a sharing decision (consent, objection), an information record, or an involvement change
-   (action SHARE) needs only the involvement: the person's say is recorded by those who work with them.
+8. Recording a sharing decision (consent, objection) or an information record (action SHARE) needs only
+   the involvement: the person's say is recorded by those who work with them. The secondary network
+   itself (who is involved) changes under stricter rules, because one organisation does not decide
+   another's access (`network_change`, each decision audited as a SHARE of COORDINATION):
+   a. a professional ends, or changes, only their own organisation's involvement (one of their
+      PROFESSIONAL memberships, or an involvement that names them);
+   b. ending another organisation's involvement goes through the referent: the referent's organisation
+      proposes it, with a reason; the affected organisation is told and answers. It agrees (the
+      involvement ends) or objects with a comment (the involvement stays open, and the disagreement
+      stays visible to the referent and to the person);
+   c. any involved professional may add an organisation, but only by recording how the person agreed
+      (in their own space, on paper, orally); the person and the referent are told;
+   d. the person themselves ends any involvement, or adds an organisation, from their own space;
+   e. the referent is changed by the person, or handed over by the current referent's organisation (by
+      anyone involved only while the person has no referent): otherwise a partner could make itself
+      referent and bypass b.
 9. Break-the-glass grants read-only access (VIEW, LIST, SEARCH) for its limited time, to every category but
    health for organisations that are not care providers; every access under it is flagged in the audit.
 10. Nothing is cached between requests: a revocation, an objection, the end of an involvement or of a
     membership takes effect at the very next request.
 11. An unknown person and a forbidden person look the same: `Http404`, never 403.
 12. Maillage itself (a background task, no actor) may tell the person and their referent about the file
-    when the rules call for an alert (a break-the-glass, a sharing change made by the person), unless the
-    file was anonymised: through `notify`, once per message, before reading the address to send to.
+    when the rules call for an alert (a break-the-glass, a sharing change made by the person, a change of
+    their network), and an involved organisation about a proposal to end its involvement (rule 8b),
+    unless the file was anonymised: through `notify`, once per message, before reading the address to
+    send to.
 
-Every allowed or denied decision taken through `person_for`, `open_file`, `check`, `audit_list` and
-`notify` writes an `AccessEvent` (ids only). `decide` and `categories_for` answer without writing:
+Every allowed or denied decision taken through `person_for`, `open_file`, `check`, `network_change`,
+`audit_list` and `notify` writes an `AccessEvent` (ids only). `decide` and `categories_for` answer without writing:
 callers that show data on the strength of them audit through `person_for`/`audit_list`.
 """
 
@@ -48,11 +64,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from maillage.access import audit
-from maillage.access.enums import READ_ACTIONS, Action, Category, Outcome, Reason, Recipient
+from maillage.access.enums import READ_ACTIONS, Action, Category, NetworkChange, Outcome, Reason, Recipient
 from maillage.access.models import BreakGlassGrant
 from maillage.accounts.enums import Role
 from maillage.consent.enums import LegalBasis
 from maillage.consent.models import Consent, Objection
+from maillage.people.enums import InvolvementRole
 from maillage.people.models import Involvement, Person
 
 ALL_CATEGORIES = frozenset(Category)
@@ -411,6 +428,68 @@ def open_file(actor: Any, public_id: UUID | str, *, purpose: str) -> tuple[Perso
         for category in [Category.IDENTITY, *sorted(categories - {Category.IDENTITY})]
     )
     return person, categories
+
+
+def network_change(
+    actor: Any,
+    person: Person,
+    *,
+    change: NetworkChange | str,
+    involvement: Involvement | None = None,
+    purpose: str = "",
+) -> Decision:
+    """May `actor` make this `change` to `person`'s secondary network (rule 8)? Audited either way, as a
+    SHARE of COORDINATION with the change and the involvement's id.
+
+    `involvement` is the one ended, changed, proposed to end or answered for (None to add one). A denial
+    for the person as a whole (rules 1 to 7, 9) comes back as the usual reasons; a denial by rule 8 as
+    `OTHER_ORGANISATION` (8a) or `NOT_REFERENT` (8b), for the caller to explain.
+    """
+    change = NetworkChange(change)
+    decision = decide(actor, person, Action.SHARE, Category.COORDINATION)
+    if involvement is not None and involvement.person_id != person.pk:
+        decision = Decision(False, Reason.NOT_INVOLVED)  # an involvement of someone else: nothing to decide
+    if decision.allowed:
+        decision = _network_rule(actor, person, change, involvement, decision)
+    extra = {"change": str(change), **({"involvement": involvement.pk} if involvement is not None else {})}
+    _audit(actor, person, Action.SHARE, Category.COORDINATION, purpose, decision, extra)
+    return decision
+
+
+def _network_rule(
+    actor: Any, person: Person, change: NetworkChange, involvement: Involvement | None, decision: Decision
+) -> Decision:
+    if change == NetworkChange.ADD:
+        return decision  # 8c (how the person agreed is checked with the input) and 8d
+    assert involvement is not None  # noqa: S101 -- internal: every other change names its involvement
+    if decision.reason == Reason.SELF:
+        if change in (NetworkChange.END, NetworkChange.EDIT, NetworkChange.CHANGE_REFERENT):
+            return decision  # 8d, 8e
+        # The person ends an involvement directly: they neither propose nor answer.
+        return Decision(
+            False, Reason.NOT_REFERENT if change == NetworkChange.PROPOSE_END else Reason.OTHER_ORGANISATION
+        )
+    if change in (NetworkChange.PROPOSE_END, NetworkChange.CHANGE_REFERENT):
+        referents = list(Involvement.objects.active().filter(person_id=person.pk, role=InvolvementRole.REFERENT))
+        if not referents and change == NetworkChange.CHANGE_REFERENT:
+            return decision  # 8e: no referent to hand over
+        referent = next((i for i in referents if is_own_involvement(actor, i)), None)
+        if referent is None:
+            return Decision(False, Reason.NOT_REFERENT, organisation_id=decision.organisation_id)
+        return Decision(True, Reason.REFERENT, organisation_id=referent.organisation_id)
+    if is_own_involvement(actor, involvement):
+        return Decision(True, Reason.OWN_ORGANISATION, organisation_id=involvement.organisation_id)
+    return Decision(False, Reason.OTHER_ORGANISATION, organisation_id=decision.organisation_id)
+
+
+def is_own_involvement(actor: Any, involvement: Involvement) -> bool:
+    """Rule 8a: the involvement is of one of the actor's PROFESSIONAL organisations, or names the actor."""
+    if involvement.organisation_id in _professional_orgs(actor):
+        return True
+    user_id = _user_id(actor)
+    return bool(
+        user_id and involvement.professional_id == user_id and involvement.organisation_id in _named_orgs(actor)
+    )
 
 
 def notify(person: Person, *, recipient: Recipient, purpose: str, extra: dict[str, int] | None = None) -> Decision:

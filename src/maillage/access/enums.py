@@ -40,6 +40,18 @@ class Recipient(models.TextChoices):
 
     PERSON = "person"
     REFERENT = "referent"
+    ORGANISATION = "organisation"
+
+
+class NetworkChange(models.TextChoices):
+    """A change of the person's secondary network, decided by the door's rule 8 (`door.network_change`)."""
+
+    ADD = "ADD", _("add an organisation")
+    END = "END", _("end an involvement")
+    EDIT = "EDIT", _("change an involvement")
+    PROPOSE_END = "PROPOSE_END", _("propose to end an involvement")
+    ANSWER_END = "ANSWER_END", _("answer a proposal to end an involvement")
+    CHANGE_REFERENT = "CHANGE_REFERENT", _("change the referent")
 
 
 class Outcome(models.TextChoices):
@@ -59,6 +71,8 @@ class Reason(models.TextChoices):
     BREAK_GLASS = "BREAK_GLASS", _("emergency access (break the glass)")
     OPENED_FILE = "OPENED_FILE", _("opened the file")
     DUTY_TO_ALERT = "DUTY_TO_ALERT", _("duty to alert the person and their referent")
+    OWN_ORGANISATION = "OWN_ORGANISATION", _("their own organisation's involvement")
+    REFERENT = "REFERENT", _("the person's referent")
     # denied
     NOT_AUTHENTICATED = "NOT_AUTHENTICATED", _("not logged in")
     UNKNOWN_PERSON = "UNKNOWN_PERSON", _("unknown person")
@@ -72,3 +86,5 @@ class Reason(models.TextChoices):
     ALREADY_OPEN = "ALREADY_OPEN", _("an emergency access to this file is already open")
     DAILY_CAP = "DAILY_CAP", _("daily limit of emergency access requests reached")
     CONTROLLER_TOOL = "CONTROLLER_TOOL", _("a tool of the data controller, run on the server")
+    OTHER_ORGANISATION = "OTHER_ORGANISATION", _("another organisation's involvement")
+    NOT_REFERENT = "NOT_REFERENT", _("not the person's referent")

@@ -42,8 +42,11 @@ def referent_of(person: Person) -> Referent | None:
         .select_related("professional", "organisation")
         .first()
     )
-    if involvement is None:
-        return None
+    return contact_of(involvement) if involvement is not None else None
+
+
+def contact_of(involvement: Involvement) -> Referent | None:
+    """Where to tell an involved organisation: its named professional's address, else the organisation's."""
     professional = involvement.professional
     if professional is not None and professional.email:
         return Referent(involvement.pk, professional.email, professional.preferred_language)
@@ -52,7 +55,7 @@ def referent_of(person: Person) -> Referent | None:
     return None
 
 
-def _own_address(person: Person) -> str:
+def own_address(person: Person) -> str:
     """The person's own e-mail address; the placeholder of a login made with a printable code is none."""
     address = person.user.email if person.user_id else person.email
     return "" if address.endswith(".invalid") else address
@@ -87,7 +90,7 @@ def send_break_glass_alerts(grant_id: int) -> None:
         extra={"grant": grant.pk, "involvement": referent.involvement_id},
     ):
         _break_glass_mail(grant, referent.address, referent.language)
-    address = _own_address(person)
+    address = own_address(person)
     if address and door.notify(
         person, recipient=Recipient.PERSON, purpose=purposes.BREAK_GLASS_ALERT, extra={"grant": grant.pk}
     ):

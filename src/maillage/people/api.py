@@ -1,8 +1,11 @@
-"""/api/v1/people/: the persons I follow, a search among them, one person's file (masked by category), who saw it.
+"""/api/v1/people/: the persons I follow, a search among them, one person's file (masked by category), who saw
+it, and the changes of their secondary network.
 
 Through the door like the pages: the list comes from `persons_visible_to` and is audited per person;
 a file from `person_for`; an unknown or forbidden id answers 404 (never 403). A token needs the
-`persons:read` scope; a browser session is bounded by the user's rights only.
+`persons:read` scope to read, `persons:write` to change; a browser session is bounded by the user's rights
+only. Network changes call the same services as the pages, so the door's rule 8 holds here too: a change
+that is not the caller's to make answers 403 with the reason in words, bad input 422.
 
 The search is a POST: the words of a name travel in the body, never in a URL, so no access log, history or
 proxy keeps them.
@@ -11,6 +14,7 @@ proxy keeps them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -31,9 +35,14 @@ from maillage.access.views import sightings
 from maillage.accounts.api_auth import require_scope
 from maillage.accounts.enums import ApiScope
 from maillage.core.api_errors import ErrorOut
-from maillage.people import purposes, selectors
+from maillage.people import purposes, selectors, services
+from maillage.people.enums import InvolvementEndReason
 from maillage.people.presenters import PersonPage, person_page
+from maillage.people.selectors import addable_organisations
 from maillage.people.services import need_category
+
+if TYPE_CHECKING:
+    from maillage.people.models import Involvement, InvolvementEndProposal  # noqa: TID251 -- annotations only
 
 router = Router()
 
@@ -108,6 +117,9 @@ class InvolvementOut(Schema):
     status: str
     started_on: dt.date
     ended_on: dt.date | None
+    agreement: str = Field(
+        "", description="How the person agreed to the organisation joining (blank: it opened the file)."
+    )
 
 
 class PersonOut(Schema):
@@ -238,18 +250,7 @@ def _person_out(page: PersonPage) -> PersonOut:
         ]
         if page.shows_social
         else None,
-        secondary_network=[
-            InvolvementOut(
-                id=involvement.public_id,
-                organisation_id=involvement.organisation.public_id,
-                organisation=involvement.organisation.name,
-                role=involvement.role,
-                status=involvement.status,
-                started_on=involvement.started_on,
-                ended_on=involvement.ended_on,
-            )
-            for involvement in page.involvements
-        ]
+        secondary_network=[_involvement_out(involvement) for involvement in page.involvements]
         if page.shows_coordination
         else None,
     )
@@ -306,3 +307,165 @@ def who_saw(request: HttpRequest, public_id: UUID, paging: Query[PageIn]) -> Sig
             for row in rows
         ],
     )
+
+
+# --- the secondary network (door rule 8) ----------------------------------------------------------------
+
+
+class InvolvementIn(Schema):
+    organisation_id: UUID = Field(description="A validated organisation not involved with the person yet.")
+    agreement: Literal["ON_PAPER", "ORALLY"] = Field(description="How the person agreed to it joining.")
+    role: Literal["INTERVENING", "CONSULTED"] = "INTERVENING"
+    started_on: dt.date | None = None
+
+
+class InvolvementEndIn(Schema):
+    reason: InvolvementEndReason
+    detail: str = Field("", max_length=255)
+    ended_on: dt.date | None = None
+
+
+class EndProposalIn(Schema):
+    reason: InvolvementEndReason
+    detail: str = Field(min_length=1, max_length=2000, description="The proposal in a few words (read by both).")
+
+
+class EndAnswerIn(Schema):
+    agree: bool = Field(description="True: the involvement ends now. False: it stays open; say why in `comment`.")
+    comment: str = Field("", max_length=2000)
+
+
+class EndProposalOut(Schema):
+    involvement_id: UUID
+    organisation: str
+    reason: str
+    detail: str
+    status: str
+    proposed_at: dt.datetime
+    answered_at: dt.datetime | None
+    answer_comment: str
+
+
+def _involvement_out(involvement: Involvement) -> InvolvementOut:
+    return InvolvementOut(
+        id=involvement.public_id,
+        organisation_id=involvement.organisation.public_id,
+        organisation=involvement.organisation.name,
+        role=involvement.role,
+        status=involvement.status,
+        started_on=involvement.started_on,
+        ended_on=involvement.ended_on,
+        agreement=involvement.agreement,
+    )
+
+
+def _proposal_out(proposal: InvolvementEndProposal) -> EndProposalOut:
+    return EndProposalOut(
+        involvement_id=proposal.involvement.public_id,
+        organisation=proposal.involvement.organisation.name,
+        reason=proposal.reason,
+        detail=proposal.detail,
+        status=proposal.status,
+        proposed_at=proposal.proposed_at,
+        answered_at=proposal.answered_at,
+        answer_comment=proposal.answer_comment,
+    )
+
+
+def _network_target(request: HttpRequest, public_id: UUID, involvement_id: UUID, purpose: str) -> Involvement:
+    """The person through the door (404 unless the caller works with them), then their active involvement."""
+    require_scope(request, ApiScope.PERSONS_WRITE)
+    person = person_for(request.actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    involvement = selectors.involvement_active_of(person, involvement_id)
+    if involvement is None:
+        raise Http404
+    return involvement
+
+
+@router.post(
+    "/persons/{public_id}/involvements",
+    response={200: InvolvementOut, **ERRORS},
+    summary="Add an organisation to the person's network, with how the person agreed (door rule 8c)",
+)
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+def involvement_add(request: HttpRequest, public_id: UUID, payload: InvolvementIn) -> InvolvementOut:
+    require_scope(request, ApiScope.PERSONS_WRITE)
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purposes.API_NETWORK
+    )
+    organisation = addable_organisations(person).filter(public_id=payload.organisation_id).first()
+    if organisation is None:
+        raise ValidationError(
+            {"organisation_id": _("Choose a validated organisation not involved with the person yet.")}
+        )
+    involvement = services.involvement_start(
+        actor,
+        person=person,
+        organisation=organisation,
+        agreement=payload.agreement,
+        role=payload.role,
+        started_on=payload.started_on,
+        purpose=purposes.API_NETWORK,
+    )
+    return _involvement_out(involvement)
+
+
+@router.post(
+    "/persons/{public_id}/involvements/{involvement_id}/end",
+    response={200: InvolvementOut, **ERRORS},
+    summary="End my own organisation's involvement (door rule 8a); another's goes through the referent",
+)
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+def involvement_end(
+    request: HttpRequest, public_id: UUID, involvement_id: UUID, payload: InvolvementEndIn
+) -> InvolvementOut:
+    involvement = _network_target(request, public_id, involvement_id, purposes.API_NETWORK)
+    services.involvement_end(
+        request.actor,
+        involvement=involvement,
+        reason=payload.reason,
+        detail=payload.detail,
+        ended_on=payload.ended_on,
+        purpose=purposes.API_NETWORK,
+    )
+    return _involvement_out(involvement)
+
+
+@router.post(
+    "/persons/{public_id}/involvements/{involvement_id}/end-proposal",
+    response={200: EndProposalOut, **ERRORS},
+    summary="As the referent, propose to end another organisation's involvement (door rule 8b)",
+)
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+def involvement_end_propose(
+    request: HttpRequest, public_id: UUID, involvement_id: UUID, payload: EndProposalIn
+) -> EndProposalOut:
+    involvement = _network_target(request, public_id, involvement_id, purposes.API_NETWORK)
+    proposal = services.involvement_end_propose(
+        request.actor,
+        involvement=involvement,
+        reason=payload.reason,
+        detail=payload.detail,
+        purpose=purposes.API_NETWORK,
+    )
+    return _proposal_out(proposal)
+
+
+@router.post(
+    "/persons/{public_id}/involvements/{involvement_id}/end-proposal/answer",
+    response={200: EndProposalOut, **ERRORS},
+    summary="Answer the referent's proposal to end my organisation's involvement: agree or object (door rule 8b)",
+)
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+def involvement_end_answer(
+    request: HttpRequest, public_id: UUID, involvement_id: UUID, payload: EndAnswerIn
+) -> EndProposalOut:
+    involvement = _network_target(request, public_id, involvement_id, purposes.API_NETWORK)
+    proposal = selectors.end_proposal_awaiting(involvement)
+    if proposal is None:
+        raise ValidationError(_("No proposal to end this involvement awaits an answer."))
+    proposal = services.involvement_end_answer(
+        request.actor, proposal=proposal, agree=payload.agree, comment=payload.comment, purpose=purposes.API_NETWORK
+    )
+    return _proposal_out(proposal)

@@ -33,6 +33,7 @@ from maillage.people.enums import (
     InvolvementRole,
     InvolvementStatus,
     NeedStatus,
+    PersonAgreement,
     RelationKind,
     RelationQuality,
     SupportDirection,
@@ -77,6 +78,9 @@ RELATION_DETAILS = {
     RelationKind.PEER_HELPER: ["pair-aidant", "parrain AA"],
     RelationKind.OTHER: ["ancien éducateur", "entraîneur de foot"],
 }
+
+
+AGREEMENTS = (PersonAgreement.ORALLY, PersonAgreement.ON_PAPER)
 
 
 def clear() -> None:
@@ -220,6 +224,10 @@ class _Generator:
                     status=InvolvementStatus.ENDED if ended else InvolvementStatus.ACTIVE,
                     ended_on=started + dt.timedelta(days=rnd.randint(20, 200)) if ended else None,
                     end_reason=rnd.choice(InvolvementEndReason.values) if ended else "",
+                    # Door rule 8c: every organisation added after the opening one records how the person agreed.
+                    agreement=(PersonAgreement.ON_PAPER if position % 2 else PersonAgreement.ORALLY)
+                    if position
+                    else "",
                 )
                 person_involvements.append(involvement)
             involvements.extend(person_involvements)

@@ -75,3 +75,20 @@ class ContactChannel(models.TextChoices):
     EMAIL = "EMAIL", _("E-mail")
     THROUGH_REFERENT = "THROUGH_REFERENT", _("Through the referent")
     OTHER = "OTHER", _("Other")
+
+
+class PersonAgreement(models.TextChoices):
+    """How the person agreed to an organisation joining their network (recorded on every addition)."""
+
+    IN_OWN_SPACE = "IN_OWN_SPACE", _("In their own space")
+    ON_PAPER = "ON_PAPER", _("On paper")
+    ORALLY = "ORALLY", _("Orally")
+
+
+class EndProposalStatus(models.TextChoices):
+    """A referent's proposal to end another organisation's involvement, and what became of it."""
+
+    PENDING = "PENDING", _("Awaiting the organisation's answer")
+    AGREED = "AGREED", _("Agreed: the involvement ended")
+    OBJECTED = "OBJECTED", _("The organisation disagrees")
+    CLOSED = "CLOSED", _("Closed: the involvement ended otherwise")

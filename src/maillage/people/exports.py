@@ -25,6 +25,7 @@ from maillage.people.models import (
     ContactPreference,
     InformationRecord,
     Involvement,
+    InvolvementEndProposal,
     Need,
     Person,
     ReferentChange,
@@ -133,8 +134,24 @@ def person_export(person: Person) -> dict[str, Any]:
                 "ended_on": _iso(i.ended_on),
                 "reason_for_ending": i.get_end_reason_display() if i.end_reason else None,
                 "status": i.get_status_display(),
+                "how_you_agreed": i.get_agreement_display() if i.agreement else None,
             }
             for i in involvements
+        ],
+        "end_proposals": [
+            {
+                "organisation": p.involvement.organisation.name,
+                "proposed_by": p.proposed_by_organisation.name if p.proposed_by_organisation_id else None,
+                "proposed_at": _iso(p.proposed_at),
+                "reason": p.get_reason_display(),
+                "detail": p.detail,
+                "status": p.get_status_display(),
+                "answered_at": _iso(p.answered_at),
+                "answer": p.answer_comment,
+            }
+            for p in InvolvementEndProposal.objects.filter(person=person)
+            .select_related("involvement__organisation", "proposed_by_organisation")
+            .order_by("proposed_at", "pk")
         ],
         "referent_changes": [
             {
@@ -204,6 +221,7 @@ SECTION_TITLES = {
     "needs": gettext_lazy("Needs"),
     "primary_network": gettext_lazy("Primary network: people close to you"),
     "secondary_network": gettext_lazy("Secondary network: organisations"),
+    "end_proposals": gettext_lazy("Proposals to end an involvement"),
     "referent_changes": gettext_lazy("Changes of referent"),
     "consents": gettext_lazy("Consents and legal bases"),
     "objections": gettext_lazy("Objections"),
@@ -249,6 +267,11 @@ COLUMN_TITLES = {
     "life_domains": gettext_lazy("Life domains"),
     "started_on": gettext_lazy("Started on"),
     "reason_for_ending": gettext_lazy("Reason for ending"),
+    "how_you_agreed": gettext_lazy("How you agreed"),
+    "proposed_by": gettext_lazy("Proposed by"),
+    "proposed_at": gettext_lazy("Proposed on"),
+    "answered_at": gettext_lazy("Answered on"),
+    "answer": gettext_lazy("Answer"),
     "changed_at": gettext_lazy("Changed on"),
     "from": gettext_lazy("From"),
     "to": gettext_lazy("To"),

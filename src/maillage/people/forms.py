@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
+from maillage.core.text import fold
 from maillage.directory.models import TaxonomyTerm
 from maillage.people.enums import (
     InformationMethod,
     InvolvementEndReason,
     InvolvementRole,
     NeedStatus,
+    PersonAgreement,
     RelationKind,
     RelationQuality,
     RelationStrength,
@@ -118,8 +120,23 @@ class RelationForm(forms.Form):
         return data
 
 
+def organisation_choices(organisations: QuerySet[Organisation]) -> list[tuple[str | int, str]]:
+    """The organisations as choices in French alphabetical order (accents and case do not move a name)."""
+    ordered = sorted(organisations, key=lambda organisation: (fold(organisation.name), organisation.name))
+    return [("", "---------"), *((organisation.pk, organisation.name) for organisation in ordered)]
+
+
 class InvolvementForm(forms.Form):
+    """A professional adds an organisation: only those not involved yet are offered (door rule 8c)."""
+
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    agreement = forms.ChoiceField(
+        label=_("How the person agreed"),
+        choices=[(v, label) for v, label in PersonAgreement.choices if v != PersonAgreement.IN_OWN_SPACE],
+        widget=forms.RadioSelect,
+        help_text=_("Add an organisation only with the person's agreement. The person and their referent are told."),
+        error_messages={"required": _("Record how the person agreed: without their agreement, do not add it.")},
+    )
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[(v, label) for v, label in InvolvementRole.choices if v != InvolvementRole.REFERENT],
@@ -136,6 +153,7 @@ class InvolvementForm(forms.Form):
     def __init__(self, *args, organisations: QuerySet[Organisation], terms: QuerySet[TaxonomyTerm], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].choices = organisation_choices(organisations)
         self.fields["life_domains"].queryset = terms
 
 
@@ -143,6 +161,53 @@ class InvolvementEndForm(forms.Form):
     ended_on = forms.DateField(label=_("End"), widget=DATE)
     end_reason = forms.ChoiceField(label=_("Reason for ending"), choices=InvolvementEndReason)
     end_detail = forms.CharField(label=_("Detail"), max_length=255, required=False)
+
+
+class EndProposalForm(forms.Form):
+    """The referent proposes to end another organisation's involvement (door rule 8b)."""
+
+    reason = forms.ChoiceField(label=_("Reason for ending"), choices=InvolvementEndReason)
+    detail = forms.CharField(
+        label=_("Your proposal, in a few words"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The organisation reads it in the file, and so does the person."),
+        error_messages={"required": _("Explain the proposal to the organisation in a few words.")},
+    )
+
+    def clean_detail(self) -> str:
+        detail = self.cleaned_data["detail"].strip()
+        if not detail:
+            raise forms.ValidationError(_("Explain the proposal to the organisation in a few words."))
+        return detail
+
+
+class EndAnswerForm(forms.Form):
+    """The affected organisation answers the referent's proposal: agree, or object with a comment."""
+
+    AGREE, OBJECT = "agree", "object"
+    answer = forms.ChoiceField(
+        label=_("Your organisation's answer"),
+        choices=[
+            (AGREE, _("We agree: our involvement ends now")),
+            (OBJECT, _("We disagree: our involvement stays open")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required if you disagree. The referent and the person read it."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["comment"] = (data.get("comment") or "").strip()
+        if data.get("answer") == self.OBJECT and not data["comment"]:
+            self.add_error("comment", _("Say why your organisation disagrees: the referent and the person read it."))
+        return data
 
 
 class ReferentForm(forms.Form):
@@ -203,3 +268,40 @@ def category_field(label: str) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label, choices=Category.choices, widget=forms.CheckboxSelectMultiple, help_text=CATEGORY_FIELD_HELP
     )
+
+
+class SpaceAddForm(forms.Form):
+    """The person adds an organisation to their network from their own space (door rule 8d)."""
+
+    prefix = "network-add"  # the own space holds other forms with an "organisation" field
+
+    organisation = forms.ModelChoiceField(
+        label=_("Which organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_("It will see your file as your agreements allow. Your referent is told."),
+    )
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].choices = organisation_choices(organisations)
+
+
+class SpaceEndForm(forms.Form):
+    """The person ends an organisation's involvement from their own space, after confirming (door rule 8d)."""
+
+    prefix = "network-end"
+
+    involvement = forms.ChoiceField(label=_("Which organisation should stop"))
+    detail = forms.CharField(label=_("Why, if you wish"), required=False, max_length=255)
+    confirm = forms.BooleanField(
+        label=_("I understand: this organisation will no longer see my file"),
+        error_messages={"required": _("Tick the box to confirm: this cannot be undone from here.")},
+    )
+
+    def __init__(self, *args, involvements: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["involvement"].choices = [("", "---------")] + [
+            (str(i.public_id), i.organisation.name)
+            for i in sorted(involvements, key=lambda i: (fold(i.organisation.name), i.organisation.name))
+        ]

@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.models import TrackedModel
 from maillage.people.enums import (
     ContactChannel,
+    EndProposalStatus,
     InformationMethod,
     InvolvementEndReason,
     InvolvementRole,
     InvolvementStatus,
     NeedStatus,
+    PersonAgreement,
     RelationKind,
     RelationQuality,
     RelationStrength,
@@ -258,6 +260,15 @@ class Involvement(TrackedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=InvolvementStatus, default=InvolvementStatus.ACTIVE, db_index=True
     )
+    agreement = models.CharField(
+        _("how the person agreed"),
+        max_length=20,
+        choices=PersonAgreement,
+        blank=True,
+        default="",
+        db_default="",  # rows written without the ORM (bulk loads, benchmarks) stay valid
+        help_text=_("Recorded when an organisation is added to the network; blank for the one that opened the file."),
+    )
 
     objects = InvolvementQuerySet.as_manager()
 
@@ -293,6 +304,73 @@ class Involvement(TrackedModel):
         super().clean()
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("An involvement cannot end before it starts.")})
+
+
+class InvolvementEndProposal(models.Model):
+    """The referent proposes to end another organisation's involvement (door rule 8): that organisation is
+    told and answers. It agrees (the involvement ends) or objects with a comment (the involvement stays,
+    and the disagreement stays visible to the referent and to the person). Rows are kept: the history shows
+    who proposed what and what was answered.
+    """
+
+    involvement = models.ForeignKey(
+        Involvement, verbose_name=_("involvement"), on_delete=models.CASCADE, related_name="end_proposals"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="involvement_end_proposals"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_by_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("proposing organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    reason = models.CharField(_("reason for ending"), max_length=20, choices=InvolvementEndReason)
+    detail = models.TextField(_("detail"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EndProposalStatus, default=EndProposalStatus.PENDING, db_index=True
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_comment = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposal to end an involvement")
+        verbose_name_plural = _("proposals to end an involvement")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["involvement"],
+                condition=models.Q(status="PENDING"),
+                name="people_endproposal_one_pending",
+                violation_error_message=_("A proposal to end this involvement already awaits an answer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.involvement_id} {self.get_status_display()} ({self.proposed_at:%Y-%m-%d})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == EndProposalStatus.PENDING
 
 
 class ReferentChange(models.Model):

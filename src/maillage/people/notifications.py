@@ -2,6 +2,8 @@
 
 The task receives the login's id only and computes the link itself, so the secret never sits in the
 task queue. (Alerts about sharing changes and break-the-glass are sent by `maillage.access.tasks`.)
+Below it, the alerts about the secondary network (door rule 8): an organisation added, a proposal to end
+an involvement and its answer. Like every alert, each goes through `door.notify` first.
 """
 
 from __future__ import annotations
@@ -12,9 +14,16 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from maillage.access import door
+from maillage.access.enums import Recipient
+from maillage.access.tasks import contact_of, own_address, referent_of
 from maillage.accounts.models import User
-from maillage.people import invitations
+from maillage.people import invitations, purposes
+from maillage.people.enums import EndProposalStatus
+from maillage.people.models import Involvement, InvolvementEndProposal
 
 
 def _site(path: str) -> str:
@@ -37,3 +46,114 @@ def send_space_invitation(user_id: int) -> None:
         subject = render_to_string("people/email/space_invitation_subject.txt", context).strip()
         body = render_to_string("people/email/space_invitation.txt", context)
     EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email]).send()
+
+
+# --- the secondary network (door rule 8): ids only in the queue, no person's name or typed text in a mail ---
+
+
+def _mail(address: str, language: str, subject: str, body: str, values: dict[str, object]) -> None:
+    with translation.override(language):
+        EmailMessage(subject=_(subject), body=_(body) % values, to=[address]).send()
+
+
+@task()
+def tell_of_involvement_added(involvement_id: int, by_organisation_id: int | None) -> None:
+    """Tell the person (unless they added it themselves) and the referent (unless their own organisation
+    added it) that an organisation joined the person's network, and how the person agreed."""
+    involvement = Involvement.objects.select_related("organisation", "person", "person__user").get(pk=involvement_id)
+    person = involvement.person
+    values = {
+        "organisation": involvement.organisation.name,
+        "how": involvement.get_agreement_display(),
+        "id": person.public_id,
+    }
+    extra = {"involvement": involvement.pk}
+    referent = referent_of(person)
+    told_referent = referent is not None and referent.involvement_id != involvement.pk
+    if told_referent and by_organisation_id is not None:
+        told_referent = not Involvement.objects.filter(
+            pk=referent.involvement_id, organisation_id=by_organisation_id
+        ).exists()
+    if told_referent and door.notify(
+        person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
+    ):
+        _mail(referent.address, referent.language, ADDED_SUBJECT, ADDED_TO_REFERENT, values)
+    address = own_address(person) if by_organisation_id is not None else ""
+    if address and door.notify(person, recipient=Recipient.PERSON, purpose=purposes.NETWORK_ALERT, extra=extra):
+        _mail(address, person.preferred_language, ADDED_SUBJECT, ADDED_TO_PERSON, values)
+
+
+@task()
+def tell_organisation_of_end_proposal(proposal_id: int) -> None:
+    """Tell the affected organisation that the referent proposes to end its involvement (not the reason:
+    it may hold personal data; the organisation reads it in the file)."""
+    proposal = InvolvementEndProposal.objects.select_related(
+        "involvement__organisation", "involvement__professional", "person"
+    ).get(pk=proposal_id)
+    contact = contact_of(proposal.involvement)
+    extra = {"involvement": proposal.involvement_id, "end_proposal": proposal.pk}
+    if contact is not None and door.notify(
+        proposal.person, recipient=Recipient.ORGANISATION, purpose=purposes.NETWORK_ALERT, extra=extra
+    ):
+        _mail(contact.address, contact.language, PROPOSAL_SUBJECT, PROPOSAL_BODY, {"id": proposal.person.public_id})
+
+
+@task()
+def tell_referent_of_end_answer(proposal_id: int) -> None:
+    """Tell the referent how the organisation answered (agreed or objected; its comment is read in the file)."""
+    proposal = InvolvementEndProposal.objects.select_related("involvement__organisation", "person").get(pk=proposal_id)
+    referent = referent_of(proposal.person)
+    extra = {"involvement": proposal.involvement_id, "end_proposal": proposal.pk}
+    if referent is not None and door.notify(
+        proposal.person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
+    ):
+        values = {
+            "organisation": proposal.involvement.organisation.name,
+            "id": proposal.person.public_id,
+        }
+        body = ANSWER_AGREED if proposal.status == EndProposalStatus.AGREED else ANSWER_OBJECTED
+        _mail(referent.address, referent.language, ANSWER_SUBJECT, body, values)
+
+
+@task()
+def tell_referent_of_involvement_ended(involvement_id: int) -> None:
+    """Tell the referent that the person ended an organisation's involvement from their own space."""
+    involvement = Involvement.objects.select_related("organisation", "person").get(pk=involvement_id)
+    person = involvement.person
+    referent = referent_of(person)
+    extra = {"involvement": involvement.pk}
+    if referent is not None and door.notify(
+        person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
+    ):
+        values = {"organisation": involvement.organisation.name, "id": person.public_id}
+        _mail(referent.address, referent.language, ENDED_SUBJECT, ENDED_BY_PERSON, values)
+
+
+ENDED_SUBJECT = gettext_noop("Maillage: a person ended an organisation's involvement")
+ENDED_BY_PERSON = gettext_noop(
+    "A person you are referent for ended the involvement of %(organisation)s from their own space. "
+    "It applies now.\nOpen their file in Maillage to see their network: file %(id)s."
+)
+ADDED_SUBJECT = gettext_noop("Maillage: an organisation joined a person's network")
+ADDED_TO_REFERENT = gettext_noop(
+    "The organisation %(organisation)s was added to the network of a person you are referent for "
+    "(how the person agreed: %(how)s).\nOpen their file in Maillage to see it: file %(id)s."
+)
+ADDED_TO_PERSON = gettext_noop(
+    "The organisation %(organisation)s now takes part in your network in Maillage (how you agreed: %(how)s). "
+    "It sees your file as your consents allow.\nIf you did not agree, end it from your own space or tell your "
+    "referent."
+)
+PROPOSAL_SUBJECT = gettext_noop("Maillage: the referent proposes to end your organisation's involvement")
+PROPOSAL_BODY = gettext_noop(
+    "The referent of a person your organisation supports proposes to end your organisation's involvement.\n"
+    "Nothing has ended yet. Open the file in Maillage to read the reason, then agree or object: file %(id)s."
+)
+ANSWER_SUBJECT = gettext_noop("Maillage: answer to your proposal to end an involvement")
+ANSWER_AGREED = gettext_noop(
+    "The organisation %(organisation)s agreed to your proposal: its involvement with file %(id)s has ended."
+)
+ANSWER_OBJECTED = gettext_noop(
+    "The organisation %(organisation)s disagrees with your proposal: its involvement with file %(id)s stays "
+    "open. Read its comment in the file."
+)

@@ -13,14 +13,28 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from maillage.access.door import categories_for
+from maillage.access.door import categories_for, is_own_involvement
 from maillage.access.enums import Category
 from maillage.access.models import BreakGlassGrant
 from maillage.accounts.enums import Role
 from maillage.consent.models import Consent, Objection
 from maillage.people import ecomap
-from maillage.people.enums import InvolvementRole, InvolvementStatus, RelationQuality, RelationStrength
-from maillage.people.models import InformationRecord, Involvement, Need, Person, ReferentChange, Relation
+from maillage.people.enums import (
+    EndProposalStatus,
+    InvolvementRole,
+    InvolvementStatus,
+    RelationQuality,
+    RelationStrength,
+)
+from maillage.people.models import (
+    InformationRecord,
+    Involvement,
+    InvolvementEndProposal,
+    Need,
+    Person,
+    ReferentChange,
+    Relation,
+)
 from maillage.people.services import need_category
 
 STRENGTH = {
@@ -39,6 +53,21 @@ def professional_organisation_ids(actor: Any) -> set[int]:
     return {m.organisation_id for m in getattr(actor, "memberships", ()) if m.role == Role.PROFESSIONAL}
 
 
+@dataclass(frozen=True)
+class NetworkRow:
+    """One active involvement and what the viewer may do with it (door rule 8), so that a page offers only
+    what will be accepted: end it (own organisation, or the person), propose its end (the referent, for
+    another organisation), answer a pending proposal (the affected organisation), or ask the referent."""
+
+    involvement: Involvement
+    own: bool
+    can_end: bool
+    can_propose_end: bool
+    ask_referent: bool
+    pending: InvolvementEndProposal | None
+    can_answer: bool
+
+
 @dataclass
 class PersonPage:
     person: Person
@@ -50,6 +79,8 @@ class PersonPage:
     referent_changes: list[ReferentChange] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
     objections: list[Objection] = field(default_factory=list)
+    end_proposals: list[InvolvementEndProposal] = field(default_factory=list)
+    own_involvement_ids: frozenset[int] = frozenset()
     grant: BreakGlassGrant | None = None
     is_involved: bool = False
     is_referent: bool = False
@@ -86,6 +117,50 @@ class PersonPage:
     @property
     def referent(self) -> Involvement | None:
         return next((i for i in self.active_involvements if i.role == InvolvementRole.REFERENT), None)
+
+    @property
+    def network_rows(self) -> list[NetworkRow]:
+        writes = (self.is_involved or self.is_self) and self.grant is None
+        pending = {p.involvement_id: p for p in self.end_proposals if p.status == EndProposalStatus.PENDING}
+        rows = []
+        for involvement in self.active_involvements:
+            own = involvement.pk in self.own_involvement_ids
+            waiting = pending.get(involvement.pk)
+            rows.append(
+                NetworkRow(
+                    involvement=involvement,
+                    own=own,
+                    can_end=writes and (own or self.is_self),
+                    can_propose_end=writes and self.is_referent and not own and waiting is None,
+                    ask_referent=writes and not (own or self.is_self or self.is_referent),
+                    pending=waiting,
+                    can_answer=writes and own and waiting is not None,
+                )
+            )
+        return rows
+
+    @property
+    def can_change_referent(self) -> bool:
+        """Door rule 8e: the person, the referent's organisation, or anyone involved while there is none."""
+        if self.grant is not None or not (self.is_involved or self.is_self):
+            return False
+        return self.is_self or self.is_referent or self.referent is None
+
+    @property
+    def pending_answers(self) -> list[InvolvementEndProposal]:
+        """Proposals to end one of the viewer's own organisation's involvements, awaiting its answer."""
+        return [row.pending for row in self.network_rows if row.can_answer and row.pending is not None]
+
+    @property
+    def disagreements(self) -> list[InvolvementEndProposal]:
+        """Proposals the affected organisation objected to: shown to the referent, to that organisation and
+        to the person (door rule 8b)."""
+        return [
+            p
+            for p in self.end_proposals
+            if p.status == EndProposalStatus.OBJECTED
+            and (self.is_self or self.is_referent or p.involvement_id in self.own_involvement_ids)
+        ]
 
     @property
     def current_consents(self) -> list[Consent]:
@@ -130,6 +205,7 @@ def person_page(actor: Any, person: Person, *, categories: frozenset[Category] |
     page.is_referent = any(
         i.organisation_id in mine for i in page.active_involvements if i.role == InvolvementRole.REFERENT
     )
+    page.own_involvement_ids = frozenset(i.pk for i in page.active_involvements if is_own_involvement(actor, i))
     if not page.is_involved and not page.is_self and user is not None:
         page.grant = (
             BreakGlassGrant.objects.active_at(timezone.now())
@@ -150,6 +226,12 @@ def person_page(actor: Any, person: Person, *, categories: frozenset[Category] |
         page.referent_changes = list(
             ReferentChange.objects.filter(person=person).select_related(
                 "from_involvement__organisation", "to_involvement__organisation", "recorded_by"
+            )
+        )
+    if page.shows_coordination or page.is_self:
+        page.end_proposals = list(
+            InvolvementEndProposal.objects.filter(person=person).select_related(
+                "involvement__organisation", "proposed_by_organisation"
             )
         )
     if page.is_involved or page.is_self:

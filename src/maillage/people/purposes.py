@@ -13,6 +13,8 @@ ECOMAP_DOWNLOAD = "ecomap_download"
 NEED_WRITE = "need_write"
 RELATION_WRITE = "relation_write"
 INVOLVEMENT_WRITE = "involvement_write"
+INVOLVEMENT_END_PROPOSAL = "involvement_end_proposal"
+NETWORK_ALERT = "network_alert"
 REFERENT_CHANGE = "referent_change"
 CONSENT_WRITE = "consent_write"
 OBJECTION_WRITE = "objection_write"
@@ -26,6 +28,7 @@ OWN_SPACE = "own_space"
 API_LIST = "api_person_list"
 API_PERSON = "api_person"
 API_WHO_SAW = "api_who_saw"
+API_NETWORK = "api_network"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -36,6 +39,8 @@ WORDS = {
     NEED_WRITE: _("recorded or updated a need"),
     RELATION_WRITE: _("recorded or updated someone close to you"),
     INVOLVEMENT_WRITE: _("recorded or ended an organisation's involvement"),
+    INVOLVEMENT_END_PROPOSAL: _("proposed to end an organisation's involvement, or answered the proposal"),
+    NETWORK_ALERT: _("alert: an organisation joined your network, or a proposal to end one"),
     REFERENT_CHANGE: _("changed your referent"),
     CONSENT_WRITE: _("recorded a consent or its withdrawal"),
     OBJECTION_WRITE: _("recorded an objection or its withdrawal"),
@@ -49,6 +54,7 @@ WORDS = {
     API_LIST: _("list of the persons they follow (software connection)"),
     API_PERSON: _("opened your file (software connection)"),
     API_WHO_SAW: _("looked at who saw your file (software connection)"),
+    API_NETWORK: _("changed the organisations of your network (software connection)"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.
@@ -56,6 +62,7 @@ WORDS_ABOUT_THE_PERSON = {
     PERSON_PAGE: _("opened the file"),
     ECOMAP_DOWNLOAD: _("downloaded the picture of the person's networks"),
     RELATION_WRITE: _("recorded or updated someone close to the person"),
+    NETWORK_ALERT: _("alert: an organisation joined the network, or a proposal to end one"),
     REFERENT_CHANGE: _("changed the referent"),
     WHO_SAW: _("looked at who saw the file"),
     BREAK_GLASS_ALERT: _("alert: an emergency access to the file was opened"),

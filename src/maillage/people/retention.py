@@ -2,7 +2,8 @@
 
 Anonymising cleans every copy of the person's personal data, history rows included: identity and
 contact, their own login, words in needs, the primary network (third parties), notes, purposes and
-reasons written in free text, in consents, objections, changes of referent and emergency accesses.
+reasons written in free text, in consents, objections, changes of referent, proposals to end an
+involvement and emergency accesses.
 What stays carries no personal data and is what the law and the network's indicators need: the row
 ids of the audit log (which hold ids only and keep their hash chain intact), the involvements of
 organisations with their dates and roles, the needs' life domains, statuses and weights, the legal
@@ -30,6 +31,7 @@ from maillage.people.models import (
     ContactPreference,
     InformationRecord,
     Involvement,
+    InvolvementEndProposal,
     Need,
     Person,
     ReferentChange,
@@ -98,6 +100,7 @@ def anonymise(person_ids: list[int], *, purpose: str = PURPOSE, batch_size: int 
             InformationRecord.objects.filter(person_id__in=ids).update(note="")
             Involvement.objects.filter(person_id__in=ids).update(end_detail="", updated_by=None)
             ReferentChange.objects.filter(person_id__in=ids).update(reason="")
+            InvolvementEndProposal.objects.filter(person_id__in=ids).update(detail="", answer_comment="")
             # Append-only histories: their rows are kept, the free text in them is cleaned in place.
             Consent.objects.filter(person_id__in=ids).update(purpose="")
             Objection.objects.filter(person_id__in=ids).update(note="")

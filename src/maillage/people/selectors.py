@@ -5,14 +5,19 @@ one row of that person's file by its id, so that views never query the person-da
 ban in pyproject.toml); each answers None for a row of another person, so the view answers 404.
 """
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from maillage.access.door import categories_for_many, persons_visible_to
 from maillage.access.enums import Category
-from maillage.people.models import Involvement, Person, Relation
+from maillage.accounts.enums import OrganisationStatus
+from maillage.accounts.models import Organisation
+from maillage.people.enums import EndProposalStatus, InvolvementStatus
+from maillage.people.models import Involvement, InvolvementEndProposal, Person, Relation
+from maillage.people.presenters import professional_organisation_ids
 
 SEARCH_LIMIT = 500
 
@@ -41,6 +46,44 @@ def involvement_of(person: Person, public_id: UUID) -> Involvement | None:
     return Involvement.objects.select_related("organisation").filter(person=person, public_id=public_id).first()
 
 
+def involvement_active_of(person: Person, public_id: UUID) -> Involvement | None:
+    """The person's active involvement with this id, if any."""
+    return (
+        Involvement.objects.active()
+        .select_related("organisation", "person")
+        .filter(person=person, public_id=public_id)
+        .first()
+    )
+
+
+def end_proposal_awaiting(involvement: Involvement) -> InvolvementEndProposal | None:
+    """The referent's proposal to end this involvement that still awaits the organisation's answer, if any."""
+    return InvolvementEndProposal.objects.filter(involvement=involvement, status=EndProposalStatus.PENDING).first()
+
+
 def involvement_active(person: Person, organisation) -> Involvement | None:
     """The organisation's active involvement with the person, if any."""
     return Involvement.objects.active().filter(person=person, organisation=organisation).first()
+
+
+def addable_organisations(person: Person) -> QuerySet[Organisation]:
+    """Validated organisations not involved with the person now: the only ones an addition can take."""
+    involved = Involvement.objects.active().filter(person=person).values("organisation_id")
+    return Organisation.objects.filter(status=OrganisationStatus.VALIDATED).exclude(pk__in=involved)
+
+
+def end_answers_awaited(actor: Any, persons: Iterable[Person]) -> set[int]:
+    """Of these persons, those for whom the referent proposed to end one of the actor's organisations'
+    involvements and the organisation has not answered yet (door rule 8b): the list flags them."""
+    organisations = professional_organisation_ids(actor)
+    ids = [person.pk for person in persons]
+    if not organisations or not ids:
+        return set()
+    return set(
+        InvolvementEndProposal.objects.filter(
+            status=EndProposalStatus.PENDING,
+            person_id__in=ids,
+            involvement__organisation_id__in=organisations,
+            involvement__status=InvolvementStatus.ACTIVE,
+        ).values_list("person_id", flat=True)
+    )

@@ -2,7 +2,9 @@
 
 Each asks the door first (the decision is audited, allowed or denied, outside the transaction so that
 denials are kept), then runs atomically, validates with `full_clean()` and records an audit event.
-Forbidden or unknown persons raise `Http404`; invalid input raises `ValidationError` with a message.
+Forbidden or unknown persons raise `Http404`; invalid input raises `ValidationError` with a message; a
+change of the secondary network that the door's rule 8 refuses to someone who works with the person raises
+`PermissionDenied` with the reason in words (pages and the API show it).
 """
 
 import datetime as dt
@@ -11,28 +13,40 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.access import audit, door
-from maillage.access.enums import Action, Category, Outcome, Reason
+from maillage.access.enums import Action, Category, NetworkChange, Outcome, Reason
+from maillage.accounts.enums import OrganisationStatus
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.people.enums import (
     ContactChannel,
+    EndProposalStatus,
     InformationMethod,
     InvolvementEndReason,
     InvolvementRole,
     InvolvementStatus,
     NeedStatus,
+    PersonAgreement,
 )
 from maillage.people.models import (
     ContactPreference,
     InformationRecord,
     Involvement,
+    InvolvementEndProposal,
     Need,
     Person,
     ReferentChange,
     Relation,
+)
+from maillage.people.notifications import (
+    tell_of_involvement_added,
+    tell_organisation_of_end_proposal,
+    tell_referent_of_end_answer,
+    tell_referent_of_involvement_ended,
 )
 
 # Needs in these life domains (first part of the term code) are health data; the others social situation.
@@ -348,6 +362,41 @@ def relation_end(
 
 
 # --- secondary network ------------------------------------------------------------------------------------
+# Door rule 8: one organisation does not decide another's access. Each service asks `door.network_change`
+# (audited, allowed or denied) and explains a refusal in words; a person the actor may not see at all
+# stays a 404.
+
+REFUSALS = {
+    Reason.OTHER_ORGANISATION: gettext_lazy(
+        "You can end or change only your own organisation's involvement. "
+        "To end another organisation's involvement, ask the person's referent: they can propose it."
+    ),
+    Reason.NOT_REFERENT: gettext_lazy(
+        "Only the person's referent can propose to end another organisation's involvement. "
+        "Ask the referent, or end your own organisation's involvement."
+    ),
+}
+REFERENT_REFUSAL = gettext_lazy(
+    "Only the person, or the current referent handing over, can change the referent. "
+    "Talk about it with the referent and the person."
+)
+
+
+def _network_require(actor: Any, person: Person, change: NetworkChange, involvement: Involvement | None, purpose: str):
+    """The door's rule 8 decision, or the reason it refuses: `PermissionDenied` with a message the page can
+    show when the actor works with the person but may not make this change, `Http404` otherwise."""
+    decision = door.network_change(actor, person, change=change, involvement=involvement, purpose=purpose)
+    if decision.allowed:
+        return decision
+    if change == NetworkChange.CHANGE_REFERENT and decision.reason == Reason.NOT_REFERENT:
+        raise PermissionDenied(str(REFERENT_REFUSAL))
+    if decision.reason in REFUSALS:
+        raise PermissionDenied(str(REFUSALS[decision.reason]))
+    raise Http404
+
+
+def _is_person(decision: door.Decision) -> bool:
+    return decision.reason == Reason.SELF
 
 
 def involvement_start(
@@ -355,6 +404,7 @@ def involvement_start(
     *,
     person: Person,
     organisation: Any,
+    agreement: str = "",
     professional: Any = None,
     role: str = InvolvementRole.INTERVENING,
     life_domains: Iterable[Any] = (),
@@ -363,15 +413,35 @@ def involvement_start(
     chosen_with_person: bool = True,
     purpose: str = "involvement_write",
 ) -> Involvement:
-    """Involve an organisation (and optionally one of its professionals) with the person.
+    """Involve an organisation (and optionally one of its professionals) with the person (door rule 8c, 8d).
 
-    Only those already involved, or the person, may do it. Starting a REFERENT involvement moves the
-    current referent (if any) to INTERVENING and keeps the change in the referent history.
+    Those already involved, or the person, may do it, recording how the person agreed (`PersonAgreement`):
+    the person from their own space (always IN_OWN_SPACE), a professional on paper or orally. The person
+    and the referent are told after the commit. An organisation already involved is not added twice.
+    Starting a REFERENT involvement moves the current referent (if any) to INTERVENING and keeps the change
+    in the referent history.
     """
-    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    decision = _network_require(actor, person, NetworkChange.ADD, None, purpose)
+    by_person = _is_person(decision)
+    if by_person:
+        agreement = PersonAgreement.IN_OWN_SPACE
+    elif agreement not in (PersonAgreement.ON_PAPER, PersonAgreement.ORALLY):
+        raise ValidationError(
+            {
+                "agreement": _(
+                    "Record how the person agreed to this organisation joining their network (on paper or "
+                    "orally). Without their agreement, do not add it."
+                )
+            }
+        )
+    if organisation.status != OrganisationStatus.VALIDATED:
+        raise ValidationError({"organisation": _("Only an organisation validated by the network can be added.")})
     if professional is not None and not professional.memberships.active().filter(organisation=organisation).exists():
         raise ValidationError({"professional": _("This professional is not a member of that organisation.")})
     with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # one addition at a time per person
+        if Involvement.objects.active().filter(person=person, organisation=organisation).exists():
+            raise ValidationError({"organisation": _("This organisation is already involved with the person.")})
         previous = None
         if role == InvolvementRole.REFERENT:
             previous = (
@@ -389,6 +459,7 @@ def involvement_start(
             professional=professional,
             role=role,
             started_on=started_on or timezone.localdate(),
+            agreement=agreement,
             updated_by=actor.user,
         )
         involvement.full_clean()
@@ -408,8 +479,10 @@ def involvement_start(
         _touch(person)
         _written(
             actor, person, Action.CREATE, Category.COORDINATION, purpose, decision, involvement=involvement.pk,
-            organisation=organisation.pk,
+            organisation=organisation.pk, agreement=agreement,
         )  # fmt: skip
+        involvement_id, by_organisation_id = involvement.pk, None if by_person else decision.organisation_id
+        transaction.on_commit(lambda: tell_of_involvement_added.enqueue(involvement_id, by_organisation_id))
     return involvement
 
 
@@ -421,9 +494,10 @@ def involvement_update(
     professional: Any = ...,
     purpose: str = "involvement_write",
 ) -> Involvement:
-    """Change the life domains covered or the named professional of an active involvement."""
+    """Change the life domains covered or the named professional of one's own organisation's active
+    involvement (door rule 8a; naming a professional changes who sees the file)."""
     person = involvement.person
-    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    decision = _network_require(actor, person, NetworkChange.EDIT, involvement, purpose)
     with transaction.atomic():
         if professional is not ...:
             if (
@@ -450,39 +524,143 @@ def involvement_end(
     ended_on: dt.date | None = None,
     purpose: str = "involvement_write",
 ) -> Involvement:
-    """End an involvement, with its reason. The row stays: the history is readable.
+    """End one's own organisation's involvement, or (the person) any involvement, with its reason (door rule
+    8a, 8d). The row stays: the history is readable. Another organisation's involvement is ended through
+    the referent's proposal (`involvement_end_propose`).
 
     From the next request on, that organisation's professionals no longer see the person (unless another
-    involvement of theirs is active). Ending the referent's involvement is recorded in the referent history.
+    involvement of theirs is active). Ending the referent's involvement is recorded in the referent history;
+    a proposal still awaiting an answer is closed. When the person ends it, their referent is told.
     """
     person = involvement.person
-    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    decision = _network_require(actor, person, NetworkChange.END, involvement, purpose)
+    _check_end(involvement, reason)
+    with transaction.atomic():
+        _close(actor, involvement, reason=reason, detail=detail, ended_on=ended_on)
+        _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, involvement=involvement.pk,
+                 ended=True)  # fmt: skip
+        if _is_person(decision):
+            involvement_id = involvement.pk
+            transaction.on_commit(lambda: tell_referent_of_involvement_ended.enqueue(involvement_id))
+    return involvement
+
+
+def _check_end(involvement: Involvement, reason: str) -> None:
     if involvement.status == InvolvementStatus.ENDED:
         raise ValidationError(_("This involvement has already ended."))
     if reason not in InvolvementEndReason.values:
         raise ValidationError({"end_reason": _("Choose why the involvement ends.")})
+
+
+def _close(actor: Any, involvement: Involvement, *, reason: str, detail: str, ended_on: dt.date | None) -> None:
+    """End the involvement (inside the caller's transaction), keep the referent history, close its pending
+    proposal."""
+    locked = Involvement.objects.select_for_update().get(pk=involvement.pk)
+    if locked.status == InvolvementStatus.ENDED:
+        raise ValidationError(_("This involvement has already ended."))
+    person = involvement.person
+    was_referent = involvement.role == InvolvementRole.REFERENT
+    involvement.status = InvolvementStatus.ENDED
+    involvement.ended_on = ended_on or timezone.localdate()
+    involvement.end_reason = reason
+    involvement.end_detail = detail
+    involvement.updated_by = actor.user
+    involvement.full_clean()
+    involvement.save(update_fields=["status", "ended_on", "end_reason", "end_detail", "updated_by", "updated_at"])
+    if was_referent:
+        ReferentChange.objects.create(
+            person=person,
+            from_involvement=involvement,
+            to_involvement=None,
+            reason=detail or InvolvementEndReason(reason).label,
+            chosen_with_person=False,
+            recorded_by=actor.user,
+        )
+    InvolvementEndProposal.objects.filter(involvement=involvement, status=EndProposalStatus.PENDING).update(
+        status=EndProposalStatus.CLOSED
+    )
+    _touch(person)
+
+
+def involvement_end_propose(
+    actor: Any,
+    *,
+    involvement: Involvement,
+    reason: str,
+    detail: str = "",
+    purpose: str = "involvement_end_proposal",
+) -> InvolvementEndProposal:
+    """The referent proposes to end another organisation's involvement, with the reason (door rule 8b).
+
+    Nothing ends yet: the affected organisation is told (in the file and by e-mail, after the commit) and
+    answers with `involvement_end_answer`. One proposal at a time per involvement.
+    """
+    person = involvement.person
+    decision = _network_require(actor, person, NetworkChange.PROPOSE_END, involvement, purpose)
+    if involvement.organisation_id == decision.organisation_id:
+        raise ValidationError(_("This is your own organisation's involvement: end it directly."))
+    _check_end(involvement, reason)
+    if not detail.strip():
+        raise ValidationError({"detail": _("Explain the proposal to the organisation in a few words.")})
     with transaction.atomic():
-        was_referent = involvement.role == InvolvementRole.REFERENT
-        involvement.status = InvolvementStatus.ENDED
-        involvement.ended_on = ended_on or timezone.localdate()
-        involvement.end_reason = reason
-        involvement.end_detail = detail
-        involvement.updated_by = actor.user
-        involvement.full_clean()
-        involvement.save(update_fields=["status", "ended_on", "end_reason", "end_detail", "updated_by", "updated_at"])
-        if was_referent:
-            ReferentChange.objects.create(
-                person=person,
-                from_involvement=involvement,
-                to_involvement=None,
-                reason=detail or InvolvementEndReason(reason).label,
-                chosen_with_person=False,
-                recorded_by=actor.user,
-            )
+        Involvement.objects.select_for_update().filter(pk=involvement.pk).first()
+        if InvolvementEndProposal.objects.filter(involvement=involvement, status=EndProposalStatus.PENDING).exists():
+            raise ValidationError(_("A proposal to end this involvement already awaits an answer."))
+        proposal = InvolvementEndProposal(
+            involvement=involvement,
+            person=person,
+            proposed_by=actor.user,
+            proposed_by_organisation_id=decision.organisation_id,
+            reason=reason,
+            detail=detail.strip(),
+        )
+        proposal.full_clean()
+        proposal.save()
+        _touch(person)
+        _written(actor, person, Action.CREATE, Category.COORDINATION, purpose, decision, involvement=involvement.pk,
+                 end_proposal=proposal.pk)  # fmt: skip
+        proposal_id = proposal.pk
+        transaction.on_commit(lambda: tell_organisation_of_end_proposal.enqueue(proposal_id))
+    return proposal
+
+
+def involvement_end_answer(
+    actor: Any,
+    *,
+    proposal: InvolvementEndProposal,
+    agree: bool,
+    comment: str = "",
+    purpose: str = "involvement_end_proposal",
+) -> InvolvementEndProposal:
+    """The affected organisation answers the referent's proposal (door rule 8b): it agrees, and its
+    involvement ends with the proposal's reason; or it objects with a comment, and the involvement stays
+    open, the disagreement kept for the referent and the person to see. The referent is told."""
+    involvement = proposal.involvement
+    person = involvement.person
+    decision = _network_require(actor, person, NetworkChange.ANSWER_END, involvement, purpose)
+    comment = comment.strip()
+    if not agree and not comment:
+        raise ValidationError(
+            {"comment": _("Say why your organisation disagrees: the referent and the person read it.")}
+        )
+    with transaction.atomic():
+        locked = InvolvementEndProposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != EndProposalStatus.PENDING:
+            raise ValidationError(_("This proposal was already answered or closed."))
+        if agree:
+            _close(actor, involvement, reason=proposal.reason, detail=proposal.detail[:255], ended_on=None)
+        proposal.status = EndProposalStatus.AGREED if agree else EndProposalStatus.OBJECTED
+        proposal.answered_by = actor.user
+        proposal.answered_at = timezone.now()
+        proposal.answer_comment = comment
+        proposal.full_clean()
+        proposal.save(update_fields=["status", "answered_by", "answered_at", "answer_comment"])
         _touch(person)
         _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, involvement=involvement.pk,
-                 ended=True)  # fmt: skip
-    return involvement
+                 end_proposal=proposal.pk, agreed=agree)  # fmt: skip
+        proposal_id = proposal.pk
+        transaction.on_commit(lambda: tell_referent_of_end_answer.enqueue(proposal_id))
+    return proposal
 
 
 def referent_change(
@@ -495,8 +673,11 @@ def referent_change(
     purpose: str = "referent_change",
 ) -> ReferentChange:
     """Make an active involvement the person's referent, with the date and reason; the previous referent stays
-    involved as INTERVENING. At most one active referent (also a database constraint)."""
-    decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    involved as INTERVENING. At most one active referent (also a database constraint).
+
+    Who may (door rule 8e): the person, or the current referent's organisation handing over; anyone involved
+    only while there is no referent."""
+    decision = _network_require(actor, person, NetworkChange.CHANGE_REFERENT, to_involvement, purpose)
     if to_involvement.person_id != person.pk or to_involvement.status != InvolvementStatus.ACTIVE:
         raise ValidationError(_("The new referent must be an active involvement with this person."))
     if not (reason or "").strip():

@@ -17,6 +17,16 @@ urlpatterns = [
     path("<uuid:public_id>/relations/<uuid:relation_id>/", views.relation_edit, name="relation_edit"),
     path("<uuid:public_id>/involvements/new/", views.involvement_create, name="involvement_create"),
     path("<uuid:public_id>/involvements/<uuid:involvement_id>/end/", views.involvement_end, name="involvement_end"),
+    path(
+        "<uuid:public_id>/involvements/<uuid:involvement_id>/propose-end/",
+        views.involvement_end_propose,
+        name="involvement_end_propose",
+    ),
+    path(
+        "<uuid:public_id>/involvements/<uuid:involvement_id>/answer/",
+        views.involvement_end_answer,
+        name="involvement_end_answer",
+    ),
     path("<uuid:public_id>/referent/", views.referent_change, name="referent_change"),
     path("<uuid:public_id>/invite/", views_space.space_invite, name="space_invite"),
     # The person's own space.
@@ -28,5 +38,7 @@ urlpatterns = [
     path("me/consents/revoke/", views_space.space_consent_revoke, name="space_consent_revoke"),
     path("me/objections/new/", views_space.space_objection, name="space_objection"),
     path("me/objections/withdraw/", views_space.space_objection_withdraw, name="space_objection_withdraw"),
+    path("me/network/add/", views_space.space_involvement_add, name="space_involvement_add"),
+    path("me/network/end/", views_space.space_involvement_end, name="space_involvement_end"),
     path("me/export/", views_space.space_export, name="space_export"),
 ]

@@ -1,5 +1,8 @@
 """The professional's person pages: list, open a file, the file itself, its forms, the ecomap, exports.
 
+The secondary network follows the door's rule 8: a page offers only the changes the viewer may make
+(`PersonPage.network_rows`), and the services refuse the others with a message shown on the page.
+
 Every view resolves the person through the door (`person_for`, or `persons_visible_to` + `audit_list`),
 answers 404 for an unknown or forbidden person (never 403), and is declared with `@person_data` or
 `@no_person_data`. Writes are POST only; a form with errors is shown again with what was typed.
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,12 +32,14 @@ from maillage.access.door import (
     person_for,
     persons_visible_to,
 )
-from maillage.access.enums import Action, Category
+from maillage.access.enums import Action, Category, Reason
 from maillage.accounts.models import Organisation
 from maillage.directory.selectors import life_domains
 from maillage.people import ecomap, exports, purposes, selectors, services
 from maillage.people.enums import InvolvementRole
 from maillage.people.forms import (
+    EndAnswerForm,
+    EndProposalForm,
     InvolvementEndForm,
     InvolvementForm,
     NeedForm,
@@ -44,6 +49,7 @@ from maillage.people.forms import (
     RelationForm,
 )
 from maillage.people.presenters import person_page
+from maillage.people.selectors import addable_organisations
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
@@ -79,7 +85,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PAGE_SIZE).get_page(page_number)
     persons = list(page.object_list)
     categories = audit_list(actor, persons, action=action, purpose=purpose)
-    rows = [{"person": p, "identity": Category.IDENTITY in categories[p.pk]} for p in persons]
+    awaited = selectors.end_answers_awaited(actor, persons)
+    rows = [
+        {"person": p, "identity": Category.IDENTITY in categories[p.pk], "answer_awaited": p.pk in awaited}
+        for p in persons
+    ]
     context = {"form": form, "page": page, "rows": rows, "query": query}
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
@@ -165,13 +175,25 @@ def _need_terms():
     return life_domains()
 
 
-def _form_page(request: HttpRequest, person: Person, form: Any, *, title: str, intro: str = "", submit: str = ""):
-    return render(
-        request,
-        "people/form_page.html",
-        {"person": person, "form": form, "title": title, "intro": intro, "submit": submit or _("Save")},
-        status=422 if form.errors else 200,
-    )
+def _form_page(
+    request: HttpRequest,
+    person: Person,
+    form: Any,
+    *,
+    title: str,
+    intro: str = "",
+    submit: str = "",
+    danger: bool = False,
+):
+    context = {
+        "person": person,
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "submit": submit or _("Save"),
+        "danger": danger,
+    }
+    return render(request, "people/form_page.html", context, status=422 if form.errors else 200)
 
 
 @person_data(categories=[Category.SOCIAL, Category.HEALTH], action=Action.CREATE)
@@ -277,8 +299,8 @@ def _relation_form(request: HttpRequest, public_id: UUID, relation_id: UUID | No
 # --- secondary network ---------------------------------------------------------------------------------------
 
 
-def _partner_organisations():
-    return Organisation.objects.filter(status="VALIDATED").order_by("name")
+def _secondary(person: Person) -> str:
+    return reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary"
 
 
 @person_data(categories=[Category.COORDINATION], action=Action.SHARE)
@@ -291,34 +313,52 @@ def involvement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = InvolvementForm(
         request.POST or None,
         initial={"started_on": timezone.localdate()},
-        organisations=_partner_organisations(),
+        organisations=addable_organisations(person),
         terms=_need_terms(),
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if selectors.involvement_active(person, data["organisation"]) is not None:
-                raise ValidationError({"organisation": _("This organisation is already involved with the person.")})
-            services.involvement_start(actor, person=person, purpose=purposes.INVOLVEMENT_WRITE, **data)
+            services.involvement_start(actor, person=person, purpose=purposes.INVOLVEMENT_WRITE, **form.cleaned_data)
         except ValidationError as error:
             _form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
         else:
-            messages.success(request, _("The organisation now takes part in the person's network."))
-            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary")
+            messages.success(
+                request,
+                _("The organisation now takes part in the person's network. The person and their referent are told."),
+            )
+            return redirect(_secondary(person))
     intro = _("Record it with the person's agreement: the organisation will see the file as the consents allow.")
     return _form_page(request, person, form, title=_("Add an organisation to the network"), intro=intro)
+
+
+def _network_row(request: HttpRequest, public_id: UUID, involvement_id: UUID, purpose: str):
+    """The person (through the door) and the row of this active involvement on their page; 404 otherwise."""
+    actor = request.actor
+    person = person_for(actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    page = person_page(actor, person)
+    row = next((r for r in page.network_rows if r.involvement.public_id == involvement_id), None)
+    if row is None:
+        raise Http404
+    return person, row
+
+
+def _refused(request: HttpRequest, person: Person, row: Any, message: str) -> HttpResponse:
+    """A network change this actor may not make: say why, and offer the way that exists (door rule 8)."""
+    context = {"person": person, "row": row, "message": message}
+    return render(request, "people/network_refused.html", context, status=403)
 
 
 @person_data(categories=[Category.COORDINATION], action=Action.SHARE)
 @require_http_methods(["GET", "POST"])
 def involvement_end(request: HttpRequest, public_id: UUID, involvement_id: UUID) -> HttpResponse:
+    """End one's own organisation's involvement (door rule 8a); another's is proposed by the referent."""
     actor = request.actor
-    person = person_for(
-        actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purposes.INVOLVEMENT_WRITE
-    )
-    involvement = selectors.involvement_of(person, involvement_id)
-    if involvement is None:
-        raise Http404
+    person, row = _network_row(request, public_id, involvement_id, purposes.INVOLVEMENT_WRITE)
+    involvement = row.involvement
+    if not row.can_end:
+        return _refused(request, person, row, str(services.REFUSALS[Reason.OTHER_ORGANISATION]))
     form = InvolvementEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -333,11 +373,99 @@ def involvement_end(request: HttpRequest, public_id: UUID, involvement_id: UUID)
             )
         except ValidationError as error:
             _form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("The involvement has ended; it stays in the history."))
-            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary")
+            return redirect(_secondary(person))
     title = _("End the involvement of %(organisation)s") % {"organisation": involvement.organisation.name}
-    return _form_page(request, person, form, title=title, submit=_("End the involvement"))
+    intro = _(
+        "Your organisation will no longer see the person's file from the next page on. This cannot be undone: "
+        "to work with the person again, an organisation must be added anew."
+    )
+    return _form_page(request, person, form, title=title, intro=intro, submit=_("End the involvement"), danger=True)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+@require_http_methods(["GET", "POST"])
+def involvement_end_propose(request: HttpRequest, public_id: UUID, involvement_id: UUID) -> HttpResponse:
+    """The referent proposes to end another organisation's involvement (door rule 8b)."""
+    actor = request.actor
+    person, row = _network_row(request, public_id, involvement_id, purposes.INVOLVEMENT_END_PROPOSAL)
+    if not row.can_propose_end:
+        message = (
+            _("A proposal to end this involvement already awaits the organisation's answer.")
+            if row.pending is not None
+            else _("This is your own organisation's involvement: end it directly.")
+            if row.own
+            else str(services.REFUSALS[Reason.NOT_REFERENT])
+        )
+        return _refused(request, person, row, message)
+    form = EndProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_end_propose(
+                actor, involvement=row.involvement, purpose=purposes.INVOLVEMENT_END_PROPOSAL, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your proposal was sent. The organisation is told and will answer."))
+            return redirect(_secondary(person))
+    organisation = row.involvement.organisation.name
+    title = _("Propose to end the involvement of %(organisation)s") % {"organisation": organisation}
+    intro = _(
+        "As the referent, you propose; %(organisation)s decides. Nothing ends until it agrees. If it disagrees, "
+        "its involvement stays open and its comment stays visible to you and to the person."
+    ) % {"organisation": organisation}
+    return _form_page(request, person, form, title=title, intro=intro, submit=_("Send the proposal"))
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+@require_http_methods(["GET", "POST"])
+def involvement_end_answer(request: HttpRequest, public_id: UUID, involvement_id: UUID) -> HttpResponse:
+    """The affected organisation answers the referent's proposal: agree (it ends) or object (door rule 8b)."""
+    actor = request.actor
+    person, row = _network_row(request, public_id, involvement_id, purposes.INVOLVEMENT_END_PROPOSAL)
+    if not row.can_answer or row.pending is None:
+        message = (
+            _("No proposal to end this involvement awaits an answer.")
+            if row.pending is None
+            else str(services.REFUSALS[Reason.OTHER_ORGANISATION])
+        )
+        return _refused(request, person, row, message)
+    form = EndAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agree = form.cleaned_data["answer"] == EndAnswerForm.AGREE
+        try:
+            services.involvement_end_answer(
+                actor,
+                proposal=row.pending,
+                agree=agree,
+                comment=form.cleaned_data["comment"],
+                purpose=purposes.INVOLVEMENT_END_PROPOSAL,
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            if agree:
+                messages.success(request, _("Your organisation's involvement has ended. The referent is told."))
+                return redirect("people:person_list")
+            messages.success(
+                request, _("Your disagreement was recorded. The involvement stays open; the referent is told.")
+            )
+            return redirect(_secondary(person))
+    title = _("Answer the proposal to end your organisation's involvement")
+    return render(
+        request,
+        "people/end_answer.html",
+        {"person": person, "form": form, "title": title, "proposal": row.pending},
+        status=422 if form.errors else 200,
+    )
 
 
 @person_data(categories=[Category.COORDINATION], action=Action.SHARE)
@@ -347,6 +475,8 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
     person = person_for(
         actor, public_id, action=Action.SHARE, category=Category.COORDINATION, purpose=purposes.REFERENT_CHANGE
     )
+    if not person_page(actor, person).can_change_referent:
+        return _refused(request, person, None, str(services.REFERENT_REFUSAL))
     organisations = (
         Organisation.objects.filter(involvements__person=person, involvements__status="ACTIVE")
         .distinct()
@@ -369,6 +499,8 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
         except ValidationError as error:
             _form_errors_from(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("The referent was changed."))
             return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary")

@@ -1,8 +1,9 @@
 """The person's own space: invitation by the referent, activation, and the pages the person sees.
 
 The person sees, in plain words and in their language, their networks and ecomap, their needs, who
-saw their file and their consents, and can grant, revoke or object themselves (their referent is told
-by e-mail after the change is committed). Everything goes through the door as the person
+saw their file and their consents, and can grant, revoke or object themselves, add an organisation to
+their network or end one's involvement (door rule 8d; their referent is told by e-mail after the change
+is committed). Everything goes through the door as the person
 themselves (`Reason.SELF`).
 """
 
@@ -16,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,10 +34,12 @@ from maillage.accounts.models import Organisation, User
 from maillage.consent import selectors as consent_selectors
 from maillage.consent import services as consent_services
 from maillage.consent.enums import HowGiven, LegalBasis
-from maillage.people import ecomap, invitations, purposes, writes
-from maillage.people.forms import InviteForm
+from maillage.people import ecomap, invitations, purposes, services, writes
+from maillage.people.enums import InvolvementEndReason, InvolvementRole
+from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm
 from maillage.people.notifications import send_space_invitation
 from maillage.people.presenters import PersonPage, person_page
+from maillage.people.selectors import addable_organisations
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
@@ -226,7 +229,15 @@ def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dic
         "ecomap_rows": ecomap.table_rows(picture),
         "grant_form": forms_.get("grant_form") or GrantForm(page=page),
         "object_form": forms_.get("object_form") or ObjectForm(page=page),
+        "add_form": forms_.get("add_form") or SpaceAddForm(organisations=addable_organisations(page.person)),
+        "end_form": forms_.get("end_form") or SpaceEndForm(involvements=page.active_involvements),
     }
+
+
+def _space_page(request: HttpRequest, page: PersonPage, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    """The person's page in their language, with the forms given (kept as typed, with their errors)."""
+    with translation.override(page.person.preferred_language):
+        return render(request, "people/space_home.html", _space_context(request, page, **forms_), status=status)
 
 
 @person_data(categories=list(Category), action=Action.VIEW)
@@ -326,6 +337,67 @@ def space_objection_withdraw(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("You withdrew your objection. Your referent is told."))
     return redirect(reverse("people:space_home") + "#consents")
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+@require_POST
+def space_involvement_add(request: HttpRequest) -> HttpResponse:
+    """The person adds an organisation to their network (door rule 8d): their referent is told."""
+    person = _own_person(request, purposes.INVOLVEMENT_WRITE)
+    page = person_page(request.actor, person)
+    form = SpaceAddForm(request.POST, organisations=addable_organisations(person))
+    if form.is_valid():
+        try:
+            services.involvement_start(
+                request.actor,
+                person=person,
+                organisation=form.cleaned_data["organisation"],
+                purpose=purposes.INVOLVEMENT_WRITE,
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The organisation now takes part in your network. Your referent is told."))
+            return redirect(reverse("people:space_home") + "#network")
+    return _space_page(request, page, status=422, add_form=form)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.SHARE)
+@require_POST
+def space_involvement_end(request: HttpRequest) -> HttpResponse:
+    """The person ends an organisation's involvement, once they confirmed (door rule 8d): it applies now."""
+    person = _own_person(request, purposes.INVOLVEMENT_WRITE)
+    page = person_page(request.actor, person)
+    form = SpaceEndForm(request.POST, involvements=page.active_involvements)
+    if form.is_valid():
+        chosen = form.cleaned_data["involvement"]
+        involvement = next(i for i in page.active_involvements if str(i.public_id) == chosen)
+        try:
+            services.involvement_end(
+                request.actor,
+                involvement=involvement,
+                reason=InvolvementEndReason.PERSON_CHOICE,
+                detail=form.cleaned_data["detail"],
+                purpose=purposes.INVOLVEMENT_WRITE,
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            done = (
+                _(
+                    "%(organisation)s is no longer your referent and no longer takes part in your network. "
+                    "It applies now."
+                )
+                if involvement.role == InvolvementRole.REFERENT
+                else _("%(organisation)s no longer takes part in your network. It applies now. Your referent is told.")
+            )
+            messages.success(request, done % {"organisation": involvement.organisation.name})
+            return redirect(reverse("people:space_home") + "#network")
+    return _space_page(request, page, status=422, end_form=form)
 
 
 @person_data(categories=list(Category), action=Action.EXPORT)

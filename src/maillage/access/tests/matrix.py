@@ -170,3 +170,127 @@ def build(case: Case, *, referent: bool = True) -> Situation:
             actor=user, organisation=membership.organisation, person=person, reason="Emergency", started_at=now
         )
     return Situation(person=person, user=user, actor=actor_for(user))
+
+
+# --- the secondary network (door rule 8): who may add, end, propose and answer ----------------------------
+
+
+class NetworkActor(enum.StrEnum):
+    OWN_ORGANISATION = "own-organisation"  # a professional of the organisation whose involvement it is
+    REFERENT = "referent"  # a professional of the referent organisation (another one)
+    OTHER_INVOLVED = "other-involved"  # a professional of a third involved organisation, not the referent
+    NOT_INVOLVED = "not-involved"
+    ORGANISATION_ADMIN = "organisation-admin"  # admin of the involvement's organisation, not named on it
+    THE_PERSON = "the-person"
+    BREAK_THE_GLASS = "break-the-glass"
+
+
+class NetworkWrite(enum.StrEnum):
+    END = "end"
+    EDIT = "edit"
+    PROPOSE_END = "propose-end"
+    ANSWER_END = "answer-end"
+    ADD = "add"
+    ADD_WITHOUT_AGREEMENT = "add-without-agreement"
+    CHANGE_REFERENT = "change-referent"  # make the target involvement the referent
+
+
+class NetworkOutcome(enum.StrEnum):
+    ALLOWED = "allowed"
+    REFUSED = "refused"  # works with the person, but this change is not theirs: PermissionDenied with a message
+    INVALID = "invalid"  # may make the change, not like this: ValidationError with a message
+    HIDDEN = "hidden"  # may not see the person at all: Http404
+
+
+@dataclass(frozen=True)
+class NetworkCase:
+    actor: NetworkActor
+    write: NetworkWrite
+
+    @property
+    def id(self) -> str:
+        return f"{self.actor}/{self.write}"
+
+
+def network_expected(case: NetworkCase) -> NetworkOutcome:
+    """The table of rule 8, written from the issue: one organisation does not decide another's access."""
+    if case.actor in (NetworkActor.NOT_INVOLVED, NetworkActor.ORGANISATION_ADMIN, NetworkActor.BREAK_THE_GLASS):
+        return NetworkOutcome.HIDDEN  # no involvement (a role alone, or read-only emergency access): rules 4, 5, 9
+    if case.write == NetworkWrite.ADD:
+        return NetworkOutcome.ALLOWED  # 8c, 8d
+    if case.write == NetworkWrite.ADD_WITHOUT_AGREEMENT:
+        # 8c: a professional records how the person agreed; the person agrees by doing it in their space (8d).
+        return NetworkOutcome.ALLOWED if case.actor == NetworkActor.THE_PERSON else NetworkOutcome.INVALID
+    if case.write in (NetworkWrite.END, NetworkWrite.EDIT):
+        return (
+            NetworkOutcome.ALLOWED
+            if case.actor in (NetworkActor.OWN_ORGANISATION, NetworkActor.THE_PERSON)
+            else NetworkOutcome.REFUSED
+        )
+    if case.write == NetworkWrite.CHANGE_REFERENT:  # 8e: the person, or the referent handing over
+        return (
+            NetworkOutcome.ALLOWED
+            if case.actor in (NetworkActor.REFERENT, NetworkActor.THE_PERSON)
+            else NetworkOutcome.REFUSED
+        )
+    if case.write == NetworkWrite.PROPOSE_END:
+        return NetworkOutcome.ALLOWED if case.actor == NetworkActor.REFERENT else NetworkOutcome.REFUSED  # 8b
+    return (
+        NetworkOutcome.ALLOWED if case.actor == NetworkActor.OWN_ORGANISATION else NetworkOutcome.REFUSED
+    )  # 8b: answer
+
+
+def network_cases() -> list[NetworkCase]:
+    return [NetworkCase(actor, write) for actor, write in itertools.product(NetworkActor, NetworkWrite)]
+
+
+@dataclass
+class NetworkSituation:
+    person: Any
+    target: Any  # the involvement ended, changed, proposed to end or answered for
+    newcomer: Any  # an organisation not involved, to add
+    user: Any
+    actor: Any
+
+
+def build_network(case: NetworkCase) -> NetworkSituation:
+    """A person with a referent organisation, the target organisation's involvement and a third involved
+    organisation, under care-team sharing; the actor of `case`."""
+    person = PersonFactory(with_login=True)
+    InformationRecordFactory(person=person)
+    referent_org, target_org, third_org = OrganisationFactory(), OrganisationFactory(), OrganisationFactory()
+    InvolvementFactory(person=person, organisation=referent_org, referent=True)
+    target = InvolvementFactory(person=person, organisation=target_org)
+    InvolvementFactory(person=person, organisation=third_org)
+    ConsentFactory(
+        person=person,
+        categories=[c.value for c in Category],
+        legal_basis=LegalBasis.CARE_TEAM_SHARING,
+        how_given=HowGiven.ORAL_RECORDED,
+        starts_at=timezone.now() - dt.timedelta(days=2),
+    )
+    if case.actor == NetworkActor.OWN_ORGANISATION:
+        user = MembershipFactory(organisation=target_org).user
+    elif case.actor == NetworkActor.REFERENT:
+        user = MembershipFactory(organisation=referent_org).user
+    elif case.actor == NetworkActor.OTHER_INVOLVED:
+        user = MembershipFactory(organisation=third_org).user
+    elif case.actor == NetworkActor.NOT_INVOLVED:
+        user = MembershipFactory().user
+    elif case.actor == NetworkActor.ORGANISATION_ADMIN:
+        user = MembershipFactory(organisation=target_org, admin=True).user
+    elif case.actor == NetworkActor.THE_PERSON:
+        user = person.user
+    else:
+        membership = MembershipFactory()
+        user = membership.user
+        BreakGlassGrant.objects.create(
+            actor=user,
+            organisation=membership.organisation,
+            person=person,
+            reason="Emergency",
+            started_at=timezone.now(),
+        )
+    return NetworkSituation(
+        person=person, target=target, newcomer=OrganisationFactory(), user=user, actor=actor_for(user)
+    )

@@ -18,13 +18,14 @@ from maillage.consent import services as consent_services
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.models import Consent
 from maillage.people import services
-from maillage.people.enums import InformationMethod, InvolvementEndReason, InvolvementRole
+from maillage.people.enums import InformationMethod, InvolvementEndReason, InvolvementRole, PersonAgreement
 from maillage.people.models import Involvement, ReferentChange
 from maillage.people.tests.factories import InvolvementFactory, TaxonomyTermFactory
 
 pytestmark = pytest.mark.django_db
 
 SHARED = [Category.IDENTITY, Category.SOCIAL, Category.PROJECT, Category.COORDINATION]
+ORALLY = PersonAgreement.ORALLY
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_share_with_a_second_organisation_then_revoke_and_object(opened):
     with pytest.raises(Http404):
         door.person_for(housing_actor, person.public_id, purpose="person_page")
 
-    services.involvement_start(actor, person=person, organisation=housing.organisation)
+    services.involvement_start(actor, person=person, organisation=housing.organisation, agreement=ORALLY)
     # Care-team sharing covers every organisation of the care team, from the next request.
     assert door.categories_for(actor_for(housing.user), person) == frozenset(SHARED)
 
@@ -133,9 +134,14 @@ def test_person_revokes_from_their_own_space_and_the_referent_is_told(opened, dj
 def test_end_of_involvement_takes_effect_at_the_next_request(opened):
     actor, person = opened
     intervening = MembershipFactory()
-    involvement = services.involvement_start(actor, person=person, organisation=intervening.organisation)
+    involvement = services.involvement_start(
+        actor, person=person, organisation=intervening.organisation, agreement=ORALLY
+    )
     assert door.person_for(actor_for(intervening.user), person.public_id) == person
-    services.involvement_end(actor, involvement=involvement, reason=InvolvementEndReason.OBJECTIVES_MET)
+    # Door rule 8a: the intervening organisation ends its own involvement.
+    services.involvement_end(
+        actor_for(intervening.user), involvement=involvement, reason=InvolvementEndReason.OBJECTIVES_MET
+    )
     with pytest.raises(Http404):
         door.person_for(actor_for(intervening.user), person.public_id)
     assert list(door.persons_visible_to(actor_for(intervening.user))) == []
@@ -153,7 +159,7 @@ def test_end_of_membership_takes_effect_at_the_next_request(opened):
 def test_referent_change_keeps_history_and_one_active_referent(opened):
     actor, person = opened
     other = MembershipFactory()
-    involvement = services.involvement_start(actor, person=person, organisation=other.organisation)
+    involvement = services.involvement_start(actor, person=person, organisation=other.organisation, agreement=ORALLY)
     services.referent_change(actor, person=person, to_involvement=involvement, reason="Moved closer to home")
     roles = dict(Involvement.objects.filter(person=person).values_list("organisation_id", "role"))
     assert roles[other.organisation_id] == InvolvementRole.REFERENT

@@ -119,8 +119,9 @@ class TestPersonDetailContent:
         assert html.count("Josiane") >= 2  # picture and table
 
     # Session and actor (3), door and its audit entry (9), the sections (9), the door again for the
-    # categories (3), the audit of the categories shown (5), the session save (2).
-    PERSON_PAGE_QUERIES = 18
+    # categories (3), the audit of the categories shown (5), the session save (2), the proposals to end an
+    # involvement (1).
+    PERSON_PAGE_QUERIES = 19
 
     def test_query_count_is_pinned(self, client, network, django_assert_num_queries):
         client.force_login(network.referent)
@@ -268,15 +269,20 @@ class TestForms:
     def test_involve_an_organisation_then_end_it(self, client, network):
         client.force_login(network.referent)
         data = {"organisation": network.stranger_org.pk, "role": "CONSULTED", "started_on": "2026-01-05"}
+        response = client.post(self.url("involvement_create", network), data)
+        assert (
+            response.status_code == 422
+            and "Indiquez comment la personne a donné son accord" in response.content.decode()
+        )
+        data["agreement"] = "ON_PAPER"
         assert client.post(self.url("involvement_create", network), data).status_code == 302
         involvement = Involvement.objects.get(person=network.person, organisation=network.stranger_org)
+        assert involvement.agreement == "ON_PAPER"
         client.force_login(network.stranger)
         assert client.get(detail_url(network.person)).status_code == 200
-        client.force_login(network.referent)
-        end = self.url("involvement_end", network, involvement_id=involvement.public_id)
+        end = self.url("involvement_end", network, involvement_id=involvement.public_id)  # its own (rule 8a)
         response = client.post(end, {"ended_on": timezone.localdate().isoformat(), "end_reason": "OBJECTIVES_MET"})
         assert response.status_code == 302
-        client.force_login(network.stranger)
         assert client.get(detail_url(network.person)).status_code == 404
 
     def test_change_of_referent_needs_a_reason_and_is_kept(self, client, network):
