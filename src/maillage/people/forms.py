@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
+from maillage.core.forms import GuardedForm
 from maillage.directory.models import TaxonomyTerm
 from maillage.people.enums import (
     InformationMethod,
@@ -28,7 +29,7 @@ class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 
-class PersonCreateForm(forms.Form):
+class PersonCreateForm(GuardedForm):
     """A new file: minimal identity, and the record that the person was informed (prior information)."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -76,7 +77,7 @@ class PersonCreateForm(forms.Form):
         return chosen
 
 
-class NeedForm(forms.Form):
+class NeedForm(GuardedForm):
     term = forms.ModelChoiceField(label=_("Life domain"), queryset=TaxonomyTerm.objects.none())
     own_words = forms.CharField(
         label=_("The need, in the person's own words"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -95,7 +96,7 @@ class NeedForm(forms.Form):
         self.fields["term"].queryset = terms
 
 
-class RelationForm(forms.Form):
+class RelationForm(GuardedForm):
     name = forms.CharField(label=_("Name"), max_length=150, help_text=_("A first name or a nickname is enough."))
     kind = forms.ChoiceField(label=_("Kind of relation"), choices=RelationKind)
     kind_detail = forms.CharField(
@@ -118,7 +119,7 @@ class RelationForm(forms.Form):
         return data
 
 
-class InvolvementForm(forms.Form):
+class InvolvementForm(GuardedForm):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(
         label=_("Role"),
@@ -139,13 +140,13 @@ class InvolvementForm(forms.Form):
         self.fields["life_domains"].queryset = terms
 
 
-class InvolvementEndForm(forms.Form):
+class InvolvementEndForm(GuardedForm):
     ended_on = forms.DateField(label=_("End"), widget=DATE)
     end_reason = forms.ChoiceField(label=_("Reason for ending"), choices=InvolvementEndReason)
     end_detail = forms.CharField(label=_("Detail"), max_length=255, required=False)
 
 
-class ReferentForm(forms.Form):
+class ReferentForm(GuardedForm):
     organisation = forms.ModelChoiceField(
         label=_("New referent organisation"),
         queryset=Organisation.objects.none(),

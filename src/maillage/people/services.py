@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from maillage.access import audit, door
 from maillage.access.enums import Action, Category, Outcome, Reason
 from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.core.versioning import stale_write
 from maillage.people.enums import (
     ContactChannel,
     InformationMethod,
@@ -161,8 +162,14 @@ def person_create(
     return person
 
 
-def person_update(actor: Any, *, person: Person, purpose: str = "person_update", **fields: Any) -> Person:
-    """Change the person's identity and contact details (category IDENTITY)."""
+def person_update(
+    actor: Any, *, person: Person, version: int | None = None, purpose: str = "person_update", **fields: Any
+) -> Person:
+    """Change the person's identity and contact details (category IDENTITY).
+
+    `version` is the version the change was made from (a form's or the API's); `StaleWrite` if the file
+    changed since. Without it, the version `person` was loaded at (ADR 5).
+    """
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
@@ -170,6 +177,7 @@ def person_update(actor: Any, *, person: Person, purpose: str = "person_update",
     with transaction.atomic():
         for name, value in fields.items():
             setattr(person, name, value)
+        person.version = version or person.version
         person.updated_by = actor.user
         person.last_activity_at = timezone.now()
         person.full_clean()
@@ -266,9 +274,13 @@ def need_update(
     own_words: str | None = None,
     weight: int | None = None,
     status: str | None = None,
+    version: int | None = None,
     purpose: str = "need_write",
 ) -> Need:
-    """Change a need's words, weight or status; closing it (met, no longer relevant) dates it."""
+    """Change a need's words, weight or status; closing it (met, no longer relevant) dates it.
+
+    `StaleWrite` if the need changed since `version` (by default, the version `need` was loaded at).
+    """
     category = need_category(need.term)
     decision = door.require(actor, need.person, action=Action.EDIT, category=category, purpose=purpose)
     with transaction.atomic():
@@ -285,6 +297,7 @@ def need_update(
                 timezone.localdate() if status in (NeedStatus.MET, NeedStatus.NO_LONGER_RELEVANT) else None
             )
             changed += ["status", "closed_on"]
+        need.version = version or need.version
         need.updated_by = actor.user
         need.full_clean()
         need.save(update_fields=changed)
@@ -324,7 +337,10 @@ def relation_create(actor: Any, *, person: Person, purpose: str = "relation_writ
     return relation
 
 
-def relation_update(actor: Any, *, relation: Relation, purpose: str = "relation_write", **fields: Any) -> Relation:
+def relation_update(
+    actor: Any, *, relation: Relation, version: int | None = None, purpose: str = "relation_write", **fields: Any
+) -> Relation:
+    """Change someone of the primary network; `StaleWrite` if the relation changed since `version`."""
     unknown = set(fields) - {*RELATION_FIELDS, "ended_on"}
     if unknown:
         raise TypeError(f"Unknown relation fields: {sorted(unknown)}")
@@ -333,6 +349,7 @@ def relation_update(actor: Any, *, relation: Relation, purpose: str = "relation_
     with transaction.atomic():
         for name, value in fields.items():
             setattr(relation, name, value)
+        relation.version = version or relation.version
         relation.updated_by = actor.user
         relation.full_clean()
         relation.save()
@@ -419,9 +436,13 @@ def involvement_update(
     involvement: Involvement,
     life_domains: Iterable[Any] | None = None,
     professional: Any = ...,
+    version: int | None = None,
     purpose: str = "involvement_write",
 ) -> Involvement:
-    """Change the life domains covered or the named professional of an active involvement."""
+    """Change the life domains covered or the named professional of an active involvement.
+
+    `StaleWrite` if the involvement changed since `version`.
+    """
     person = involvement.person
     decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
     with transaction.atomic():
@@ -432,6 +453,7 @@ def involvement_update(
             ):
                 raise ValidationError({"professional": _("This professional is not a member of that organisation.")})
             involvement.professional = professional
+        involvement.version = version or involvement.version
         involvement.updated_by = actor.user
         involvement.full_clean()
         involvement.save()
@@ -448,6 +470,7 @@ def involvement_end(
     reason: str,
     detail: str = "",
     ended_on: dt.date | None = None,
+    version: int | None = None,
     purpose: str = "involvement_write",
 ) -> Involvement:
     """End an involvement, with its reason. The row stays: the history is readable.
@@ -457,6 +480,8 @@ def involvement_end(
     """
     person = involvement.person
     decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
+    if version and version != involvement.version:
+        raise stale_write(involvement, read_version=version, fields=["status", "ended_on", "end_reason", "end_detail"])
     if involvement.status == InvolvementStatus.ENDED:
         raise ValidationError(_("This involvement has already ended."))
     if reason not in InvolvementEndReason.values:
@@ -467,6 +492,7 @@ def involvement_end(
         involvement.ended_on = ended_on or timezone.localdate()
         involvement.end_reason = reason
         involvement.end_detail = detail
+        involvement.version = version or involvement.version
         involvement.updated_by = actor.user
         involvement.full_clean()
         involvement.save(update_fields=["status", "ended_on", "end_reason", "end_detail", "updated_by", "updated_at"])
