@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from maillage.core.idempotency import (
@@ -100,7 +101,11 @@ def form_errors_from(form: forms.Form, error: ValidationError) -> None:
 def refusal_text(error: ValidationError | StaleWrite) -> str:
     """A refused write in one message (for a button without a form page): why, and what changed meanwhile."""
     if isinstance(error, StaleWrite):
-        return " ".join([error.message, *(f"{c.label} : {c.then} → {c.now}" for c in error.changes)])
+        changes = [
+            _("%(field)s: %(then)s → %(now)s.") % {"field": capfirst(c.label), "then": c.then, "now": c.now}
+            for c in error.changes
+        ]
+        return " ".join([error.headline, _("Nothing was saved."), *changes])
     return " ".join(error.messages)
 
 

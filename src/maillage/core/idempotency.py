@@ -23,19 +23,42 @@ import datetime as dt
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import P, Schema
+from ninja.params import HeaderEx
+from ninja.responses import Status
 
 from maillage.core.models import Submission
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_HELP = (
+    "Required: a unique key per create (a UUID, say). Sending the same request again with the same key "
+    "answers the first result and creates nothing (`Idempotent-Replayed: true`); the same key with a "
+    "different request is refused (422). Keys are yours alone (per token) and expire after 24 hours."
+)
+# The header parameter of an API create: `idempotency_key: IdempotencyKey`.
+IdempotencyKey = HeaderEx[str, P(alias=IDEMPOTENCY_HEADER, min_length=1, max_length=255, description=IDEMPOTENCY_HELP)]
 
 # A replay that finds the first request still running waits this long for its answer.
 WAIT_SECONDS = 3.0
 WAIT_STEP = 0.1
+
+
+class RequestInProgress(Exception):
+    """The first request with this key is still running: the API answers 409, to retry a moment later."""
+
+    def __init__(self) -> None:
+        super().__init__(_("A request with this Idempotency-Key is still being processed: retry in a moment."))
 
 
 @dataclass(frozen=True)
@@ -103,3 +126,38 @@ def submission_complete(
 def submission_release(submission: Submission) -> None:
     """The write failed: free the key so that the corrected request can use it."""
     Submission.objects.filter(pk=submission.pk, done=False).delete()
+
+
+def api_create_once(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    key: str,
+    payload: Schema,
+    create: Callable[[], Schema],
+    status: int = 201,
+    subject_id: int | None = None,
+) -> Status:
+    """Run an API create once per `Idempotency-Key` of the caller's token (or session user).
+
+    `create` returns the created object's output schema; `subject_id` is the person it belongs to.
+    """
+    token = getattr(request, "api_token", None)
+    scope = f"api:token:{token.pk}" if token is not None else f"api:user:{request.user.pk}"
+    request_print = fingerprint(request.method, request.path, payload.model_dump(mode="json"))
+    claim = submission_claim(scope=scope, key=key, fingerprint=request_print)
+    if isinstance(claim, Previous):
+        if not claim.same_request:
+            raise ValidationError({IDEMPOTENCY_HEADER: _("This key was already used for a different request.")})
+        previous = claim if claim.done else submission_wait(claim)
+        if not previous.done:
+            raise RequestInProgress
+        response["Idempotent-Replayed"] = "true"
+        return Status(previous.submission.status_code, previous.submission.response)
+    try:
+        value = create()
+    except BaseException:
+        submission_release(claim)
+        raise
+    submission_complete(claim, status_code=status, response=value.model_dump(mode="json"), subject_id=subject_id)
+    return Status(status, value)

@@ -49,6 +49,8 @@ class VersionedModel(models.Model):
     )
 
     version_subject = "person_id"
+    # Fields that change by themselves (activity stamps): not worth telling a writer about.
+    version_unlogged: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -92,17 +94,25 @@ class StaleWrite(Exception):
         super().__init__(self.message)
 
     @property
-    def message(self) -> str:
+    def headline(self) -> str:
+        """Who changed it and when (or that it is gone)."""
         if self.deleted:
             return _("This was deleted after you opened it: nothing was saved.")
         if self.changed_by and self.changed_at:
-            who = _("%(who)s changed this on %(when)s, after you opened it.") % {
+            return _("%(who)s changed this on %(when)s, after you opened it.") % {
                 "who": self.changed_by,
                 "when": formats.date_format(timezone.localtime(self.changed_at), "SHORT_DATETIME_FORMAT"),
             }
-        else:
-            who = _("Someone changed this after you opened it.")
-        return " ".join([who, _("Your changes were not saved and are kept below: check theirs, then save again.")])
+        return _("Someone changed this after you opened it.")
+
+    @property
+    def message(self) -> str:
+        """For a form shown again with what was typed."""
+        if self.deleted:
+            return self.headline
+        return " ".join(
+            [self.headline, _("Your changes were not saved and are kept below: check theirs, then save again.")]
+        )
 
 
 def save_versioned(instance: VersionedModel, *, fields: Iterable[str] | None = None) -> None:
@@ -123,14 +133,16 @@ def save_versioned(instance: VersionedModel, *, fields: Iterable[str] | None = N
     with transaction.atomic(using=rows.db):
         before = rows.select_for_update().values("version", *[f.attname for f in concrete]).first()
         if before is None or before["version"] != read_version:
-            raise stale_write(instance, read_version=read_version, fields=[f.name for f in concrete])
+            raise stale_write(instance, read_version=read_version)
         values = {f.attname: f.pre_save(instance, False) for f in concrete}
         if not rows.filter(version=read_version).update(version=F("version") + 1, **values):
-            raise stale_write(instance, read_version=read_version, fields=[f.name for f in concrete])
+            raise stale_write(instance, read_version=read_version)
         changed = {
             f.name: before[f.attname]
             for f in concrete
-            if f.name not in UNLOGGED and f.to_python(before[f.attname]) != f.to_python(values[f.attname])
+            if f.name not in UNLOGGED
+            and f.name not in instance.version_unlogged
+            and f.to_python(before[f.attname]) != f.to_python(values[f.attname])
         }
         instance.version = read_version + 1
         if changed:
@@ -151,8 +163,11 @@ def _log(instance: VersionedModel, *, version: int, before: dict[str, Any]) -> N
     VersionLog.objects.filter(changed_at__lt=now - keep).delete()
 
 
-def stale_write(instance: VersionedModel, *, read_version: int | None, fields: Iterable[str]) -> StaleWrite:
-    """The refusal for a write of `fields` made from `read_version`: what changed since, then → now."""
+def stale_write(instance: VersionedModel, *, read_version: int | None) -> StaleWrite:
+    """The refusal for a write made from `read_version`: every field changed since, then → now.
+
+    The fields are all of the row's, one category of data: whoever passed the door to edit it may see them.
+    """
     model = type(instance)
     current = model._base_manager.filter(pk=instance.pk).first()
     if current is None:
@@ -165,10 +180,10 @@ def stale_write(instance: VersionedModel, *, read_version: int | None, fields: I
         for name, value in log.before.items():
             then.setdefault(name, value)
     changes = []
-    for name in fields:
+    for field in model._meta.concrete_fields:
+        name = field.name
         if name not in then:
             continue
-        field = model._meta.get_field(name)
         old, now = field.to_python(then[name]), getattr(current, field.attname)
         if old != field.to_python(now):
             changes.append(FieldChange(name, str(field.verbose_name), display(field, old), display(field, now)))
@@ -208,4 +223,11 @@ def superseded_meanwhile(row: models.Model, fields: Iterable[str]) -> StaleWrite
         old, now = getattr(row, field.attname), getattr(head, field.attname)
         if old != now:
             changes.append(FieldChange(name, str(field.verbose_name), display(field, old), display(field, now)))
-    return StaleWrite(read_version=None, current_version=None, changes=changes)
+    recorder = getattr(head, "recorded_by", None)
+    return StaleWrite(
+        read_version=None,
+        current_version=None,
+        changes=changes,
+        changed_by=recorder.get_full_name() if recorder is not None else "",
+        changed_at=getattr(head, "created_at", None),
+    )

@@ -92,6 +92,7 @@ class Person(TrackedModel, VersionedModel):
 
     objects = PersonQuerySet.as_manager()
     version_subject = "pk"
+    version_unlogged = ("last_activity_at",)
 
     class Meta:
         verbose_name = _("person")

@@ -481,7 +481,7 @@ def involvement_end(
     person = involvement.person
     decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
     if version and version != involvement.version:
-        raise stale_write(involvement, read_version=version, fields=["status", "ended_on", "end_reason", "end_detail"])
+        raise stale_write(involvement, read_version=version)
     if involvement.status == InvolvementStatus.ENDED:
         raise ValidationError(_("This involvement has already ended."))
     if reason not in InvolvementEndReason.values:
