@@ -110,5 +110,8 @@ def test_every_status_is_declared_in_the_openapi_description(client, network):
     for path, item in schema["paths"].items():
         if not path.startswith("/api/v1/people/"):
             continue
-        for operation in item.values():
-            assert {"200", "401", "403", "404", "422"} <= set(operation["responses"])
+        for method, operation in item.items():
+            success = "201" if method == "post" else "200"
+            assert {success, "401", "403", "404", "422"} <= set(operation["responses"])
+            if method in {"post", "patch"}:
+                assert "409" in operation["responses"]  # a stale write or a key still in flight (ADR 5)
