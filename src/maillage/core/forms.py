@@ -6,7 +6,7 @@ it shows (`Form(..., version=row.version)`). The view hands the write to `save_o
 - on `StaleWrite`, shows the form again with what was typed, a clear message and the fields changed
   meanwhile (`form.stale`), with the current version so that saving again is a deliberate choice;
 - on `ValidationError`, shows the form again with the errors next to the fields.
-`templates/core/_guard.html` renders the hidden fields and what changed; `people/_fields.html` includes it.
+`templates/core/_stale.html` renders what changed; `people/_fields.html` includes it after the errors.
 """
 
 from __future__ import annotations
