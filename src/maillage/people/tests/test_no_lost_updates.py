@@ -12,6 +12,7 @@ from django.utils import timezone
 from maillage.access.enums import Action
 from maillage.access.models import AccessEvent
 from maillage.consent.models import Consent
+from maillage.core import idempotency
 from maillage.core.models import Submission, VersionLog
 from maillage.core.tests.helpers import guard_fields
 from maillage.people import retention
@@ -263,6 +264,18 @@ class TestApi:
             path, payload, content_type="application/json", headers=token_for(network.referent, ["persons:write"])
         )
         assert missing.status_code == 422
+
+    def test_an_api_replay_while_the_first_runs_is_told_to_retry(self, client, network, monkeypatch):
+        monkeypatch.setattr(idempotency, "WAIT_SECONDS", 0.2)
+        path = f"/api/v1/people/persons/{network.person.public_id}/needs"
+        headers = {**token_for(network.referent, ["persons:write"]), "Idempotency-Key": "en-cours"}
+        payload = {"life_domain_code": "housing", "in_own_words": "Lent"}
+        first = client.post(path, payload, content_type="application/json", headers=headers)
+        Submission.objects.filter(key="en-cours").update(done=False)  # as if the first were still running
+        response = client.post(path, payload, content_type="application/json", headers=headers)
+        assert response.status_code == 409 and response["Retry-After"] == "1"
+        assert "Idempotency-Key" in response.json()["detail"]
+        assert first.status_code == 201
 
     def test_erasure_removes_the_kept_values_and_answers(self, client, network):
         path = f"{BASE}/persons/{network.person.public_id}/needs"
