@@ -45,7 +45,7 @@ class GuardedForm(forms.Form):
     """A form sent once (`form_token`) and, for an edit, from the version it was read at (`version`)."""
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +57,7 @@ class GuardedForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        missing_version = self.current_version is not None and not data.get("version")
+        missing_version = self.current_version is not None and data.get("version") is None
         if not data.get("form_token") or missing_version:
             # An old page, or a form not sent from Maillage: show it again, ready to be sent once.
             self.add_error(None, _("This form had expired. Check what you entered, then send it again."))

@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.access import audit, door
 from maillage.access.enums import Action, Category, Outcome, Reason
 from maillage.consent.enums import HowGiven, LegalBasis
-from maillage.core.versioning import stale_write
+from maillage.core.versioning import FieldChange, StaleWrite, stale_write
 from maillage.people.enums import (
     ContactChannel,
     InformationMethod,
@@ -177,7 +177,7 @@ def person_update(
     with transaction.atomic():
         for name, value in fields.items():
             setattr(person, name, value)
-        person.version = version or person.version
+        person.version = person.version if version is None else version
         person.updated_by = actor.user
         person.last_activity_at = timezone.now()
         person.full_clean()
@@ -297,7 +297,7 @@ def need_update(
                 timezone.localdate() if status in (NeedStatus.MET, NeedStatus.NO_LONGER_RELEVANT) else None
             )
             changed += ["status", "closed_on"]
-        need.version = version or need.version
+        need.version = need.version if version is None else version
         need.updated_by = actor.user
         need.full_clean()
         need.save(update_fields=changed)
@@ -349,7 +349,7 @@ def relation_update(
     with transaction.atomic():
         for name, value in fields.items():
             setattr(relation, name, value)
-        relation.version = version or relation.version
+        relation.version = relation.version if version is None else version
         relation.updated_by = actor.user
         relation.full_clean()
         relation.save()
@@ -453,7 +453,7 @@ def involvement_update(
             ):
                 raise ValidationError({"professional": _("This professional is not a member of that organisation.")})
             involvement.professional = professional
-        involvement.version = version or involvement.version
+        involvement.version = involvement.version if version is None else version
         involvement.updated_by = actor.user
         involvement.full_clean()
         involvement.save()
@@ -480,7 +480,7 @@ def involvement_end(
     """
     person = involvement.person
     decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
-    if version and version != involvement.version:
+    if version is not None and version != involvement.version:
         raise stale_write(involvement, read_version=version)
     if involvement.status == InvolvementStatus.ENDED:
         raise ValidationError(_("This involvement has already ended."))
@@ -492,7 +492,7 @@ def involvement_end(
         involvement.ended_on = ended_on or timezone.localdate()
         involvement.end_reason = reason
         involvement.end_detail = detail
-        involvement.version = version or involvement.version
+        involvement.version = involvement.version if version is None else version
         involvement.updated_by = actor.user
         involvement.full_clean()
         involvement.save(update_fields=["status", "ended_on", "end_reason", "end_detail", "updated_by", "updated_at"])
@@ -518,43 +518,84 @@ def referent_change(
     to_involvement: Involvement,
     reason: str,
     chosen_with_person: bool = True,
+    seen_change: int | None = None,
     purpose: str = "referent_change",
 ) -> ReferentChange:
     """Make an active involvement the person's referent, with the date and reason; the previous referent stays
-    involved as INTERVENING. At most one active referent (also a database constraint)."""
+    involved as INTERVENING. At most one active referent (also a database constraint).
+
+    The referent history is append-only: `seen_change` is the id of its latest row when the writer read it
+    (their version, ADR 5; 0: there was none); if the referent changed since, `StaleWrite` says from whom to whom.
+    """
     decision = door.require(actor, person, action=Action.SHARE, category=Category.COORDINATION, purpose=purpose)
     if to_involvement.person_id != person.pk or to_involvement.status != InvolvementStatus.ACTIVE:
         raise ValidationError(_("The new referent must be an active involvement with this person."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the referent changes.")})
-    with transaction.atomic():
-        previous = (
-            Involvement.objects.select_for_update()
-            .filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
-            .first()
-        )
-        if previous is not None and previous.pk == to_involvement.pk:
-            raise ValidationError(_("This involvement is already the referent."))
-        if previous is not None:
-            previous.role = InvolvementRole.INTERVENING
-            previous.updated_by = actor.user
-            previous.save(update_fields=["role", "updated_by", "updated_at"])
-        to_involvement.role = InvolvementRole.REFERENT
-        to_involvement.updated_by = actor.user
-        to_involvement.save(update_fields=["role", "updated_by", "updated_at"])
-        change = ReferentChange(
-            person=person,
-            from_involvement=previous,
-            to_involvement=to_involvement,
-            reason=reason,
-            chosen_with_person=chosen_with_person,
-            recorded_by=actor.user,
-        )
-        change.full_clean()
-        change.save()
-        _touch(person)
-        _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, referent_change=change.pk,
-                 involvement=to_involvement.pk)  # fmt: skip
+    try:
+        with transaction.atomic():
+            change = _referent_change(actor, person, to_involvement, reason, chosen_with_person, seen_change)
+            _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, referent_change=change.pk,
+                     involvement=to_involvement.pk)  # fmt: skip
+    except IntegrityError as error:  # two first referents at once (SQLite and PostgreSQL alike)
+        raise _referent_changed(person, seen_change) from error
+    return change
+
+
+def _latest_referent_change(person: Person) -> ReferentChange | None:
+    return ReferentChange.objects.filter(person=person).order_by("-pk").first()
+
+
+def _referent_changed(person: Person, seen_change: int | None) -> StaleWrite:
+    """Who changed the referent since the writer read the history, from which organisation to which."""
+
+    def organisation(change: ReferentChange | None) -> str:
+        if change is None or change.to_involvement is None:
+            return _("(empty)")
+        return change.to_involvement.organisation.name
+
+    seen = ReferentChange.objects.filter(pk=seen_change).first() if seen_change else None
+    latest = _latest_referent_change(person)
+    recorder = latest.recorded_by if latest is not None else None
+    return StaleWrite(
+        read_version=seen_change,
+        current_version=latest.pk if latest is not None else None,
+        changes=[FieldChange("referent", _("Referent"), organisation(seen), organisation(latest))],
+        changed_by=recorder.get_full_name() if recorder is not None else "",
+        changed_at=latest.changed_at if latest is not None else None,
+    )
+
+
+def _referent_change(actor, person, to_involvement, reason, chosen_with_person, seen_change) -> ReferentChange:
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one referent change at a time per person
+    latest = _latest_referent_change(person)
+    if seen_change is not None and seen_change != (latest.pk if latest is not None else 0):
+        raise _referent_changed(person, seen_change)
+    previous = (
+        Involvement.objects.select_for_update()
+        .filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
+        .first()
+    )
+    if previous is not None and previous.pk == to_involvement.pk:
+        raise ValidationError(_("This involvement is already the referent."))
+    if previous is not None:
+        previous.role = InvolvementRole.INTERVENING
+        previous.updated_by = actor.user
+        previous.save(update_fields=["role", "updated_by", "updated_at"])
+    to_involvement.role = InvolvementRole.REFERENT
+    to_involvement.updated_by = actor.user
+    to_involvement.save(update_fields=["role", "updated_by", "updated_at"])
+    change = ReferentChange(
+        person=person,
+        from_involvement=previous,
+        to_involvement=to_involvement,
+        reason=reason,
+        chosen_with_person=chosen_with_person,
+        recorded_by=actor.user,
+    )
+    change.full_clean()
+    change.save()
+    _touch(person)
     return change
 
 

@@ -45,7 +45,7 @@ from maillage.people.forms import (
     ReferentForm,
     RelationForm,
 )
-from maillage.people.models import Involvement, Person, Relation
+from maillage.people.models import Involvement, Person, ReferentChange, Relation
 from maillage.people.presenters import person_page
 
 PAGE_SIZE = 25
@@ -366,7 +366,9 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
         .distinct()
         .order_by("name")
     )
-    form = ReferentForm(request.POST or None, organisations=organisations)
+    # The referent history is append-only: its latest row is the version this form is read at (ADR 5).
+    latest = ReferentChange.objects.filter(person=person).order_by("-pk").first()
+    form = ReferentForm(request.POST or None, organisations=organisations, version=latest.pk if latest else 0)
 
     def write() -> str:
         data = form.values
@@ -379,6 +381,7 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
             to_involvement=target,
             reason=data["reason"],
             chosen_with_person=data["chosen_with_person"],
+            seen_change=form.read_version,
             purpose=purposes.REFERENT_CHANGE,
         )
         return _file_section(person, "secondary")

@@ -85,6 +85,20 @@ class TestLostUpdateOnPages:
         assert response.status_code == 404  # the partner's organisation no longer sees the person: rule 4
         assert Involvement.objects.get(pk=involvement.pk).end_reason == "OBJECTIVES_MET"
 
+    def test_a_referent_changed_meanwhile_is_not_changed_again_silently(self, client, network):
+        change = url("referent_change", network)
+        first, second = opened(client, network.referent, change), opened(client, network.partner, change)
+        client.force_login(network.referent)
+        data = {"organisation": network.partner_org.pk, "reason": "Choisi avec elle", "chosen_with_person": "on"}
+        assert client.post(change, {**first, **data}).status_code == 302
+        client.force_login(network.partner)
+        response = client.post(change, {**second, **data, "organisation": network.referent_org.pk})
+        html = response.content.decode()
+        assert response.status_code == 422 and "Rita Ferrant a modifié ceci" in html
+        assert "CPAS de Namur" in html and network.partner_org.name in html  # the referent then → now
+        referent = Involvement.objects.get(person=network.person, role="REFERENT", status="ACTIVE")
+        assert referent.organisation == network.partner_org
+
     def test_a_form_without_its_version_is_shown_again_with_the_typed_words(self, client, network):
         need = Need.objects.get(person=network.person, term=network.housing)
         edit = url("need_edit", network, need_id=need.public_id)
