@@ -61,7 +61,7 @@ class GuardedForm(forms.Form):
         if not data.get("form_token") or missing_version:
             # An old page, or a form not sent from Maillage: show it again, ready to be sent once.
             self.add_error(None, _("This form had expired. Check what you entered, then send it again."))
-            self._renew(version=self.current_version)
+            self.renew(version=self.current_version)
         return data
 
     @property
@@ -74,7 +74,7 @@ class GuardedForm(forms.Form):
         """The version of the row this form was read at (None for a create)."""
         return self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
 
-    def _renew(self, *, version: int | None = None) -> None:
+    def renew(self, *, version: int | None = None) -> None:
         """Give the re-shown form a fresh token (and the current version): sending it is a new request."""
         if not self.is_bound:
             return
@@ -86,7 +86,7 @@ class GuardedForm(forms.Form):
     def show_stale(self, stale: StaleWrite) -> None:
         self.stale = stale
         self.add_error(None, stale.message)
-        self._renew(version=stale.current_version)
+        self.renew(version=stale.current_version)
 
 
 def form_errors_from(form: forms.Form, error: ValidationError) -> None:
@@ -134,7 +134,7 @@ def save_once(
             form.add_error(None, _("This form was already sent once. To save what is below too, send it again."))
         else:
             form.add_error(None, _("This form is still being saved. Wait a moment, then check the result."))
-        form._renew(version=form.read_version)
+        form.renew(version=form.read_version)
         return None
     try:
         url = write()
