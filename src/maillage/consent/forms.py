@@ -11,11 +11,12 @@ from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.models import LEGAL_BASIS_HELP
+from maillage.core.forms import GuardedForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GuardedForm):
     recipient = forms.ModelChoiceField(
         label=_("Recipient"),
         queryset=Organisation.objects.none(),
@@ -48,7 +49,7 @@ class ConsentForm(forms.Form):
         return data
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(GuardedForm):
     category = forms.ChoiceField(label=_("Data category"), choices=Category.choices)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),

@@ -20,6 +20,7 @@ from maillage.access.enums import Action, Category, Outcome
 from maillage.access.tasks import tell_referent_of_sharing_change
 from maillage.consent.enums import HowGiven, LegalBasis, SharingChange
 from maillage.consent.models import Consent, Objection
+from maillage.core.versioning import superseded_meanwhile
 from maillage.people.models import InformationRecord
 
 
@@ -132,11 +133,19 @@ def consent_record(
     return consent
 
 
+# What a professional or the person reads of a consent or an objection: shown when it changed meanwhile.
+CONSENT_FIELDS = ("categories", "purpose", "recipient_organisation", "expires_at", "revoked_at")
+OBJECTION_FIELDS = ("category", "organisation", "note", "withdrawn_at")
+
+
 def _current(consent: Consent) -> Consent:
-    """The row itself, if nothing supersedes it; otherwise the change came too late."""
+    """The row itself, if nothing supersedes it; otherwise `StaleWrite`: the change came too late (ADR 5).
+
+    The row is locked first, so that of two supersessions of one row only the first is made.
+    """
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if Consent.objects.filter(supersedes=consent).exists():
-        raise ValidationError(_("This consent was changed meanwhile: reload the page and try again."))
+        raise superseded_meanwhile(consent, CONSENT_FIELDS)
     return consent
 
 
@@ -247,7 +256,9 @@ def objection_withdraw(actor: Any, *, objection: Objection, audit_purpose: str =
     decision = door.require(actor, person, action=Action.SHARE, category=Category.IDENTITY, purpose=audit_purpose)
     with transaction.atomic():
         current = Objection.objects.select_for_update().get(pk=objection.pk)
-        if Objection.objects.filter(supersedes=current).exists() or current.withdrawn_at is not None:
+        if Objection.objects.filter(supersedes=current).exists():
+            raise superseded_meanwhile(current, OBJECTION_FIELDS)
+        if current.withdrawn_at is not None:
             raise ValidationError(_("This objection was already withdrawn or changed."))
         now = timezone.now()
         withdrawn = Objection(

@@ -22,6 +22,8 @@ from maillage.accounts.models import Organisation
 from maillage.consent import selectors as consent_selectors
 from maillage.consent import services as consent_services
 from maillage.consent.forms import ConsentForm, ObjectionForm
+from maillage.core.forms import refusal_text, save_once
+from maillage.core.versioning import StaleWrite
 from maillage.people import purposes
 
 
@@ -57,27 +59,25 @@ def consent_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         actor, public_id, action=Action.SHARE, category=Category.IDENTITY, purpose=purposes.CONSENT_WRITE
     )
     form = ConsentForm(request.POST or None, organisations=_involved_organisations(person))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            consent_services.consent_record(
-                actor,
-                person=person,
-                recipient_organisation=data["recipient"],
-                purpose=data["purpose"],
-                categories=data["categories"],
-                legal_basis=data["legal_basis"],
-                how_given=data["how_given"],
-                starts_at=data["starts_at"],
-                expires_at=data["expires_at"],
-                audit_purpose=purposes.CONSENT_WRITE,
-            )
-        except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {"__all__": error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("The consent or legal basis was recorded."))
-            return redirect(_back(person))
+
+    def write() -> str:
+        data = form.values
+        consent_services.consent_record(
+            actor,
+            person=person,
+            recipient_organisation=data["recipient"],
+            purpose=data["purpose"],
+            categories=data["categories"],
+            legal_basis=data["legal_basis"],
+            how_given=data["how_given"],
+            starts_at=data["starts_at"],
+            expires_at=data["expires_at"],
+            audit_purpose=purposes.CONSENT_WRITE,
+        )
+        return _back(person)
+
+    if response := save_once(request, form, write, success=_("The consent or legal basis was recorded.")):
+        return response
     intro = _("Record what the person agreed to, or the legal basis that allows the sharing.")
     return _form_page(request, person, form, title=_("Record a consent or a legal basis"), intro=intro)
 
@@ -94,8 +94,8 @@ def consent_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise Http404
     try:
         consent_services.consent_revoke(actor, consent=consent, audit_purpose=purposes.CONSENT_WRITE)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, StaleWrite) as error:
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The consent was revoked. It applies from now on."))
     return redirect(_back(person))
@@ -109,16 +109,13 @@ def objection_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         actor, public_id, action=Action.SHARE, category=Category.IDENTITY, purpose=purposes.OBJECTION_WRITE
     )
     form = ObjectionForm(request.POST or None, organisations=_involved_organisations(person))
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_services.objection_record(
-                actor, person=person, audit_purpose=purposes.OBJECTION_WRITE, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("The objection was recorded. It applies from now on."))
-            return redirect(_back(person))
+
+    def write() -> str:
+        consent_services.objection_record(actor, person=person, audit_purpose=purposes.OBJECTION_WRITE, **form.values)
+        return _back(person)
+
+    if response := save_once(request, form, write, success=_("The objection was recorded. It applies from now on.")):
+        return response
     intro = _("The person objects to one category of their data being shared. This overrides every consent.")
     return _form_page(request, person, form, title=_("Record an objection"), intro=intro)
 
@@ -135,8 +132,8 @@ def objection_withdraw(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise Http404
     try:
         consent_services.objection_withdraw(actor, objection=objection, audit_purpose=purposes.OBJECTION_WRITE)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, StaleWrite) as error:
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The objection was withdrawn."))
     return redirect(_back(person))

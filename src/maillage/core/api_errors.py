@@ -1,8 +1,10 @@
 """One error format for the whole API: `{"detail": str, "errors": [{"field": str, "message": str}]}`.
 
-Every error the API answers (400, 401, 403, 404, 405, 422, 429) has this shape, with translated messages:
-ninja's own validation errors, malformed JSON bodies, authentication and scope failures, Django's
-`PermissionDenied`, `Http404` and the `ValidationError` that services raise.
+Every error the API answers (400, 401, 403, 404, 405, 409, 422, 429) has this shape, with translated
+messages: ninja's own validation errors, malformed JSON bodies, authentication and scope failures, Django's
+`PermissionDenied`, `Http404` and the `ValidationError` that services raise. A 409 (`ConflictOut`) also
+says what changed since the version the client read (`StaleWrite`, ADR 5), or that the first request with
+the same `Idempotency-Key` is still running.
 """
 
 from collections.abc import Iterable
@@ -12,8 +14,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from maillage.core.idempotency import RequestInProgress
+from maillage.core.versioning import StaleWrite
 
 NON_FIELD = "__all__"
 
@@ -28,6 +33,20 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
+class ChangeOut(Schema):
+    field: str
+    label: str
+    then: str = Field(description="The value at the version you read.")
+    now: str = Field(description="The value now.")
+
+
+class ConflictOut(ErrorOut):
+    current_version: int | None = Field(
+        None, description="The version to send with the next write, once you have checked what changed."
+    )
+    changes: list[ChangeOut] = Field([], description="What changed since the version you read.")
+
+
 # What each status says by default, in the reader's language.
 STATUS_DETAILS = {
     400: gettext_lazy("The request could not be read: send a valid JSON body."),
@@ -35,6 +54,7 @@ STATUS_DETAILS = {
     403: gettext_lazy("You are not allowed to do this."),
     404: gettext_lazy("Not found."),
     405: gettext_lazy("This method is not allowed here."),
+    409: gettext_lazy("This changed since you read it: nothing was saved."),
     422: gettext_lazy("The request is not valid."),
     429: gettext_lazy("Too many requests: slow down and try again later."),
 }
@@ -153,6 +173,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404)
+
+    @api.exception_handler(StaleWrite)
+    def stale_write(request: HttpRequest, exc: StaleWrite) -> HttpResponse:
+        body = error_body(STATUS_DETAILS[409], [("version", exc.message)])
+        body["current_version"] = exc.current_version
+        body["changes"] = [{"field": c.field, "label": c.label, "then": c.then, "now": c.now} for c in exc.changes]
+        return api.create_response(request, body, status=409)
+
+    @api.exception_handler(RequestInProgress)
+    def request_in_progress(request: HttpRequest, exc: RequestInProgress) -> HttpResponse:
+        response = respond(request, 409, str(exc))
+        response["Retry-After"] = "1"
+        return response
 
     @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:

@@ -1,11 +1,13 @@
 """/api/v1/people/: the persons I follow, a search among them, one person's file (masked by category), who saw
-it, and the changes of their secondary network.
+it; changes to the identity, the needs and the secondary network.
 
 Through the door like the pages: the list comes from `persons_visible_to` and is audited per person;
 a file from `person_for`; an unknown or forbidden id answers 404 (never 403). A token needs the
 `persons:read` scope to read, `persons:write` to change; a browser session is bounded by the user's rights
 only. Network changes call the same services as the pages, so the door's rule 8 holds here too: a change
-that is not the caller's to make answers 403 with the reason in words, bad input 422.
+that is not the caller's to make answers 403 with the reason in words, bad input 422. Writes follow ADR 5:
+a change sends the `version` it read (409 with what changed if the row changed since), a create sends an
+`Idempotency-Key` header (a replay answers the first result).
 
 The search is a POST: the words of a name travel in the body, never in a URL, so no access log, history or
 proxy keeps them.
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -34,19 +36,23 @@ from maillage.access.selectors import access_events_of
 from maillage.access.views import sightings
 from maillage.accounts.api_auth import require_scope
 from maillage.accounts.enums import ApiScope
-from maillage.core.api_errors import ErrorOut
+from maillage.core.api_errors import ConflictOut, ErrorOut
+from maillage.core.idempotency import IdempotencyKey, api_create_once
+from maillage.directory.selectors import life_domains
 from maillage.people import purposes, selectors, services
-from maillage.people.enums import InvolvementEndReason
+from maillage.people.enums import InvolvementEndReason, NeedStatus
 from maillage.people.presenters import PersonPage, person_page
 from maillage.people.selectors import addable_organisations
 from maillage.people.services import need_category
 
 if TYPE_CHECKING:
-    from maillage.people.models import Involvement, InvolvementEndProposal  # noqa: TID251 -- annotations only
+    from maillage.people.models import Involvement, InvolvementEndProposal, Need, Person  # noqa: TID251
 
 router = Router()
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 409: ConflictOut}
+VERSION_HELP = "The `version` you read: if the row changed since, nothing is saved and the answer is 409."
 
 
 class PageIn(Schema):
@@ -79,6 +85,7 @@ class PersonPageOut(Schema):
 
 
 class IdentityOut(Schema):
+    version: int = Field(description="Send it back with a change (PATCH): it is incremented by each change.")
     first_name: str
     last_name: str
     birth_date: dt.date | None
@@ -90,6 +97,7 @@ class IdentityOut(Schema):
 
 class NeedOut(Schema):
     id: UUID
+    version: int
     life_domain: str
     life_domain_code: str
     in_own_words: str
@@ -100,6 +108,7 @@ class NeedOut(Schema):
 
 class RelationOut(Schema):
     id: UUID
+    version: int
     name: str
     kind: str
     detail: str
@@ -111,6 +120,7 @@ class RelationOut(Schema):
 
 class InvolvementOut(Schema):
     id: UUID
+    version: int
     organisation_id: UUID
     organisation: str
     role: str
@@ -203,6 +213,32 @@ def _summary_page(persons: list, categories: dict, *, count: int, paging: PageIn
     return PersonPageOut(count=count, page=paging.page, page_size=paging.page_size, items=items)
 
 
+def _identity_out(person: Person) -> IdentityOut:
+    return IdentityOut(
+        version=person.version,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        birth_date=person.birth_date,
+        phone=person.phone,
+        email=person.email,
+        preferred_language=person.preferred_language,
+        commune=person.commune.name if person.commune_id else None,
+    )
+
+
+def _need_out(need: Need) -> NeedOut:
+    return NeedOut(
+        id=need.public_id,
+        version=need.version,
+        life_domain=need.term.name,
+        life_domain_code=need.term.code,
+        in_own_words=need.own_words,
+        status=need.status,
+        weight=need.weight,
+        category=str(need_category(need.term)),
+    )
+
+
 def _person_out(page: PersonPage) -> PersonOut:
     person = page.person
     return PersonOut(
@@ -210,34 +246,12 @@ def _person_out(page: PersonPage) -> PersonOut:
         categories=sorted(str(c) for c in page.categories),
         break_glass=page.grant is not None,
         is_referent=page.is_referent,
-        identity=IdentityOut(
-            first_name=person.first_name,
-            last_name=person.last_name,
-            birth_date=person.birth_date,
-            phone=person.phone,
-            email=person.email,
-            preferred_language=person.preferred_language,
-            commune=person.commune.name if person.commune_id else None,
-        )
-        if page.shows_identity
-        else None,
-        needs=[
-            NeedOut(
-                id=need.public_id,
-                life_domain=need.term.name,
-                life_domain_code=need.term.code,
-                in_own_words=need.own_words,
-                status=need.status,
-                weight=need.weight,
-                category=str(need_category(need.term)),
-            )
-            for need in page.needs
-        ]
-        if page.shows_needs
-        else None,
+        identity=_identity_out(person) if page.shows_identity else None,
+        needs=[_need_out(need) for need in page.needs] if page.shows_needs else None,
         primary_network=[
             RelationOut(
                 id=relation.public_id,
+                version=relation.version,
                 name=relation.name,
                 kind=relation.kind,
                 detail=relation.kind_detail,
@@ -349,6 +363,7 @@ class EndProposalOut(Schema):
 def _involvement_out(involvement: Involvement) -> InvolvementOut:
     return InvolvementOut(
         id=involvement.public_id,
+        version=involvement.version,
         organisation_id=involvement.organisation.public_id,
         organisation=involvement.organisation.name,
         role=involvement.role,
@@ -469,3 +484,118 @@ def involvement_end_answer(
         request.actor, proposal=proposal, agree=payload.agree, comment=payload.comment, purpose=purposes.API_NETWORK
     )
     return _proposal_out(proposal)
+
+
+# --- writes (ADR 5: a change carries the version it read; a create carries an Idempotency-Key) -------------
+
+
+class IdentityIn(Schema):
+    """The fields to change (the others are left as they are), and the version they were read at."""
+
+    version: int = Field(ge=1, description=VERSION_HELP)
+    first_name: str | None = Field(None, min_length=1, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
+    birth_date: dt.date | None = None
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    preferred_language: str | None = Field(None, max_length=8)
+
+
+@router.patch(
+    "/persons/{public_id}",
+    response={200: IdentityOut, **WRITE_ERRORS},
+    summary="Change the person's identity or contact details, from the version you read",
+)
+@person_data(categories=[Category.IDENTITY], action=Action.EDIT)
+def person_update(request: HttpRequest, public_id: UUID, payload: IdentityIn) -> IdentityOut:
+    require_scope(request, ApiScope.PERSONS_WRITE)
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.EDIT, category=Category.IDENTITY, purpose=purposes.API_PERSON_UPDATE
+    )
+    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    for name in ("last_name", "phone", "email"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    services.person_update(actor, person=person, version=payload.version, purpose=purposes.API_PERSON_UPDATE, **fields)
+    return _identity_out(person)
+
+
+class NeedIn(Schema):
+    life_domain_code: str = Field(max_length=100, description="The code of a life domain (`life_domain_code`).")
+    in_own_words: str = Field("", max_length=5000)
+    weight: int = Field(3, ge=1, le=5, description="How heavy it is for the person, from 1 to 5.")
+    status: NeedStatus = NeedStatus.OPEN
+
+
+class NeedPatchIn(Schema):
+    version: int = Field(ge=1, description=VERSION_HELP)
+    in_own_words: str | None = Field(None, max_length=5000)
+    weight: int | None = Field(None, ge=1, le=5)
+    status: NeedStatus | None = None
+
+
+def _person_to_write(request: HttpRequest, public_id: UUID, purpose: str) -> tuple[Person, PersonPage]:
+    require_scope(request, ApiScope.PERSONS_WRITE)
+    person = person_for(request.actor, public_id, action=Action.VIEW, category=Category.IDENTITY, purpose=purpose)
+    return person, person_page(request.actor, person)
+
+
+@router.post(
+    "/persons/{public_id}/needs",
+    response={201: NeedOut, **WRITE_ERRORS},
+    summary="Record a need, once per Idempotency-Key",
+)
+@person_data(categories=[Category.SOCIAL, Category.HEALTH], action=Action.CREATE)
+def need_create(
+    request: HttpRequest,
+    response: HttpResponse,
+    public_id: UUID,
+    payload: NeedIn,
+    idempotency_key: IdempotencyKey,
+):
+    person, page = _person_to_write(request, public_id, purposes.API_NEED_WRITE)
+    if not page.shows_needs:
+        raise Http404
+    term = life_domains().filter(code=payload.life_domain_code).first()
+    if term is None:
+        raise ValidationError({"life_domain_code": _("Choose one of the life domains.")})
+
+    def create() -> NeedOut:
+        need = services.need_create(
+            request.actor,
+            person=person,
+            term=term,
+            own_words=payload.in_own_words,
+            weight=payload.weight,
+            status=payload.status,
+            purpose=purposes.API_NEED_WRITE,
+        )
+        return _need_out(need)
+
+    return api_create_once(
+        request, response, key=idempotency_key, payload=payload, create=create, subject_id=person.pk
+    )
+
+
+@router.patch(
+    "/persons/{public_id}/needs/{need_id}",
+    response={200: NeedOut, **WRITE_ERRORS},
+    summary="Change a need's words, weight or status, from the version you read",
+)
+@person_data(categories=[Category.SOCIAL, Category.HEALTH], action=Action.EDIT)
+def need_update(request: HttpRequest, public_id: UUID, need_id: UUID, payload: NeedPatchIn) -> NeedOut:
+    _person, page = _person_to_write(request, public_id, purposes.API_NEED_WRITE)
+    need = next((n for n in page.needs if n.public_id == need_id), None)
+    if need is None:
+        raise Http404
+    need = services.need_update(
+        request.actor,
+        need=need,
+        own_words=payload.in_own_words,
+        weight=payload.weight,
+        status=payload.status,
+        version=payload.version,
+        purpose=purposes.API_NEED_WRITE,
+    )
+    return _need_out(need)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
+from maillage.core.forms import GuardedForm
 from maillage.core.text import fold
 from maillage.directory.models import TaxonomyTerm
 from maillage.people.enums import (
@@ -30,7 +31,7 @@ class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 
-class PersonCreateForm(forms.Form):
+class PersonCreateForm(GuardedForm):
     """A new file: minimal identity, and the record that the person was informed (prior information)."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -78,7 +79,7 @@ class PersonCreateForm(forms.Form):
         return chosen
 
 
-class NeedForm(forms.Form):
+class NeedForm(GuardedForm):
     term = forms.ModelChoiceField(label=_("Life domain"), queryset=TaxonomyTerm.objects.none())
     own_words = forms.CharField(
         label=_("The need, in the person's own words"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -97,7 +98,7 @@ class NeedForm(forms.Form):
         self.fields["term"].queryset = terms
 
 
-class RelationForm(forms.Form):
+class RelationForm(GuardedForm):
     name = forms.CharField(label=_("Name"), max_length=150, help_text=_("A first name or a nickname is enough."))
     kind = forms.ChoiceField(label=_("Kind of relation"), choices=RelationKind)
     kind_detail = forms.CharField(
@@ -126,7 +127,7 @@ def organisation_choices(organisations: QuerySet[Organisation]) -> list[tuple[st
     return [("", "---------"), *((organisation.pk, organisation.name) for organisation in ordered)]
 
 
-class InvolvementForm(forms.Form):
+class InvolvementForm(GuardedForm):
     """A professional adds an organisation: only those not involved yet are offered (door rule 8c)."""
 
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
@@ -157,13 +158,13 @@ class InvolvementForm(forms.Form):
         self.fields["life_domains"].queryset = terms
 
 
-class InvolvementEndForm(forms.Form):
+class InvolvementEndForm(GuardedForm):
     ended_on = forms.DateField(label=_("End"), widget=DATE)
     end_reason = forms.ChoiceField(label=_("Reason for ending"), choices=InvolvementEndReason)
     end_detail = forms.CharField(label=_("Detail"), max_length=255, required=False)
 
 
-class EndProposalForm(forms.Form):
+class EndProposalForm(GuardedForm):
     """The referent proposes to end another organisation's involvement (door rule 8b)."""
 
     reason = forms.ChoiceField(label=_("Reason for ending"), choices=InvolvementEndReason)
@@ -182,7 +183,7 @@ class EndProposalForm(forms.Form):
         return detail
 
 
-class EndAnswerForm(forms.Form):
+class EndAnswerForm(GuardedForm):
     """The affected organisation answers the referent's proposal: agree, or object with a comment."""
 
     AGREE, OBJECT = "agree", "object"
@@ -210,7 +211,7 @@ class EndAnswerForm(forms.Form):
         return data
 
 
-class ReferentForm(forms.Form):
+class ReferentForm(GuardedForm):
     organisation = forms.ModelChoiceField(
         label=_("New referent organisation"),
         queryset=Organisation.objects.none(),

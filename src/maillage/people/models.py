@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import TrackedModel
+from maillage.core.versioning import VersionedModel
 from maillage.people.enums import (
     ContactChannel,
     EndProposalStatus,
@@ -39,7 +40,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.order_by(Lower("last_name"), Lower("first_name"), "pk")
 
 
-class Person(TrackedModel):
+class Person(TrackedModel, VersionedModel):
     """A person supported by the network: minimal identity, and who opened the file.
 
     `user` links the person's own login (their own space), when they were invited.
@@ -92,6 +93,8 @@ class Person(TrackedModel):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
+    version_subject = "pk"
+    version_unlogged = ("last_activity_at",)
 
     class Meta:
         verbose_name = _("person")
@@ -146,7 +149,7 @@ class InformationRecord(models.Model):
         return f"{self.get_method_display()} {self.informed_at:%Y-%m-%d}"
 
 
-class Need(TrackedModel):
+class Need(TrackedModel, VersionedModel):
     """A need in one life domain, in the person's own words, and how heavy it is for them."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="needs")
@@ -176,7 +179,7 @@ class Need(TrackedModel):
         return f"{self.term_id} ({self.get_status_display()})"
 
 
-class Relation(TrackedModel):
+class Relation(TrackedModel, VersionedModel):
     """Someone of the person's primary network (family, friends, neighbours...). A name is enough.
 
     Contact details are kept only when the person wants them kept (`keep_contact`).
@@ -228,7 +231,7 @@ class InvolvementQuerySet(models.QuerySet["Involvement"]):
         return self.filter(status=InvolvementStatus.ACTIVE)
 
 
-class Involvement(TrackedModel):
+class Involvement(TrackedModel, VersionedModel):
     """An organisation (and optionally a named professional) involved with the person: the secondary network.
 
     While an involvement is active, the organisation's professionals may know that the person exists;

@@ -29,6 +29,8 @@ API_LIST = "api_person_list"
 API_PERSON = "api_person"
 API_WHO_SAW = "api_who_saw"
 API_NETWORK = "api_network"
+API_PERSON_UPDATE = "api_person_update"
+API_NEED_WRITE = "api_need_write"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -55,6 +57,8 @@ WORDS = {
     API_PERSON: _("opened your file (software connection)"),
     API_WHO_SAW: _("looked at who saw your file (software connection)"),
     API_NETWORK: _("changed the organisations of your network (software connection)"),
+    API_PERSON_UPDATE: _("updated your identity or contact details (software connection)"),
+    API_NEED_WRITE: _("recorded or updated a need (software connection)"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.

@@ -3,7 +3,8 @@
 Anonymising cleans every copy of the person's personal data, history rows included: identity and
 contact, their own login, words in needs, the primary network (third parties), notes, purposes and
 reasons written in free text, in consents, objections, changes of referent, proposals to end an
-involvement and emergency accesses.
+involvement and emergency accesses, the earlier values kept to explain refused edits and the answers kept
+for replayed API requests.
 What stays carries no personal data and is what the law and the network's indicators need: the row
 ids of the audit log (which hold ids only and keep their hash chain intact), the involvements of
 organisations with their dates and roles, the needs' life domains, statuses and weights, the legal
@@ -26,6 +27,7 @@ from maillage.access.enums import Action, Outcome
 from maillage.access.models import BreakGlassGrant
 from maillage.accounts.models import User
 from maillage.consent.models import Consent, Objection
+from maillage.core.models import Submission, VersionLog
 from maillage.people.exports import retention_days
 from maillage.people.models import (
     ContactPreference,
@@ -105,6 +107,9 @@ def anonymise(person_ids: list[int], *, purpose: str = PURPOSE, batch_size: int 
             Consent.objects.filter(person_id__in=ids).update(purpose="")
             Objection.objects.filter(person_id__in=ids).update(note="")
             BreakGlassGrant.objects.filter(person_id__in=ids).update(reason="")
+            # Earlier values kept for stale-write messages, and answers kept for replays: copies, erased.
+            VersionLog.objects.filter(subject_id__in=ids).delete()
+            Submission.objects.filter(subject_id__in=ids).delete()
             audit.record_many(
                 audit.event_data(action=Action.DELETE, outcome=Outcome.ALLOWED, person=pk, purpose=purpose)
                 for pk in ids

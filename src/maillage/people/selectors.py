@@ -16,7 +16,7 @@ from maillage.access.enums import Category
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
 from maillage.people.enums import EndProposalStatus, InvolvementStatus
-from maillage.people.models import Involvement, InvolvementEndProposal, Person, Relation
+from maillage.people.models import Involvement, InvolvementEndProposal, Person, ReferentChange, Relation
 from maillage.people.presenters import professional_organisation_ids
 
 SEARCH_LIMIT = 500
@@ -87,3 +87,8 @@ def end_answers_awaited(actor: Any, persons: Iterable[Person]) -> set[int]:
             involvement__status=InvolvementStatus.ACTIVE,
         ).values_list("person_id", flat=True)
     )
+
+
+def referent_change_latest(person: Person) -> ReferentChange | None:
+    """The latest row of the person's referent history: the version a referent form is read at (ADR 5)."""
+    return ReferentChange.objects.filter(person=person).order_by("-pk").first()

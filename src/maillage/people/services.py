@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from maillage.access import audit, door
 from maillage.access.enums import Action, Category, NetworkChange, Outcome, Reason
 from maillage.accounts.enums import OrganisationStatus
 from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.core.versioning import FieldChange, StaleWrite, stale_write
 from maillage.people.enums import (
     ContactChannel,
     EndProposalStatus,
@@ -175,8 +176,14 @@ def person_create(
     return person
 
 
-def person_update(actor: Any, *, person: Person, purpose: str = "person_update", **fields: Any) -> Person:
-    """Change the person's identity and contact details (category IDENTITY)."""
+def person_update(
+    actor: Any, *, person: Person, version: int | None = None, purpose: str = "person_update", **fields: Any
+) -> Person:
+    """Change the person's identity and contact details (category IDENTITY).
+
+    `version` is the version the change was made from (a form's or the API's); `StaleWrite` if the file
+    changed since. Without it, the version `person` was loaded at (ADR 5).
+    """
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
@@ -184,6 +191,7 @@ def person_update(actor: Any, *, person: Person, purpose: str = "person_update",
     with transaction.atomic():
         for name, value in fields.items():
             setattr(person, name, value)
+        person.version = person.version if version is None else version
         person.updated_by = actor.user
         person.last_activity_at = timezone.now()
         person.full_clean()
@@ -280,9 +288,13 @@ def need_update(
     own_words: str | None = None,
     weight: int | None = None,
     status: str | None = None,
+    version: int | None = None,
     purpose: str = "need_write",
 ) -> Need:
-    """Change a need's words, weight or status; closing it (met, no longer relevant) dates it."""
+    """Change a need's words, weight or status; closing it (met, no longer relevant) dates it.
+
+    `StaleWrite` if the need changed since `version` (by default, the version `need` was loaded at).
+    """
     category = need_category(need.term)
     decision = door.require(actor, need.person, action=Action.EDIT, category=category, purpose=purpose)
     with transaction.atomic():
@@ -299,6 +311,7 @@ def need_update(
                 timezone.localdate() if status in (NeedStatus.MET, NeedStatus.NO_LONGER_RELEVANT) else None
             )
             changed += ["status", "closed_on"]
+        need.version = need.version if version is None else version
         need.updated_by = actor.user
         need.full_clean()
         need.save(update_fields=changed)
@@ -338,7 +351,10 @@ def relation_create(actor: Any, *, person: Person, purpose: str = "relation_writ
     return relation
 
 
-def relation_update(actor: Any, *, relation: Relation, purpose: str = "relation_write", **fields: Any) -> Relation:
+def relation_update(
+    actor: Any, *, relation: Relation, version: int | None = None, purpose: str = "relation_write", **fields: Any
+) -> Relation:
+    """Change someone of the primary network; `StaleWrite` if the relation changed since `version`."""
     unknown = set(fields) - {*RELATION_FIELDS, "ended_on"}
     if unknown:
         raise TypeError(f"Unknown relation fields: {sorted(unknown)}")
@@ -347,6 +363,7 @@ def relation_update(actor: Any, *, relation: Relation, purpose: str = "relation_
     with transaction.atomic():
         for name, value in fields.items():
             setattr(relation, name, value)
+        relation.version = relation.version if version is None else version
         relation.updated_by = actor.user
         relation.full_clean()
         relation.save()
@@ -492,10 +509,14 @@ def involvement_update(
     involvement: Involvement,
     life_domains: Iterable[Any] | None = None,
     professional: Any = ...,
+    version: int | None = None,
     purpose: str = "involvement_write",
 ) -> Involvement:
     """Change the life domains covered or the named professional of one's own organisation's active
-    involvement (door rule 8a; naming a professional changes who sees the file)."""
+    involvement (door rule 8a; naming a professional changes who sees the file).
+
+    `StaleWrite` if the involvement changed since `version`.
+    """
     person = involvement.person
     decision = _network_require(actor, person, NetworkChange.EDIT, involvement, purpose)
     with transaction.atomic():
@@ -506,6 +527,7 @@ def involvement_update(
             ):
                 raise ValidationError({"professional": _("This professional is not a member of that organisation.")})
             involvement.professional = professional
+        involvement.version = involvement.version if version is None else version
         involvement.updated_by = actor.user
         involvement.full_clean()
         involvement.save()
@@ -522,6 +544,7 @@ def involvement_end(
     reason: str,
     detail: str = "",
     ended_on: dt.date | None = None,
+    version: int | None = None,
     purpose: str = "involvement_write",
 ) -> Involvement:
     """End one's own organisation's involvement, or (the person) any involvement, with its reason (door rule
@@ -534,6 +557,8 @@ def involvement_end(
     """
     person = involvement.person
     decision = _network_require(actor, person, NetworkChange.END, involvement, purpose)
+    if version is not None and version != involvement.version:
+        raise stale_write(involvement, read_version=version)
     _check_end(involvement, reason)
     with transaction.atomic():
         _close(actor, involvement, reason=reason, detail=detail, ended_on=ended_on)
@@ -670,46 +695,87 @@ def referent_change(
     to_involvement: Involvement,
     reason: str,
     chosen_with_person: bool = True,
+    seen_change: int | None = None,
     purpose: str = "referent_change",
 ) -> ReferentChange:
     """Make an active involvement the person's referent, with the date and reason; the previous referent stays
     involved as INTERVENING. At most one active referent (also a database constraint).
 
     Who may (door rule 8e): the person, or the current referent's organisation handing over; anyone involved
-    only while there is no referent."""
+    only while there is no referent.
+
+    The referent history is append-only: `seen_change` is the id of its latest row when the writer read it
+    (their version, ADR 5; 0: there was none); if the referent changed since, `StaleWrite` says from whom to whom.
+    """
     decision = _network_require(actor, person, NetworkChange.CHANGE_REFERENT, to_involvement, purpose)
     if to_involvement.person_id != person.pk or to_involvement.status != InvolvementStatus.ACTIVE:
         raise ValidationError(_("The new referent must be an active involvement with this person."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the referent changes.")})
-    with transaction.atomic():
-        previous = (
-            Involvement.objects.select_for_update()
-            .filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
-            .first()
-        )
-        if previous is not None and previous.pk == to_involvement.pk:
-            raise ValidationError(_("This involvement is already the referent."))
-        if previous is not None:
-            previous.role = InvolvementRole.INTERVENING
-            previous.updated_by = actor.user
-            previous.save(update_fields=["role", "updated_by", "updated_at"])
-        to_involvement.role = InvolvementRole.REFERENT
-        to_involvement.updated_by = actor.user
-        to_involvement.save(update_fields=["role", "updated_by", "updated_at"])
-        change = ReferentChange(
-            person=person,
-            from_involvement=previous,
-            to_involvement=to_involvement,
-            reason=reason,
-            chosen_with_person=chosen_with_person,
-            recorded_by=actor.user,
-        )
-        change.full_clean()
-        change.save()
-        _touch(person)
-        _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, referent_change=change.pk,
-                 involvement=to_involvement.pk)  # fmt: skip
+    try:
+        with transaction.atomic():
+            change = _referent_change(actor, person, to_involvement, reason, chosen_with_person, seen_change)
+            _written(actor, person, Action.EDIT, Category.COORDINATION, purpose, decision, referent_change=change.pk,
+                     involvement=to_involvement.pk)  # fmt: skip
+    except IntegrityError as error:  # two first referents at once (SQLite and PostgreSQL alike)
+        raise _referent_changed(person, seen_change) from error
+    return change
+
+
+def _latest_referent_change(person: Person) -> ReferentChange | None:
+    return ReferentChange.objects.filter(person=person).order_by("-pk").first()
+
+
+def _referent_changed(person: Person, seen_change: int | None) -> StaleWrite:
+    """Who changed the referent since the writer read the history, from which organisation to which."""
+
+    def organisation(change: ReferentChange | None) -> str:
+        if change is None or change.to_involvement is None:
+            return _("(empty)")
+        return change.to_involvement.organisation.name
+
+    seen = ReferentChange.objects.filter(pk=seen_change).first() if seen_change else None
+    latest = _latest_referent_change(person)
+    recorder = latest.recorded_by if latest is not None else None
+    return StaleWrite(
+        read_version=seen_change,
+        current_version=latest.pk if latest is not None else None,
+        changes=[FieldChange("referent", _("Referent"), organisation(seen), organisation(latest))],
+        changed_by=recorder.get_full_name() if recorder is not None else "",
+        changed_at=latest.changed_at if latest is not None else None,
+    )
+
+
+def _referent_change(actor, person, to_involvement, reason, chosen_with_person, seen_change) -> ReferentChange:
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one referent change at a time per person
+    latest = _latest_referent_change(person)
+    if seen_change is not None and seen_change != (latest.pk if latest is not None else 0):
+        raise _referent_changed(person, seen_change)
+    previous = (
+        Involvement.objects.select_for_update()
+        .filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
+        .first()
+    )
+    if previous is not None and previous.pk == to_involvement.pk:
+        raise ValidationError(_("This involvement is already the referent."))
+    if previous is not None:
+        previous.role = InvolvementRole.INTERVENING
+        previous.updated_by = actor.user
+        previous.save(update_fields=["role", "updated_by", "updated_at"])
+    to_involvement.role = InvolvementRole.REFERENT
+    to_involvement.updated_by = actor.user
+    to_involvement.save(update_fields=["role", "updated_by", "updated_at"])
+    change = ReferentChange(
+        person=person,
+        from_involvement=previous,
+        to_involvement=to_involvement,
+        reason=reason,
+        chosen_with_person=chosen_with_person,
+        recorded_by=actor.user,
+    )
+    change.full_clean()
+    change.save()
+    _touch(person)
     return change
 
 

@@ -14,11 +14,10 @@ import json
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from maillage.access.door import (
 )
 from maillage.access.enums import Action, Category, Reason
 from maillage.accounts.models import Organisation
+from maillage.core.forms import save_once
 from maillage.directory.selectors import life_domains
 from maillage.people import ecomap, exports, purposes, selectors, services
 from maillage.people.enums import InvolvementRole
@@ -55,15 +55,6 @@ if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
 
 PAGE_SIZE = 25
-
-
-def _form_errors_from(form: Any, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form, so the page shows it next to the field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- list and search ---------------------------------------------------------------------------------------
@@ -105,28 +96,27 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not actor.is_professional:
         raise Http404
     form = PersonCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            person = services.person_create(
-                actor,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                birth_date=data["birth_date"],
-                phone=data["phone"],
-                email=data["email"],
-                preferred_language=data["preferred_language"],
-                role=InvolvementRole.REFERENT if data["is_referent"] else InvolvementRole.INTERVENING,
-                informed_method=data["information_method"],
-                information_note=data["information_note"],
-                sharing_categories=data["shared_categories"],
-                purpose=purposes.PERSON_CREATE,
-            )
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("The file was opened."))
-            return redirect("people:person_detail", public_id=person.public_id)
+
+    def write() -> str:
+        data = form.values
+        person = services.person_create(
+            actor,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            birth_date=data["birth_date"],
+            phone=data["phone"],
+            email=data["email"],
+            preferred_language=data["preferred_language"],
+            role=InvolvementRole.REFERENT if data["is_referent"] else InvolvementRole.INTERVENING,
+            informed_method=data["information_method"],
+            information_note=data["information_note"],
+            sharing_categories=data["shared_categories"],
+            purpose=purposes.PERSON_CREATE,
+        )
+        return reverse("people:person_detail", kwargs={"public_id": person.public_id})
+
+    if response := save_once(request, form, write, success=_("The file was opened.")):
+        return response
     return render(
         request,
         "people/person_create.html",
@@ -222,9 +212,11 @@ def _need_form(request: HttpRequest, public_id: UUID, need_id: UUID | None) -> H
     initial = {}
     if need is not None:
         initial = {"term": need.term_id, "own_words": need.own_words, "status": need.status, "weight": need.weight}
-    form = NeedForm(request.POST or None, initial=initial, terms=_need_terms())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    version = need.version if need is not None else None
+    form = NeedForm(request.POST or None, initial=initial, terms=_need_terms(), version=version)
+
+    def write() -> str:
+        data = form.values
         try:
             if need is None:
                 services.need_create(actor, person=person, purpose=purposes.NEED_WRITE, **data)
@@ -237,17 +229,23 @@ def _need_form(request: HttpRequest, public_id: UUID, need_id: UUID | None) -> H
                     own_words=data["own_words"],
                     weight=data["weight"],
                     status=data["status"],
+                    version=form.read_version,
                     purpose=purposes.NEED_WRITE,
                 )
-        except Http404:
-            form.add_error("term", _("You may not record needs of this life domain for this person."))
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("The need was saved."))
-            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#needs")
+        except Http404 as denied:
+            raise ValidationError(
+                {"term": _("You may not record needs of this life domain for this person.")}
+            ) from denied
+        return _file_section(person, "needs")
+
+    if response := save_once(request, form, write, success=_("The need was saved.")):
+        return response
     title = _("Change a need") if need else _("Add a need")
     return _form_page(request, person, form, title=title, intro=_("Write the need as the person says it."))
+
+
+def _file_section(person: Person, section: str) -> str:
+    return reverse("people:person_detail", kwargs={"public_id": person.public_id}) + f"#{section}"
 
 
 # --- primary network -----------------------------------------------------------------------------------------
@@ -278,19 +276,20 @@ def _relation_form(request: HttpRequest, public_id: UUID, relation_id: UUID | No
     initial = {}
     if relation is not None:
         initial = {name: getattr(relation, name) for name in services.RELATION_FIELDS}
-    form = RelationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = RelationForm(request.POST or None, initial=initial, version=relation.version if relation else None)
+
+    def write() -> str:
         fields = {name: form.cleaned_data[name] for name in services.RELATION_FIELDS}
-        try:
-            if relation is None:
-                services.relation_create(actor, person=person, purpose=purposes.RELATION_WRITE, **fields)
-            else:
-                services.relation_update(actor, relation=relation, purpose=purposes.RELATION_WRITE, **fields)
-        except ValidationError as error:
-            _form_errors_from(form, error)
+        if relation is None:
+            services.relation_create(actor, person=person, purpose=purposes.RELATION_WRITE, **fields)
         else:
-            messages.success(request, _("The relation was saved."))
-            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#primary")
+            services.relation_update(
+                actor, relation=relation, version=form.read_version, purpose=purposes.RELATION_WRITE, **fields
+            )
+        return _file_section(person, "primary")
+
+    if response := save_once(request, form, write, success=_("The relation was saved.")):
+        return response
     title = _("Change a relation") if relation else _("Add someone close to the person")
     intro = _("Family, friends, neighbours, peer helpers: a first name is enough.")
     return _form_page(request, person, form, title=title, intro=intro)
@@ -316,19 +315,14 @@ def involvement_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         organisations=addable_organisations(person),
         terms=_need_terms(),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.involvement_start(actor, person=person, purpose=purposes.INVOLVEMENT_WRITE, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("The organisation now takes part in the person's network. The person and their referent are told."),
-            )
-            return redirect(_secondary(person))
+
+    def write() -> str:
+        services.involvement_start(actor, person=person, purpose=purposes.INVOLVEMENT_WRITE, **form.values)
+        return _secondary(person)
+
+    success = _("The organisation now takes part in the person's network. The person and their referent are told.")
+    if response := save_once(request, form, write, success=success):
+        return response
     intro = _("Record it with the person's agreement: the organisation will see the file as the consents allow.")
     return _form_page(request, person, form, title=_("Add an organisation to the network"), intro=intro)
 
@@ -359,25 +353,25 @@ def involvement_end(request: HttpRequest, public_id: UUID, involvement_id: UUID)
     involvement = row.involvement
     if not row.can_end:
         return _refused(request, person, row, str(services.REFUSALS[Reason.OTHER_ORGANISATION]))
-    form = InvolvementEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.involvement_end(
-                actor,
-                involvement=involvement,
-                reason=data["end_reason"],
-                detail=data["end_detail"],
-                ended_on=data["ended_on"],
-                purpose=purposes.INVOLVEMENT_WRITE,
-            )
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The involvement has ended; it stays in the history."))
-            return redirect(_secondary(person))
+    form = InvolvementEndForm(
+        request.POST or None, initial={"ended_on": timezone.localdate()}, version=involvement.version
+    )
+
+    def write() -> str:
+        data = form.values
+        services.involvement_end(
+            actor,
+            involvement=involvement,
+            reason=data["end_reason"],
+            detail=data["end_detail"],
+            ended_on=data["ended_on"],
+            version=form.read_version,
+            purpose=purposes.INVOLVEMENT_WRITE,
+        )
+        return _secondary(person)
+
+    if response := save_once(request, form, write, success=_("The involvement has ended; it stays in the history.")):
+        return response
     title = _("End the involvement of %(organisation)s") % {"organisation": involvement.organisation.name}
     intro = _(
         "Your organisation will no longer see the person's file from the next page on. This cannot be undone: "
@@ -402,18 +396,16 @@ def involvement_end_propose(request: HttpRequest, public_id: UUID, involvement_i
         )
         return _refused(request, person, row, message)
     form = EndProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.involvement_end_propose(
-                actor, involvement=row.involvement, purpose=purposes.INVOLVEMENT_END_PROPOSAL, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Your proposal was sent. The organisation is told and will answer."))
-            return redirect(_secondary(person))
+
+    def write() -> str:
+        services.involvement_end_propose(
+            actor, involvement=row.involvement, purpose=purposes.INVOLVEMENT_END_PROPOSAL, **form.values
+        )
+        return _secondary(person)
+
+    success = _("Your proposal was sent. The organisation is told and will answer.")
+    if response := save_once(request, form, write, success=success):
+        return response
     organisation = row.involvement.organisation.name
     title = _("Propose to end the involvement of %(organisation)s") % {"organisation": organisation}
     intro = _(
@@ -437,28 +429,27 @@ def involvement_end_answer(request: HttpRequest, public_id: UUID, involvement_id
         )
         return _refused(request, person, row, message)
     form = EndAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        agree = form.cleaned_data["answer"] == EndAnswerForm.AGREE
-        try:
-            services.involvement_end_answer(
-                actor,
-                proposal=row.pending,
-                agree=agree,
-                comment=form.cleaned_data["comment"],
-                purpose=purposes.INVOLVEMENT_END_PROPOSAL,
-            )
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            if agree:
-                messages.success(request, _("Your organisation's involvement has ended. The referent is told."))
-                return redirect("people:person_list")
-            messages.success(
-                request, _("Your disagreement was recorded. The involvement stays open; the referent is told.")
-            )
-            return redirect(_secondary(person))
+
+    def agreed() -> bool:
+        return form.cleaned_data["answer"] == EndAnswerForm.AGREE
+
+    def write() -> str:
+        services.involvement_end_answer(
+            actor,
+            proposal=row.pending,
+            agree=agreed(),
+            comment=form.cleaned_data["comment"],
+            purpose=purposes.INVOLVEMENT_END_PROPOSAL,
+        )
+        return reverse("people:person_list") if agreed() else _secondary(person)
+
+    def success() -> str:
+        if agreed():
+            return _("Your organisation's involvement has ended. The referent is told.")
+        return _("Your disagreement was recorded. The involvement stays open; the referent is told.")
+
+    if response := save_once(request, form, write, success=success):
+        return response
     title = _("Answer the proposal to end your organisation's involvement")
     return render(
         request,
@@ -482,28 +473,28 @@ def referent_change(request: HttpRequest, public_id: UUID) -> HttpResponse:
         .distinct()
         .order_by("name")
     )
-    form = ReferentForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    # The referent history is append-only: its latest row is the version this form is read at (ADR 5).
+    latest = selectors.referent_change_latest(person)
+    form = ReferentForm(request.POST or None, organisations=organisations, version=latest.pk if latest else 0)
+
+    def write() -> str:
+        data = form.values
         target = selectors.involvement_active(person, data["organisation"])
-        try:
-            if target is None:
-                raise ValidationError({"organisation": _("Choose an organisation already involved with the person.")})
-            services.referent_change(
-                actor,
-                person=person,
-                to_involvement=target,
-                reason=data["reason"],
-                chosen_with_person=data["chosen_with_person"],
-                purpose=purposes.REFERENT_CHANGE,
-            )
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The referent was changed."))
-            return redirect(reverse("people:person_detail", kwargs={"public_id": person.public_id}) + "#secondary")
+        if target is None:
+            raise ValidationError({"organisation": _("Choose an organisation already involved with the person.")})
+        services.referent_change(
+            actor,
+            person=person,
+            to_involvement=target,
+            reason=data["reason"],
+            chosen_with_person=data["chosen_with_person"],
+            seen_change=form.read_version,
+            purpose=purposes.REFERENT_CHANGE,
+        )
+        return _secondary(person)
+
+    if response := save_once(request, form, write, success=_("The referent was changed.")):
+        return response
     intro = _("The referent is the one professional the person chose as main contact. Choose them with the person.")
     return _form_page(request, person, form, title=_("Change the referent"), intro=intro)
 

@@ -34,6 +34,8 @@ from maillage.accounts.models import Organisation, User
 from maillage.consent import selectors as consent_selectors
 from maillage.consent import services as consent_services
 from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.core.forms import GuardedForm, refusal_text, save_once
+from maillage.core.versioning import StaleWrite
 from maillage.people import ecomap, invitations, purposes, services, writes
 from maillage.people.enums import InvolvementEndReason, InvolvementRole
 from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm
@@ -182,7 +184,7 @@ def _own_person(request: HttpRequest, purpose: str) -> Person:
     )
 
 
-class GrantForm(forms.Form):
+class GrantForm(GuardedForm):
     recipient = forms.ChoiceField(label=gettext_lazy("With whom"))
     categories = forms.MultipleChoiceField(
         label=gettext_lazy("What"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
@@ -204,7 +206,7 @@ class GrantForm(forms.Form):
         self.fields["recipient"].choices = choices
 
 
-class ObjectForm(forms.Form):
+class ObjectForm(GuardedForm):
     category = forms.ChoiceField(label=gettext_lazy("What you do not want shared"), choices=Category.choices)
     organisation = forms.ChoiceField(label=gettext_lazy("With whom"))
     note = forms.CharField(label=gettext_lazy("Why (optional)"), required=False, max_length=500)
@@ -264,22 +266,21 @@ def space_consent_grant(request: HttpRequest) -> HttpResponse:
     person = _own_person(request, purposes.CONSENT_WRITE)
     page = person_page(request.actor, person)
     form = GrantForm(request.POST, page=page)
-    if form.is_valid():
-        try:
-            consent_services.consent_record(
-                request.actor,
-                person=person,
-                recipient_organisation=_organisation(form.cleaned_data["recipient"]),
-                purpose=form.cleaned_data["purpose"],
-                categories=form.cleaned_data["categories"],
-                legal_basis=LegalBasis.CONSENT,
-                how_given=HowGiven.ELECTRONIC_BY_PERSON,
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Your agreement was recorded. Your referent is told."))
-            return redirect(reverse("people:space_home") + "#consents")
+
+    def write() -> str:
+        consent_services.consent_record(
+            request.actor,
+            person=person,
+            recipient_organisation=_organisation(form.cleaned_data["recipient"]),
+            purpose=form.cleaned_data["purpose"],
+            categories=form.cleaned_data["categories"],
+            legal_basis=LegalBasis.CONSENT,
+            how_given=HowGiven.ELECTRONIC_BY_PERSON,
+        )
+        return reverse("people:space_home") + "#consents"
+
+    if response := save_once(request, form, write, success=_("Your agreement was recorded. Your referent is told.")):
+        return response
     context = _space_context(request, page, grant_form=form)
     return render(request, "people/space_home.html", context, status=422)
 
@@ -293,8 +294,8 @@ def space_consent_revoke(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         consent_services.consent_revoke(request.actor, consent=consent, audit_purpose=purposes.CONSENT_WRITE)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, StaleWrite) as error:
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("You withdrew your agreement. It applies now. Your referent is told."))
     return redirect(reverse("people:space_home") + "#consents")
@@ -306,20 +307,20 @@ def space_objection(request: HttpRequest) -> HttpResponse:
     person = _own_person(request, purposes.OBJECTION_WRITE)
     page = person_page(request.actor, person)
     form = ObjectForm(request.POST, page=page)
-    if form.is_valid():
-        try:
-            consent_services.objection_record(
-                request.actor,
-                person=person,
-                category=form.cleaned_data["category"],
-                organisation=_organisation(form.cleaned_data["organisation"]),
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Your objection was recorded. It applies now. Your referent is told."))
-            return redirect(reverse("people:space_home") + "#consents")
+
+    def write() -> str:
+        consent_services.objection_record(
+            request.actor,
+            person=person,
+            category=form.cleaned_data["category"],
+            organisation=_organisation(form.cleaned_data["organisation"]),
+            note=form.cleaned_data["note"],
+        )
+        return reverse("people:space_home") + "#consents"
+
+    success = _("Your objection was recorded. It applies now. Your referent is told.")
+    if response := save_once(request, form, write, success=success):
+        return response
     return render(request, "people/space_home.html", _space_context(request, page, object_form=form), status=422)
 
 
@@ -332,8 +333,8 @@ def space_objection_withdraw(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         consent_services.objection_withdraw(request.actor, objection=objection, audit_purpose=purposes.OBJECTION_WRITE)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, StaleWrite) as error:
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("You withdrew your objection. Your referent is told."))
     return redirect(reverse("people:space_home") + "#consents")

@@ -15,12 +15,23 @@ from maillage.access.models import AccessEvent
 from maillage.accounts.actors import actor_for
 from maillage.accounts.enums import UserKind
 from maillage.accounts.tests.factories import OrganisationFactory, UserFactory
+from maillage.core.tests.helpers import guard_fields
 from maillage.people import services
 from maillage.people.enums import EndProposalStatus, InvolvementStatus, PersonAgreement
 from maillage.people.models import Involvement, InvolvementEndProposal
 from maillage.people.tests.test_views_api import token_for
 
 pytestmark = pytest.mark.django_db
+
+
+def submit(client, url: str, data: dict, **kwargs):
+    """POST as a browser would: with the form's one-time token and version when the page shows a form."""
+    page = client.get(url)
+    try:
+        fields = guard_fields(page.content.decode()) if page.status_code == 200 else {}
+    except AssertionError:
+        fields = {}
+    return client.post(url, {**fields, **data}, **kwargs)
 
 
 def file_url(network) -> str:
@@ -54,7 +65,7 @@ def proposed(network, client, django_capture_on_commit_callbacks):
     client.force_login(network.referent)
     mail.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(propose_url(network, network.partner_involvement), PROPOSAL)
+        response = submit(client, propose_url(network, network.partner_involvement), PROPOSAL)
     assert response.status_code == 302
     client.logout()
     return InvolvementEndProposal.objects.get(involvement=network.partner_involvement)
@@ -96,15 +107,15 @@ class TestEndingAnotherOrganisationsInvolvement:
         response = client.get(end_url(network, involvement))
         assert response.status_code == 403
         assert "adressez-vous au référent de la personne" in response.content.decode()
-        response = client.post(end_url(network, involvement), {"ended_on": "2026-01-05", "end_reason": "OTHER"})
+        response = submit(client, end_url(network, involvement), {"ended_on": "2026-01-05", "end_reason": "OTHER"})
         assert response.status_code == 403
         involvement.refresh_from_db()
         assert involvement.status == InvolvementStatus.ACTIVE
 
     def test_the_referent_cannot_end_the_partners_involvement_directly(self, client, network):
         client.force_login(network.referent)
-        response = client.post(
-            end_url(network, network.partner_involvement), {"ended_on": "2026-01-05", "end_reason": "OTHER"}
+        response = submit(
+            client, end_url(network, network.partner_involvement), {"ended_on": "2026-01-05", "end_reason": "OTHER"}
         )
         assert response.status_code == 403
         html = response.content.decode()
@@ -116,7 +127,7 @@ class TestEndingAnotherOrganisationsInvolvement:
 
     def test_only_the_referent_proposes(self, client, network):
         client.force_login(network.partner)
-        response = client.post(propose_url(network, network.referent_involvement), PROPOSAL)
+        response = submit(client, propose_url(network, network.referent_involvement), PROPOSAL)
         assert response.status_code == 403
         assert "Seul le référent de la personne peut proposer" in response.content.decode()
         assert not InvolvementEndProposal.objects.exists()
@@ -124,12 +135,14 @@ class TestEndingAnotherOrganisationsInvolvement:
     def test_a_stranger_gets_404(self, client, network):
         client.force_login(network.stranger)
         assert client.get(end_url(network, network.partner_involvement)).status_code == 404
-        assert client.post(propose_url(network, network.partner_involvement), PROPOSAL).status_code == 404
-        assert client.post(answer_url(network, network.partner_involvement), {"answer": "agree"}).status_code == 404
+        assert submit(client, propose_url(network, network.partner_involvement), PROPOSAL).status_code == 404
+        assert submit(client, answer_url(network, network.partner_involvement), {"answer": "agree"}).status_code == 404
 
     def test_a_proposal_needs_its_words(self, client, network):
         client.force_login(network.referent)
-        response = client.post(propose_url(network, network.partner_involvement), {"reason": "OTHER", "detail": " "})
+        response = submit(
+            client, propose_url(network, network.partner_involvement), {"reason": "OTHER", "detail": " "}
+        )
         assert response.status_code == 422
         assert "Expliquez votre proposition" in response.content.decode()
 
@@ -154,7 +167,7 @@ class TestEndingAnotherOrganisationsInvolvement:
         client.force_login(network.referent)
         html = client.get(file_url(network)).content.decode()
         assert propose_url(network, network.partner_involvement) not in html
-        assert client.post(propose_url(network, network.partner_involvement), PROPOSAL).status_code == 403
+        assert submit(client, propose_url(network, network.partner_involvement), PROPOSAL).status_code == 403
         assert InvolvementEndProposal.objects.count() == 1
 
     def test_the_persons_list_flags_the_answer_awaited_from_the_organisation_only(self, client, network, proposed):
@@ -166,7 +179,7 @@ class TestEndingAnotherOrganisationsInvolvement:
 
     def test_only_the_affected_organisation_answers(self, client, network, proposed):
         client.force_login(network.referent)
-        response = client.post(answer_url(network, network.partner_involvement), {"answer": "agree"})
+        response = submit(client, answer_url(network, network.partner_involvement), {"answer": "agree"})
         assert response.status_code == 403
         proposed.refresh_from_db()
         assert proposed.status == EndProposalStatus.PENDING
@@ -175,13 +188,15 @@ class TestEndingAnotherOrganisationsInvolvement:
         self, client, network, proposed, django_capture_on_commit_callbacks
     ):
         client.force_login(network.partner)
-        response = client.post(answer_url(network, network.partner_involvement), {"answer": "object", "comment": ""})
+        response = submit(
+            client, answer_url(network, network.partner_involvement), {"answer": "object", "comment": ""}
+        )
         assert response.status_code == 422 and "Dites pourquoi votre organisation" in response.content.decode()
         mail.outbox = []
         comment = "Le suivi du sommeil continue jusqu'en juin."
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                answer_url(network, network.partner_involvement), {"answer": "object", "comment": comment}
+            response = submit(
+                client, answer_url(network, network.partner_involvement), {"answer": "object", "comment": comment}
             )
         assert response.status_code == 302
         proposed.refresh_from_db()
@@ -200,7 +215,7 @@ class TestEndingAnotherOrganisationsInvolvement:
         client.force_login(network.partner)
         mail.outbox = []
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(answer_url(network, network.partner_involvement), {"answer": "agree"})
+            response = submit(client, answer_url(network, network.partner_involvement), {"answer": "agree"})
         assert response.status_code == 302 and response["Location"] == reverse("people:person_list")
         involvement = Involvement.objects.get(pk=network.partner_involvement.pk)
         assert involvement.status == InvolvementStatus.ENDED and involvement.end_reason == PROPOSAL["reason"]
@@ -210,8 +225,10 @@ class TestEndingAnotherOrganisationsInvolvement:
 
     def test_ending_its_own_involvement_closes_the_pending_proposal(self, client, network, proposed):
         client.force_login(network.partner)
-        response = client.post(
-            end_url(network, network.partner_involvement), {"ended_on": "2026-12-06", "end_reason": "OBJECTIVES_MET"}
+        response = submit(
+            client,
+            end_url(network, network.partner_involvement),
+            {"ended_on": "2026-12-06", "end_reason": "OBJECTIVES_MET"},
         )
         assert response.status_code == 302
         proposed.refresh_from_db()
@@ -223,7 +240,7 @@ class TestChangingTheReferent:
         client.force_login(network.partner)
         assert "/referent/" not in client.get(file_url(network)).content.decode()
         url = reverse("people:referent_change", kwargs={"public_id": network.person.public_id})
-        response = client.post(url, {"organisation": network.partner_org.pk, "reason": "Je prends la main"})
+        response = submit(client, url, {"organisation": network.partner_org.pk, "reason": "Je prends la main"})
         assert response.status_code == 403
         assert "le référent actuel" in response.content.decode()
         assert Involvement.objects.get(pk=network.referent_involvement.pk).role == "REFERENT"
@@ -232,7 +249,7 @@ class TestChangingTheReferent:
         Involvement.objects.filter(pk=network.referent_involvement.pk).update(role="INTERVENING")
         client.force_login(network.partner)
         url = reverse("people:referent_change", kwargs={"public_id": network.person.public_id})
-        response = client.post(url, {"organisation": network.partner_org.pk, "reason": "Choisi avec Amélie"})
+        response = submit(client, url, {"organisation": network.partner_org.pk, "reason": "Choisi avec Amélie"})
         assert response.status_code == 302
         assert Involvement.objects.get(pk=network.partner_involvement.pk).role == "REFERENT"
 
@@ -248,8 +265,8 @@ class TestAddingAnOrganisation:
         }
         mail.outbox = []
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("people:involvement_create", kwargs={"public_id": network.person.public_id}), data
+            response = submit(
+                client, reverse("people:involvement_create", kwargs={"public_id": network.person.public_id}), data
             )
         assert response.status_code == 302
         assert Involvement.objects.get(organisation=network.stranger_org).agreement == PersonAgreement.ORALLY
@@ -277,8 +294,8 @@ class TestAddingAnOrganisation:
             "role": "INTERVENING",
             "started_on": "2026-12-06",
         }
-        response = client.post(
-            reverse("people:involvement_create", kwargs={"public_id": network.person.public_id}), data
+        response = submit(
+            client, reverse("people:involvement_create", kwargs={"public_id": network.person.public_id}), data
         )
         assert response.status_code == 422
         assert not Involvement.objects.filter(organisation=network.stranger_org).exists()
@@ -304,27 +321,27 @@ class TestFromTheOwnSpace:
         client.force_login(own.person.user)
         mail.outbox = []
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("people:space_involvement_add"), {"network-add-organisation": own.stranger_org.pk}
+            response = submit(
+                client, reverse("people:space_involvement_add"), {"network-add-organisation": own.stranger_org.pk}
             )
         assert response.status_code == 302
         added = Involvement.objects.get(person=own.person, organisation=own.stranger_org)
         assert added.agreement == PersonAgreement.IN_OWN_SPACE and added.is_active
         assert [m.to for m in mail.outbox] == [[own.referent.email]]  # not the person: they did it
-        response = client.post(
-            reverse("people:space_involvement_add"), {"network-add-organisation": own.stranger_org.pk}
+        response = submit(
+            client, reverse("people:space_involvement_add"), {"network-add-organisation": own.stranger_org.pk}
         )
         assert response.status_code == 422  # no longer a choice
 
     def test_the_person_ends_an_involvement_after_confirming(self, client, own, django_capture_on_commit_callbacks):
         client.force_login(own.person.user)
         chosen = {"network-end-involvement": str(own.partner_involvement.public_id), "network-end-detail": ""}
-        response = client.post(reverse("people:space_involvement_end"), chosen)
+        response = submit(client, reverse("people:space_involvement_end"), chosen)
         assert response.status_code == 422 and "Cochez la case pour confirmer" in response.content.decode()
         assert Involvement.objects.get(pk=own.partner_involvement.pk).is_active
         mail.outbox = []
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("people:space_involvement_end"), {**chosen, "network-end-confirm": "on"})
+            response = submit(client, reverse("people:space_involvement_end"), {**chosen, "network-end-confirm": "on"})
         assert response.status_code == 302
         ended = Involvement.objects.get(pk=own.partner_involvement.pk)
         assert ended.status == InvolvementStatus.ENDED and ended.end_reason == "PERSON_CHOICE"

@@ -10,6 +10,7 @@ from maillage.access.enums import Category
 from maillage.accounts.enums import UserKind
 from maillage.accounts.tests.factories import UserFactory
 from maillage.consent.models import Consent, Objection
+from maillage.core.tests.helpers import post_form
 from maillage.people import invitations
 from maillage.people.tests.factories import ConsentFactory
 
@@ -128,7 +129,10 @@ class TestOwnSpace:
     def test_object_then_withdraw(self, client, own):
         client.force_login(own.person.user)
         data = {"category": "SOCIAL", "organisation": str(own.partner_org.public_id), "note": ""}
-        assert client.post(reverse("people:space_objection"), data).status_code == 302
+        assert (
+            post_form(client, reverse("people:space_objection"), data, page=reverse("people:space_home")).status_code
+            == 302
+        )
         objection = Objection.objects.get(person=own.person)
         assert objection.organisation == own.partner_org
         client.post(reverse("people:space_objection_withdraw"), {"objection": objection.pk})
@@ -137,7 +141,12 @@ class TestOwnSpace:
     def test_grant_a_consent(self, client, own):
         client.force_login(own.person.user)
         data = {"recipient": "team", "categories": ["PROJECT"], "purpose": "Mon projet"}
-        assert client.post(reverse("people:space_consent_grant"), data).status_code == 302
+        assert (
+            post_form(
+                client, reverse("people:space_consent_grant"), data, page=reverse("people:space_home")
+            ).status_code
+            == 302
+        )
         consent = Consent.objects.get(person=own.person, purpose="Mon projet")
         assert consent.how_given == "ELECTRONIC_BY_PERSON" and consent.recipient_organisation is None
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from maillage.access.enums import Action, Category, Outcome
 from maillage.access.models import AccessEvent, BreakGlassGrant
 from maillage.consent.models import Consent, Objection
+from maillage.core.tests.helpers import post_form
 from maillage.people.enums import InvolvementRole, InvolvementStatus
 from maillage.people.models import Involvement, Need, Person, ReferentChange, Relation
 from maillage.people.tests.factories import ObjectionFactory, PersonFactory
@@ -197,7 +198,7 @@ class TestOpenAFile:
 
     def test_opens_the_file_with_prior_information_and_lands_on_it(self, client, network):
         client.force_login(network.referent)
-        response = client.post(reverse("people:person_create"), self.data())
+        response = post_form(client, reverse("people:person_create"), self.data())
         person = Person.objects.get(last_name="Lambert")
         assert response.status_code == 302 and response["Location"] == detail_url(person)
         assert person.information_records.count() == 1
@@ -225,7 +226,7 @@ class TestForms:
     def test_add_a_need(self, client, network):
         client.force_login(network.referent)
         data = {"term": network.housing.pk, "own_words": "Trouver un garant", "status": "OPEN", "weight": "4"}
-        response = client.post(self.url("need_create", network), data)
+        response = post_form(client, self.url("need_create", network), data)
         assert response.status_code == 302
         assert Need.objects.filter(person=network.person, own_words="Trouver un garant", weight=4).exists()
         assert AccessEvent.objects.filter(person_id=network.person.pk, action=Action.CREATE, purpose="need_write")
@@ -248,7 +249,7 @@ class TestForms:
         client.force_login(network.referent)
         url = self.url("need_edit", network, need_id=need.public_id)
         assert client.get(url).status_code == 200
-        client.post(url, {"term": network.housing.pk, "own_words": "Fait", "status": "MET", "weight": "2"})
+        post_form(client, url, {"term": network.housing.pk, "own_words": "Fait", "status": "MET", "weight": "2"})
         need.refresh_from_db()
         assert need.status == "MET" and need.closed_on is not None
 
@@ -262,36 +263,40 @@ class TestForms:
             "support_direction": "MUTUAL",
             "phone": "0470 00 00 00",
         }
-        assert client.post(self.url("relation_create", network), data).status_code == 302
+        assert post_form(client, self.url("relation_create", network), data).status_code == 302
         relation = Relation.objects.get(person=network.person, name="Karim")
         assert relation.phone == ""
 
     def test_involve_an_organisation_then_end_it(self, client, network):
         client.force_login(network.referent)
         data = {"organisation": network.stranger_org.pk, "role": "CONSULTED", "started_on": "2026-01-05"}
-        response = client.post(self.url("involvement_create", network), data)
+        response = post_form(client, self.url("involvement_create", network), data)
         assert (
             response.status_code == 422
             and "Indiquez comment la personne a donné son accord" in response.content.decode()
         )
         data["agreement"] = "ON_PAPER"
-        assert client.post(self.url("involvement_create", network), data).status_code == 302
+        assert post_form(client, self.url("involvement_create", network), data).status_code == 302
         involvement = Involvement.objects.get(person=network.person, organisation=network.stranger_org)
         assert involvement.agreement == "ON_PAPER"
         client.force_login(network.stranger)
         assert client.get(detail_url(network.person)).status_code == 200
         end = self.url("involvement_end", network, involvement_id=involvement.public_id)  # its own (rule 8a)
-        response = client.post(end, {"ended_on": timezone.localdate().isoformat(), "end_reason": "OBJECTIVES_MET"})
+        response = post_form(
+            client, end, {"ended_on": timezone.localdate().isoformat(), "end_reason": "OBJECTIVES_MET"}
+        )
         assert response.status_code == 302
         assert client.get(detail_url(network.person)).status_code == 404
 
     def test_change_of_referent_needs_a_reason_and_is_kept(self, client, network):
         client.force_login(network.referent)
         url = self.url("referent_change", network)
-        response = client.post(url, {"organisation": network.partner_org.pk, "reason": "   "})
+        response = post_form(client, url, {"organisation": network.partner_org.pk, "reason": "   "})
         assert response.status_code == 422 and 'id="id_reason_error"' in response.content.decode()
-        response = client.post(
-            url, {"organisation": network.partner_org.pk, "reason": "Choisi avec Amélie", "chosen_with_person": "on"}
+        response = post_form(
+            client,
+            url,
+            {"organisation": network.partner_org.pk, "reason": "Choisi avec Amélie", "chosen_with_person": "on"},
         )
         assert response.status_code == 302
         change = ReferentChange.objects.filter(person=network.person).latest("changed_at")
@@ -317,7 +322,7 @@ class TestConsentPages:
             "legal_basis": "CONSENT",
             "how_given": "PAPER_SCANNED",
         }
-        assert client.post(self.url("consent_create", network), data).status_code == 302
+        assert post_form(client, self.url("consent_create", network), data).status_code == 302
         consent = Consent.objects.get(person=network.person, purpose="Suivi médical")
         client.force_login(network.partner)
         assert "Dormir mieux." in client.get(detail_url(network.person)).content.decode()
@@ -334,7 +339,7 @@ class TestConsentPages:
     def test_objection_then_withdrawal(self, client, network):
         client.force_login(network.referent)
         data = {"category": "SOCIAL", "organisation": network.partner_org.pk}
-        assert client.post(self.url("objection_create", network), data).status_code == 302
+        assert post_form(client, self.url("objection_create", network), data).status_code == 302
         client.force_login(network.partner)
         assert "Josiane" not in client.get(detail_url(network.person)).content.decode()
         objection = Objection.objects.get(person=network.person)

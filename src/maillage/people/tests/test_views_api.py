@@ -153,5 +153,9 @@ def test_every_status_is_declared_in_the_openapi_description(client, network):
     for path, item in schema["paths"].items():
         if not path.startswith("/api/v1/people/"):
             continue
-        for operation in item.values():
-            assert {"200", "401", "403", "404", "422"} <= set(operation["responses"])
+        for method, operation in item.items():
+            responses = set(operation["responses"])
+            assert {"401", "403", "404", "422"} <= responses and responses & {"200", "201"}
+            keyed = any(parameter["name"] == "Idempotency-Key" for parameter in operation.get("parameters", []))
+            if method == "patch" or keyed:
+                assert "409" in responses  # a stale write or a key still in flight (ADR 5)

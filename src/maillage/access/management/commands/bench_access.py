@@ -253,7 +253,7 @@ class Child:
     def person_columns(self) -> list[str]:
         return [
             "id", "public_id", "created_at", "updated_at", "first_name", "last_name", "phone", "email",
-            "preferred_language", "last_activity_at", "opened_by_organisation_id",
+            "preferred_language", "last_activity_at", "opened_by_organisation_id", "version",
         ]  # fmt: skip
 
     def person_rows(self):
@@ -266,13 +266,13 @@ class Child:
             public = uuid.UUID(int=(random_bits ^ (i * 0x9E3779B97F4A7C15)) & ((1 << 128) - 1), version=4)
             yield (
                 i, self.text_uuid(public), created, created, first[i % 10], f"{last[(i // 10) % 10]}-{i}", "", "",
-                "fr", created, orgs[i % len(orgs)],
+                "fr", created, orgs[i % len(orgs)], 1,
             )  # fmt: skip
 
     def involvement_columns(self) -> list[str]:
         return [
             "public_id", "created_at", "updated_at", "person_id", "organisation_id", "professional_id", "role",
-            "started_on", "ended_on", "end_reason", "end_detail", "status",
+            "started_on", "ended_on", "end_reason", "end_detail", "status", "agreement", "version",
         ]  # fmt: skip
 
     def involvement_rows(self):
@@ -293,7 +293,7 @@ class Child:
                 yield (
                     self.text_uuid(uuid.uuid4()), created, created, person, orgs[index], users[index],
                     "REFERENT" if k == 0 else "INTERVENING", started, ended if is_ended else null,
-                    "OBJECTIVES_MET" if is_ended else "", "", "ENDED" if is_ended else "ACTIVE",
+                    "OBJECTIVES_MET" if is_ended else "", "", "ENDED" if is_ended else "ACTIVE", "ON_PAPER", 1,
                 )  # fmt: skip
                 made += 1
 

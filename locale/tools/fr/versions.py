@@ -1,0 +1,51 @@
+# ruff: noqa: E501
+"""French for no lost updates and no double submissions (versions, one-time form tokens, idempotency keys)."""
+
+TRANSLATIONS = {
+    # core.models
+    "model": "modèle",
+    "object id": "identifiant de l'objet",
+    "version produced": "version produite",
+    "values before": "valeurs avant",
+    "person id": "identifiant de la personne",
+    "changed at": "modifié le",
+    "version log entry": "entrée du journal des versions",
+    "version log entries": "entrées du journal des versions",
+    "scope": "portée",
+    "key": "clé",
+    "fingerprint": "empreinte",
+    "done": "terminé",
+    "status code": "code de statut",
+    "response": "réponse",
+    "result address": "adresse du résultat",
+    "submission": "envoi",
+    "submissions": "envois",
+    # core.versioning
+    "version": "version",
+    "Incremented by each change; a change made from an older version is refused.": "Augmentée à chaque modification ; une modification faite depuis une version plus ancienne est refusée.",
+    "This was deleted after you opened it: nothing was saved.": "Ceci a été supprimé après que vous l'avez ouvert : rien n'a été enregistré.",
+    "%(who)s changed this on %(when)s, after you opened it.": "%(who)s a modifié ceci le %(when)s, après que vous l'avez ouvert.",
+    "Someone changed this after you opened it.": "Quelqu'un a modifié ceci après que vous l'avez ouvert.",
+    "Your changes were not saved and are kept below: check theirs, then save again.": "Vos modifications n'ont pas été enregistrées et sont conservées ci-dessous : vérifiez les siennes, puis enregistrez à nouveau.",
+    "(empty)": "(vide)",
+    "yes": "oui",
+    "no": "non",
+    # core.forms and core/_stale.html
+    "This form had expired. Check what you entered, then send it again.": "Ce formulaire avait expiré. Vérifiez ce que vous avez saisi, puis envoyez-le à nouveau.",
+    "This form was already saved: it was not saved a second time.": "Ce formulaire a déjà été enregistré : il n'a pas été enregistré une deuxième fois.",
+    "This form was already sent once. To save what is below too, send it again.": "Ce formulaire a déjà été envoyé une fois. Pour enregistrer aussi ce qui figure ci-dessous, envoyez-le à nouveau.",
+    "This form is still being saved. Wait a moment, then check the result.": "Ce formulaire est encore en cours d'enregistrement. Attendez un instant, puis vérifiez le résultat.",
+    "What changed since you opened this form": "Ce qui a changé depuis que vous avez ouvert ce formulaire",
+    "Field": "Champ",
+    "When you opened it": "Quand vous l'avez ouvert",
+    "Now": "Maintenant",
+    "Nothing was saved.": "Rien n'a été enregistré.",
+    "%(field)s: %(then)s → %(now)s.": "%(field)s : %(then)s → %(now)s.",
+    # API
+    "This changed since you read it: nothing was saved.": "Ceci a changé depuis que vous l'avez lu : rien n'a été enregistré.",
+    "A request with this Idempotency-Key is still being processed: retry in a moment.": "Une requête avec cette Idempotency-Key est encore en cours de traitement : réessayez dans un instant.",
+    "This key was already used for a different request.": "Cette clé a déjà servi pour une autre requête.",
+    "Choose one of the life domains.": "Choisissez un des domaines de vie.",
+    "updated your identity or contact details (software connection)": "a modifié votre identité ou vos coordonnées (connexion logicielle)",
+    "recorded or updated a need (software connection)": "a enregistré ou modifié un besoin (connexion logicielle)",
+}
