@@ -488,6 +488,7 @@ def search_services(query: ServiceQuery) -> SearchResults:
     if not second.total:
         return results
     second.corrected_text = correction
+    second.query = results.query  # as typed: the page and the API show both
     return second
 
 

@@ -62,6 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "view": view,
         "map": build_map(with_locations_and_needs(results.hits), results.place) if view == "map" else None,
         "querystring": _querystring(request, drop=("page", "view")),
+        "unsorted": _querystring(request, drop=("page", "view", "sort")),
         "place_choices": [
             (commune, "?" + "&".join(filter(None, [without_place, urlencode({"place": commune.name})])))
             for commune in results.place_suggestions

@@ -1,6 +1,9 @@
 """Forgiving search: typos, Belgian and French postcode habits, saints' abbreviations, communes and distances."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from maillage.directory.models import SearchWord, TaxonomyTerm
 from maillage.directory.search import SORT_DISTANCE, ServiceQuery, search_services
@@ -187,3 +190,39 @@ class TestCards:
         assert by_distance.hits[-1].service.name == "Service d'aide à la jeunesse"  # reaches it by its area only
         best_first = search_services(query)
         assert {hit.service.name for hit in by_distance.hits} == {hit.service.name for hit in best_first.hits}
+
+
+class TestPageAndApi:
+    def test_the_page_says_which_words_it_searched(self, client, directory):
+        body = client.get(reverse("directory:search"), {"q": "logemnt"}, headers={"Accept-Language": "en"})
+        body = body.content.decode()
+        assert "Service logement du CPAS" in body
+        assert "Results for “logement”: nothing was found for “logemnt”." in body
+
+    def test_the_page_in_french(self, client, directory):
+        body = client.get(reverse("directory:search"), {"q": "asuétudes"}, headers={"Accept-Language": "fr"})
+        assert "Résultats pour « assuétudes » : rien n'a été trouvé pour « asuétudes »." in body.content.decode()
+        assert "Centre Alfa" in body.content.decode()
+
+    def test_cards_show_commune_and_distance_and_offer_the_order(self, client, directory):
+        body = client.get(reverse("directory:search"), {"place": "B-6800"}, headers={"Accept-Language": "en"})
+        body = body.content.decode()
+        assert re.search(r'<span class="commune">Libramont-Chevigny</span> · 0\.\d km', body)
+        assert "sort=distance" in body and "Nearest first" in body
+        nearest = client.get(
+            reverse("directory:search"), {"place": "Ste-Ode", "radius": 60, "sort": "distance"}
+        ).content.decode()
+        assert nearest.index("Épicerie sociale de Tillet") < nearest.index("Centre Alfa")
+        assert '<input type="hidden" name="sort" value="distance">' in nearest
+
+    def test_api(self, client, directory):
+        data = client.get("/api/v1/directory/services", {"q": "logemnt", "place": "F-08000"}).json()
+        assert data["count"] == 0 and data["corrected_q"] is None
+        data = client.get("/api/v1/directory/services", {"q": "logemnt", "place": "B-6800"}).json()
+        assert data["corrected_q"] == "logement" and data["place"] == "6800 Libramont-Chevigny"
+        assert [(r["name"], r["commune"]) for r in data["results"]] == [
+            ("Service logement du CPAS", "Libramont-Chevigny")
+        ]
+        data = client.get("/api/v1/directory/services", {"place": "Ste-Ode", "sort": "distance"}).json()
+        assert data["results"][0]["name"] == "Épicerie sociale de Tillet"
+        assert client.get("/api/v1/directory/services", {"sort": "nearest"}).status_code == 422
