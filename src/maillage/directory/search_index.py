@@ -87,10 +87,7 @@ def _write_sqlite(documents: list[tuple[int, str, str, str]], ids: list[int]) ->
                 for sid, name, keywords, body in documents
             ],
         )
-        vocabulary: dict[str, str] = {}
-        for _sid, name, _keywords, body in documents:
-            for word, display in spelling_words(f"{name} {body}").items():
-                vocabulary.setdefault(word, display)
+        vocabulary = spelling_words(*(part for _sid, name, _keywords, body in documents for part in (name, body)))
         cursor.executemany(
             "INSERT OR IGNORE INTO directory_searchword (word, display) VALUES (%s, %s)", list(vocabulary.items())
         )
@@ -155,7 +152,7 @@ POSTGRESQL_WORDS_SQL = f"""
         ) tokens
     ) words
     WHERE word ~ '^[a-z]{{{SPELLING_MIN},{SPELLING_MAX}}}$' AND length(token) <= {SPELLING_MAX} AND word <> ALL(%s)
-    ORDER BY word, token
+    ORDER BY word, token DESC
     ON CONFLICT (word) DO NOTHING
 """  # noqa: S608 -- constants only
 

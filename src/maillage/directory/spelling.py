@@ -24,6 +24,7 @@ from maillage.directory.text import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, SPELLING_
 
 CANDIDATES = 10
 _cache: dict[str, object] = {"version": None, "words": [], "display": {}}
+_needs_cache: dict[str, object] = {"table": None, "words": {}}
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -34,16 +35,19 @@ def max_edits(word: str) -> int:
 
 
 def _need_words() -> dict[str, str]:
-    """Folded → written words of the needs' names and synonyms."""
+    """Folded → written words of the needs' names and synonyms (rebuilt with the synonym table)."""
     from maillage.directory.search import synonym_table
 
-    found: dict[str, str] = {}
-    for alternatives in synonym_table().values():
-        for alternative in alternatives:
-            for word in alternative:
-                if len(word) >= SPELLING_MIN:
-                    found.setdefault(word, word)
-    return found
+    table = synonym_table()
+    if _needs_cache.get("table") is not table:
+        found: dict[str, str] = {}
+        for alternatives in table.values():
+            for alternative in alternatives:
+                for word in alternative:
+                    if len(word) >= SPELLING_MIN:
+                        found.setdefault(word, word)
+        _needs_cache.update(table=table, words=found)
+    return _needs_cache["words"]
 
 
 def _index_version() -> tuple:
