@@ -154,6 +154,8 @@ class Service(TrackedModel):
     waiting_time_days = models.PositiveSmallIntegerField(_("waiting time (days)"), null=True, blank=True)
     needs = models.ManyToManyField(TaxonomyTerm, verbose_name=_("needs"), blank=True, related_name="services")
     hsds_ids = models.JSONField(default=dict, blank=True, editable=False)  # as `Location.hsds_ids`
+    # Imported (without `--publish`) and not yet accepted by the network coordinator: not public until then.
+    awaiting_validation = models.BooleanField(_("awaiting validation"), default=False, editable=False)
     # PostgreSQL full-text search (GIN index created in a vendor-guarded migration); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 

@@ -505,8 +505,8 @@ def _search(query: ServiceQuery) -> SearchResults:
 
     joins: list[str] = []
     join_params: list = []
-    where: list[str] = ["s.status IN (%s, %s)"]
-    where_params: list = [*LISTED_STATUSES]
+    where: list[str] = ["s.status IN (%s, %s)", "s.awaiting_validation = %s"]
+    where_params: list = [*LISTED_STATUSES, False]
     hidden = hidden_organisations()
     if hidden:
         test, value = _id_list(hidden)

@@ -528,7 +528,9 @@ class HsdsImporter:
                 continue
             fields["organisation_id"] = org_pk
             wanted[service_id] = fields
-        changed = self.upsert(bundle, Service, "service", wanted)
+        # A new service waits for the coordinator, as a new organisation does, unless the import publishes.
+        waiting = self.organisation_status != OrganisationStatus.VALIDATED
+        changed = self.upsert(bundle, Service, "service", wanted, defaults={"awaiting_validation": waiting})
         self.changed_services |= {self.pks["service"][sid] for sid in changed if sid in self.pks["service"]}
 
     def _linked(

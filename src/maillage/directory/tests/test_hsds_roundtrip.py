@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
+from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory
+from maillage.directory.enums import ServiceStatus
 from maillage.directory.hsds.bundle import read_paths
 from maillage.directory.hsds.importer import import_paths
 from maillage.directory.models import Location, Phone, Service, Taxonomy
@@ -330,6 +333,49 @@ class TestValidation:
         assert [hit.service.name for hit in search_services(ServiceQuery(text="assuétudes")).hits] == [
             "Consultation assuétudes"
         ]
+
+    def test_a_new_service_of_a_public_organisation_waits_too(self, client, tmp_path):
+        OrganisationFactory(
+            public_id=BE_ORG, name="Centre de santé mentale Ardenne", status=OrganisationStatus.VALIDATED
+        )
+        files = package()
+        files["services.json"] = [s for s in files["services.json"] if s["id"] == BE_SERVICE]
+        files["organizations.json"] = files["organizations.json"][:1]
+        call("hsds_import", str(write(tmp_path / "source", files)))
+        service = Service.objects.get(public_id=BE_SERVICE)
+        assert service.awaiting_validation and search_services(ServiceQuery(text="assuétudes")).total == 0
+        assert client.get(reverse("directory:service_detail", args=[BE_SERVICE])).status_code == 404
+
+        client.force_login(MembershipFactory().user)
+        assert client.post(reverse("directory:service_publish", args=[BE_SERVICE])).status_code == 403
+        client.force_login(MembershipFactory(coordinator=True).user)
+        page = client.get(reverse("directory:pending"), headers={"Accept-Language": "en"}).content.decode()
+        assert "Imported services awaiting validation" in page and "Consultation assuétudes" in page
+        client.post(reverse("directory:service_publish", args=[BE_SERVICE]))
+        assert search_services(ServiceQuery(text="assuétudes")).total == 1
+        refuse = reverse("directory:service_refuse", args=[BE_SERVICE])
+        response = client.post(refuse, follow=True, headers={"Accept-Language": "en"})
+        assert "This service is not awaiting validation." in response.content.decode()
+        service.refresh_from_db()
+        assert service.status == ServiceStatus.ACTIVE and not service.awaiting_validation
+
+    def test_refused_service_is_made_inactive(self, client, tmp_path):
+        OrganisationFactory(public_id=QC_ORG, name="Centre communautaire du Plateau")
+        files = package()
+        files["services.json"] = [s for s in files["services.json"] if s["id"] == QC_SERVICE]
+        files["organizations.json"] = files["organizations.json"][1:]
+        call("hsds_import", str(write(tmp_path / "source", files)))
+        client.force_login(MembershipFactory(coordinator=True).user)
+        client.post(reverse("directory:service_refuse", args=[QC_SERVICE]))
+        service = Service.objects.get(public_id=QC_SERVICE)
+        assert service.status == ServiceStatus.INACTIVE and not service.awaiting_validation
+
+    def test_validating_the_organisation_publishes_its_imported_services(self, client, tmp_path):
+        call("hsds_import", str(write(tmp_path / "source", package())))
+        client.force_login(MembershipFactory(coordinator=True).user)
+        client.post(reverse("directory:organisation_validate", args=[BE_ORG]))
+        assert not Service.objects.get(public_id=BE_SERVICE).awaiting_validation
+        assert search_services(ServiceQuery(text="assuétudes")).total == 1
 
 
 OLD_DATAPACKAGE = {
