@@ -345,6 +345,7 @@ class TestValidation:
         service = Service.objects.get(public_id=BE_SERVICE)
         assert service.awaiting_validation and search_services(ServiceQuery(text="assuétudes")).total == 0
         assert client.get(reverse("directory:service_detail", args=[BE_SERVICE])).status_code == 404
+        assert client.get(f"/api/hsds/services/{BE_SERVICE}").status_code == 404
 
         client.force_login(MembershipFactory().user)
         assert client.post(reverse("directory:service_publish", args=[BE_SERVICE])).status_code == 403
@@ -353,6 +354,7 @@ class TestValidation:
         assert "Imported services awaiting validation" in page and "Consultation assuétudes" in page
         client.post(reverse("directory:service_publish", args=[BE_SERVICE]))
         assert search_services(ServiceQuery(text="assuétudes")).total == 1
+        assert client.get(f"/api/hsds/services/{BE_SERVICE}").status_code == 200
         refuse = reverse("directory:service_refuse", args=[BE_SERVICE])
         response = client.post(refuse, follow=True, headers={"Accept-Language": "en"})
         assert "This service is not awaiting validation." in response.content.decode()
