@@ -193,6 +193,9 @@ class LocationAttachForm(forms.Form):
 
 class LocationForm(forms.ModelForm):
     opening_hours = OpeningHoursField(label=_("Opening hours"), required=False, max_length=500)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Location
@@ -202,6 +205,8 @@ class LocationForm(forms.ModelForm):
             "address_2",
             "postcode",
             "city",
+            "state_province",
+            "region",
             "commune",
             "latitude",
             "longitude",
@@ -209,6 +214,7 @@ class LocationForm(forms.ModelForm):
             "accessibility",
             "wheelchair_accessible",
             "transportation",
+            "languages",
         ]
         widgets = {
             "accessibility": forms.Textarea(attrs={"rows": 2}),
@@ -220,6 +226,10 @@ class LocationForm(forms.ModelForm):
         from maillage.territories.models import Level, Territory
 
         self.fields["commune"].queryset = Territory.objects.filter(level=Level.COMMUNE).order_by("name")
+        # A language an import brought stays a choice, so that saving the form keeps it.
+        known = {code for code, _label in LANGUAGE_CHOICES}
+        kept = [(code, code) for code in (self.instance.languages or []) if code not in known]
+        self.fields["languages"].choices = [*LANGUAGE_CHOICES, *kept]
 
     def clean(self) -> dict:
         data = super().clean()

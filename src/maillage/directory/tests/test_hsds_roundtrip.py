@@ -421,3 +421,28 @@ class TestOlderVersions:
         assert report.refused == f"organizations.json: this is an HSDS 1.x package, {report.refused.split(', ', 1)[1]}"
         assert "Nothing was imported" in report.refused
         assert not Organisation.objects.filter(public_id__in=[BE_ORG, QC_ORG]).exists()
+
+
+def test_a_member_edits_the_province_region_and_languages_without_losing_an_imported_one(client, tmp_path):
+    import_paths([write(tmp_path / "source", package())], organisation_status=OrganisationStatus.VALIDATED)
+    quebec = Location.objects.get(public_id=QC_LOC)
+    quebec.languages = ["fr", "en", "cr"]  # Cree: not one of the form's usual languages
+    quebec.save()
+    member = MembershipFactory(organisation=quebec.organisation)
+    client.force_login(member.user)
+    url = reverse("directory:location_edit", args=[QC_LOC])
+    page = client.get(url).content.decode()
+    assert 'value="QC"' in page and 'value="cr"' in page
+    data = {
+        "name": quebec.name,
+        "address_1": quebec.address_1,
+        "postcode": quebec.postcode,
+        "city": quebec.city,
+        "state_province": "Québec",
+        "region": "Montréal",
+        "languages": ["fr", "cr"],
+    }
+    assert client.post(url, data).status_code == 302
+    quebec.refresh_from_db()
+    assert (quebec.state_province, quebec.region, quebec.languages) == ("Québec", "Montréal", ["fr", "cr"])
+    assert quebec.hsds_ids["address"] == nested(10)  # the imported ids stay
