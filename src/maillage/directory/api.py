@@ -1,6 +1,7 @@
 """Directory API under /api/v1/directory/: public search, service detail and the needs taxonomy (no login)."""
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
@@ -38,6 +39,7 @@ class SearchParams(Schema):
     capacity_available: bool = False
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+    sort: Literal["", "distance"] = Field("", description="'distance': nearest first (with a place).")
 
 
 class OrganisationRef(Schema):
@@ -86,6 +88,7 @@ class ServiceOut(Schema):
 class ServiceHitOut(ServiceOut):
     score: float
     distance_km: float | None
+    commune: str = Field(description="Commune of the location nearest the place (or of the first location).")
     is_open: bool | None
     is_stale: bool
 
@@ -103,6 +106,10 @@ class SearchOut(Schema):
     place: str | None
     place_not_found: bool = Field(description="The place asked for is unknown, or could be several communes.")
     place_suggestions: list[CommuneRef] = Field(description="The communes a typed place could be.")
+    corrected_q: str | None = Field(
+        description="When the words of `q` found nothing: the closest words the directory knows, which these "
+        "results are for."
+    )
     results: list[ServiceHitOut]
 
 
@@ -171,6 +178,7 @@ def _hit(hit: ServiceHit) -> dict:
         **_service(hit.service),
         "score": hit.score,
         "distance_km": hit.distance_km,
+        "commune": hit.commune,
         "is_open": hit.is_open,
         "is_stale": hit.is_stale,
     }
@@ -197,6 +205,7 @@ def services_search(request: HttpRequest, params: Query[SearchParams]):
             capacity_available=params.capacity_available,
             page=params.page,
             page_size=params.page_size,
+            sort=params.sort,
         )
     )
     return {
@@ -207,6 +216,7 @@ def services_search(request: HttpRequest, params: Query[SearchParams]):
         "place": results.place.label if results.place else None,
         "place_not_found": results.place_not_found,
         "place_suggestions": [{"id": commune.id, "name": commune.name} for commune in results.place_suggestions],
+        "corrected_q": results.corrected_text or None,
         "results": [_hit(hit) for hit in with_locations_and_needs(results.hits)],
     }
 

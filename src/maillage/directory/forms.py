@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.enums import CapacityStatus, MobilisationMeans, Mobiliser, Situation
 from maillage.directory.models import Location, Service, TaxonomyTerm
-from maillage.directory.search import MAX_RADIUS_KM, ServiceQuery, opening_hours_valid
+from maillage.directory.search import MAX_RADIUS_KM, SORT_DISTANCE, ServiceQuery, opening_hours_valid
 from maillage.directory.selectors import attachable_organisations, builtin_terms, need_choices
 
 LANGUAGE_CHOICES = [
@@ -45,6 +45,12 @@ class SearchForm(forms.Form):
     self_referral = forms.BooleanField(label=_("The person can go on their own"), required=False)
     available = forms.BooleanField(label=_("Places available"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("", _("Best match first")), (SORT_DISTANCE, _("Nearest first"))],
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +76,7 @@ class SearchForm(forms.Form):
             self_referral=bool(data.get("self_referral")),
             capacity_available=bool(data.get("available")),
             page=data.get("page") or 1,
+            sort=data.get("sort") or "",
         )
 
 
@@ -186,6 +193,9 @@ class LocationAttachForm(forms.Form):
 
 class LocationForm(forms.ModelForm):
     opening_hours = OpeningHoursField(label=_("Opening hours"), required=False, max_length=500)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Location
@@ -195,6 +205,8 @@ class LocationForm(forms.ModelForm):
             "address_2",
             "postcode",
             "city",
+            "state_province",
+            "region",
             "commune",
             "latitude",
             "longitude",
@@ -202,6 +214,7 @@ class LocationForm(forms.ModelForm):
             "accessibility",
             "wheelchair_accessible",
             "transportation",
+            "languages",
         ]
         widgets = {
             "accessibility": forms.Textarea(attrs={"rows": 2}),
@@ -213,6 +226,10 @@ class LocationForm(forms.ModelForm):
         from maillage.territories.models import Level, Territory
 
         self.fields["commune"].queryset = Territory.objects.filter(level=Level.COMMUNE).order_by("name")
+        # A language an import brought stays a choice, so that saving the form keeps it.
+        known = {code for code, _label in LANGUAGE_CHOICES}
+        kept = [(code, code) for code in (self.instance.languages or []) if code not in known]
+        self.fields["languages"].choices = [*LANGUAGE_CHOICES, *kept]
 
     def clean(self) -> dict:
         data = super().clean()

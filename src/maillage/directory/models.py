@@ -153,6 +153,9 @@ class Service(TrackedModel):
     capacity_updated_at = models.DateTimeField(_("capacity updated at"), null=True, blank=True)
     waiting_time_days = models.PositiveSmallIntegerField(_("waiting time (days)"), null=True, blank=True)
     needs = models.ManyToManyField(TaxonomyTerm, verbose_name=_("needs"), blank=True, related_name="services")
+    hsds_ids = models.JSONField(default=dict, blank=True, editable=False)  # as `Location.hsds_ids`
+    # Imported (without `--publish`) and not yet accepted by the network coordinator: not public until then.
+    awaiting_validation = models.BooleanField(_("awaiting validation"), default=False, editable=False)
     # PostgreSQL full-text search (GIN index created in a vendor-guarded migration); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -202,6 +205,9 @@ class Location(TrackedModel):
     address_2 = models.CharField(_("address (continued)"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
+    # HSDS requires `state_province` (a Belgian province, a Québec "QC"); `region` is the address's region.
+    state_province = models.CharField(_("province or state"), max_length=120, blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     commune = models.ForeignKey(
         "territories.Territory",
@@ -218,6 +224,10 @@ class Location(TrackedModel):
     wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), null=True, blank=True)
     transportation = models.TextField(_("public transport"), blank=True)
     url = models.URLField(_("website"), max_length=500, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    # The HSDS ids of the records kept as fields here (address, accessibility, languages, schedules), as imported,
+    # so that an export gives them back; see `hsds.mapping.nested_id`.
+    hsds_ids = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("location")
@@ -319,6 +329,7 @@ class Contact(TrackedModel):
     department = models.CharField(_("department"), max_length=255, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    hsds_ids = models.JSONField(default=dict, blank=True, editable=False)  # as `Location.hsds_ids` (its phone)
 
     class Meta:
         verbose_name = _("contact")
@@ -341,3 +352,15 @@ class RequiredDocument(TrackedModel):
 
     def __str__(self) -> str:
         return self.document
+
+
+class SearchWord(models.Model):
+    """A word of the directory's services (folded, as typed, three letters or more): the spelling index that
+    corrects a search finding nothing ("logemnt" → "logement"). Filled as services are indexed
+    (`search_index.py`), emptied by a full rebuild; a trigram index on PostgreSQL (migration 0007)."""
+
+    word = models.CharField(max_length=40, unique=True)
+    display = models.CharField(max_length=40)  # the word as written, accents kept ("assuétudes")
+
+    def __str__(self) -> str:
+        return self.display

@@ -19,7 +19,11 @@ Ranking (higher first), each part in [0, 1]:
 - proximity = 1 / (1 + (d / 5 km)²) for the nearest location at distance d; 0.25 for a service reaching the
   place only through its service area; 0 without a place;
 - capacity = 1 available, 0.5 waiting list, 0.4 not declared, 0 full.
-Ties are broken by the most recently updated service.
+Ties are broken by the most recently updated service. With a place, `sort="distance"` orders by distance instead
+(services reaching the place only through their service area last).
+
+Typos: when the words find nothing, each word the directory does not know is replaced by the closest one it knows
+(`spelling.py`) and the search runs again; the results say which words they are for (`corrected_text`).
 """
 
 import json
@@ -28,7 +32,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -41,8 +45,8 @@ from maillage.accounts.models import Organisation
 from maillage.directory.enums import CapacityStatus, ServiceStatus, Situation
 from maillage.directory.models import Service, ServiceAtLocation, TaxonomyTerm
 from maillage.directory.text import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, STOPWORDS, stem, words
-from maillage.territories.models import Level, PostalCode, Territory
-from maillage.territories.selectors import communes_named, distance_km
+from maillage.territories.models import Level, Territory
+from maillage.territories.selectors import communes_named, distance_km, parse_postcode, postcode_place
 
 STALE_AFTER = timedelta(days=183)
 MAX_RADIUS_KM = 200.0
@@ -51,6 +55,7 @@ OPEN_NOW_CANDIDATES = 5000
 KM_PER_DEGREE = 111.195
 MAX_ALTERNATIVES = 8
 LISTED_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
+SORT_DISTANCE = "distance"
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class ServiceQuery:
     page: int = 1
     page_size: int = 20
     at: datetime | None = None  # "now" for open-now, for tests and previews
+    sort: str = ""  # "" best first, or SORT_DISTANCE (with a place)
 
 
 @dataclass
@@ -82,6 +88,7 @@ class ServiceHit:
     distance_km: float | None
     is_open: bool | None
     is_stale: bool
+    commune: str = ""  # of its location nearest the place (or of its first location): what a result card shows
 
     @property
     def updated_at(self) -> datetime:
@@ -110,6 +117,7 @@ class SearchResults:
     place: Place | None = None
     place_not_found: bool = False
     place_suggestions: list[Territory] = field(default_factory=list)  # when a typed place could be several
+    corrected_text: str = ""  # the words these results are for, when the typed ones found nothing
 
     @property
     def pages(self) -> int:
@@ -162,6 +170,7 @@ def clean(query: ServiceQuery) -> ServiceQuery:
         page=max(1, min(int(query.page or 1), 10_000)),
         page_size=max(1, min(int(query.page_size or 20), MAX_PAGE_SIZE)),
         at=query.at,
+        sort=SORT_DISTANCE if query.sort == SORT_DISTANCE else "",
     )
 
 
@@ -286,16 +295,19 @@ def resolve_place(query: ServiceQuery) -> tuple[Place | None, list[Territory]]:
         if commune:
             return Place(commune.name, [commune], commune.latitude, commune.longitude), []
         return None, []
-    postcode = query.postcode or (query.place.replace(" ", "") if looks_like_postcode(query.place) else "")
-    if postcode:
-        postcodes = list(PostalCode.objects.filter(code__iexact=postcode).select_related("commune")[:20])
-        if not postcodes:
+    as_typed = query.postcode or (
+        query.place if parse_postcode(query.place) or looks_like_postcode(query.place) else ""
+    )
+    if as_typed:
+        typed = parse_postcode(as_typed)  # "6800", "B-6800", "F-08000 Charleville"; else another country's form
+        found = (
+            postcode_place(typed.code, country=typed.country, locality=typed.locality)
+            if typed
+            else postcode_place(as_typed)
+        )
+        if found is None:
             return None, []
-        communes = list({pc.commune_id: pc.commune for pc in postcodes}.values())
-        first = postcodes[0]
-        latitude = first.latitude if first.latitude is not None else first.commune.latitude
-        longitude = first.longitude if first.longitude is not None else first.commune.longitude
-        return Place(f"{first.code} {first.locality}", communes, latitude, longitude), []
+        return Place(found.label, found.communes, found.latitude, found.longitude), []
     if query.place:
         communes = communes_named(query.place)
         named = {commune.search_name for commune in communes}
@@ -462,6 +474,27 @@ def _cursor(planning: dict[str, str]) -> Iterator:
 def search_services(query: ServiceQuery) -> SearchResults:
     """Services matching `query`, best first, one page of them. Never raises on user input.
 
+    When typed words find nothing, the same search for the closest words the directory knows, if it finds some
+    (`corrected_text` says which words)."""
+    results = _search(query)
+    if results.total or not results.query.text or results.place_not_found:
+        return results
+    from maillage.directory.spelling import corrected
+
+    correction = corrected(results.query.text)
+    if correction is None:
+        return results
+    second = _search(replace(results.query, text=correction))
+    if not second.total:
+        return results
+    second.corrected_text = correction
+    second.query = results.query  # as typed: the page and the API show both
+    return second
+
+
+def _search(query: ServiceQuery) -> SearchResults:
+    """The search itself, for the words as given.
+
     Without a place, SQL ranks and pages (relevance and capacity). With a place, the candidates are the
     services located in it or covering it; SQL filters them and returns compact rows, and Python adds
     the distance to the score, sorts and pages.
@@ -472,8 +505,8 @@ def search_services(query: ServiceQuery) -> SearchResults:
 
     joins: list[str] = []
     join_params: list = []
-    where: list[str] = ["s.status IN (%s, %s)"]
-    where_params: list = [*LISTED_STATUSES]
+    where: list[str] = ["s.status IN (%s, %s)", "s.awaiting_validation = %s"]
+    where_params: list = [*LISTED_STATUSES, False]
     hidden = hidden_organisations()
     if hidden:
         test, value = _id_list(hidden)
@@ -585,6 +618,9 @@ def search_services(query: ServiceQuery) -> SearchResults:
             ),
             reverse=True,
         )
+        if query.sort == SORT_DISTANCE and place.has_point:
+            # Stable: equal distances keep the best first; no known distance (area only) last.
+            scored.sort(key=lambda row: (distances.get(-row[2]) is None, distances.get(-row[2]) or 0.0))
         total = len(scored)
         page_rows = [(-negative_sid, score) for score, _, negative_sid in scored[offset : offset + query.page_size]]
     else:
@@ -633,22 +669,29 @@ def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[Ser
     does not show them, and hydrating them cost a third of a search; `with_locations_and_needs` adds them."""
     ids = [sid for sid, _ in rows]
     services = Service.objects.filter(id__in=ids).defer("search_vector").select_related("organisation").in_bulk()
-    missing = [sid for sid in ids if distances.get(sid) is None]
-    if place is not None and place.has_point and missing:
-        # Services reaching the place through their service area: the distance to their nearest location.
-        distances = dict(distances)
-        test, value = _id_list(missing)
+    # Each service's commune: that of its location nearest the place (or its first one). A service reaching the
+    # place through its service area gets the distance to its nearest location.
+    distances = dict(distances)
+    communes: dict[int, tuple[float, str]] = {}
+    if ids:
+        test, value = _id_list(ids)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT link.service_id, l.latitude, l.longitude FROM directory_serviceatlocation link "  # noqa: S608
-                "JOIN directory_location l ON l.id = link.location_id "
-                f"WHERE link.service_id {test} AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL",
+                "SELECT link.service_id, l.latitude, l.longitude, COALESCE(t.name, l.city, '') "  # noqa: S608
+                "FROM directory_serviceatlocation link JOIN directory_location l ON l.id = link.location_id "
+                "LEFT JOIN territories_territory t ON t.id = l.commune_id "
+                f"WHERE link.service_id {test} ORDER BY link.id",
                 [value],
             )
-            for sid, latitude, longitude in cursor.fetchall():
-                distance = distance_km(place.latitude, place.longitude, latitude, longitude)
-                if distances.get(sid) is None or distance < distances[sid]:
-                    distances[sid] = distance
+            located = place is not None and place.has_point
+            for sid, latitude, longitude, commune in cursor.fetchall():
+                distance = math.inf
+                if located and latitude is not None and longitude is not None:
+                    distance = distance_km(place.latitude, place.longitude, latitude, longitude)
+                    if distances.get(sid) is None or distance < distances[sid]:
+                        distances[sid] = distance
+                if commune and (sid not in communes or distance < communes[sid][0]):
+                    communes[sid] = (distance, commune)
     moment = query.at or timezone.now()
     stale_before = timezone.now() - STALE_AFTER
     hits = []
@@ -664,6 +707,7 @@ def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[Ser
                 distance_km=round(distance, 1) if distance is not None else None,
                 is_open=is_open(service.opening_hours, moment),
                 is_stale=service.updated_at < stale_before,
+                commune=communes.get(sid, (0.0, ""))[1],
             )
         )
     return hits

@@ -6,6 +6,9 @@ cities). SQLite stores the text stemmed in Python (`text.py`) in the FTS5 table 
 (rowid = service id); PostgreSQL stores `to_tsvector('french_unaccent', ...)` in `service.search_vector` (weights
 A, B, C), the documents built by one set-based UPDATE per chunk of services: the text never goes through Python.
 
+Both also add the words of the services' names and texts to the spelling index (`SearchWord`, see `spelling.py`):
+a word stays there until the next full rebuild, which starts it afresh.
+
 Writes through the ORM are followed by signals (see `signals.py`); bulk loads (demo, HSDS import) call
 `index_services(ids)` or `rebuild_index()` themselves.
 """
@@ -17,8 +20,8 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from maillage.accounts.models import Organisation
-from maillage.directory.models import Location, Service, ServiceAtLocation, TaxonomyTerm
-from maillage.directory.text import index_text
+from maillage.directory.models import Location, SearchWord, Service, ServiceAtLocation, TaxonomyTerm
+from maillage.directory.text import SPELLING_MAX, SPELLING_MIN, STOPWORDS, index_text, spelling_words
 from maillage.territories.models import Territory
 
 BATCH_SIZE = 1000
@@ -84,6 +87,10 @@ def _write_sqlite(documents: list[tuple[int, str, str, str]], ids: list[int]) ->
                 for sid, name, keywords, body in documents
             ],
         )
+        vocabulary = spelling_words(*(part for _sid, name, _keywords, body in documents for part in (name, body)))
+        cursor.executemany(
+            "INSERT OR IGNORE INTO directory_searchword (word, display) VALUES (%s, %s)", list(vocabulary.items())
+        )
 
 
 def _postgresql_update_sql() -> str:
@@ -133,13 +140,33 @@ def _postgresql_update_sql() -> str:
     """.format(**tables)  # noqa: S608 -- table names from the models
 
 
+# The words of the services' own texts (not those of their needs and organisation, which the synonym table and
+# the names carry), split by the 'simple' configuration (lower case, accents kept), folded by unaccent.
+POSTGRESQL_WORDS_SQL = f"""
+    INSERT INTO directory_searchword (word, display)
+    SELECT DISTINCT ON (word) word, token FROM (
+        SELECT lower(unaccent(token)) AS word, token FROM (
+            SELECT unnest(tsvector_to_array(to_tsvector('simple', concat_ws(' ', s.name, s.alternate_name,
+                s.description, s.eligibility_description, s.application_process)))) AS token
+            FROM directory_service s WHERE s.id = ANY(%s::bigint[])
+        ) tokens
+    ) words
+    WHERE word ~ '^[a-z]{{{SPELLING_MIN},{SPELLING_MAX}}}$' AND length(token) <= {SPELLING_MAX} AND word <> ALL(%s)
+    ORDER BY word, token DESC
+    ON CONFLICT (word) DO NOTHING
+"""  # noqa: S608 -- constants only
+
+
 def _index_postgresql(ids: list[int]) -> None:
     sql = _postgresql_update_sql()
+    stopwords = sorted(STOPWORDS)
     with transaction.atomic(), connection.cursor() as cursor:
         # The planner's cost of this statement is far above `jit_above_cost`: compiling it took longer than running it.
         cursor.execute("SET LOCAL jit = off")
         for start in range(0, len(ids), POSTGRESQL_CHUNK):
-            cursor.execute(sql, [ids[start : start + POSTGRESQL_CHUNK]])
+            chunk = ids[start : start + POSTGRESQL_CHUNK]
+            cursor.execute(sql, [chunk])
+            cursor.execute(POSTGRESQL_WORDS_SQL, [chunk, stopwords])
 
 
 def index_services(service_ids: Iterable[int]) -> int:
@@ -171,7 +198,8 @@ def remove_services(service_ids: Iterable[int]) -> None:
 
 
 def rebuild_index(*, progress=None) -> int:
-    """Rebuild the whole index from the services (`manage.py directory_reindex`)."""
+    """Rebuild the whole index from the services (`manage.py directory_reindex`), the spelling index with it."""
+    SearchWord.objects.all().delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM directory_service_fts")

@@ -37,7 +37,10 @@ def public_service(public_id) -> Service | None:
     """A listed service for the public detail page (None when unknown, hidden or of an unvalidated partner)."""
     return (
         Service.objects.filter(
-            public_id=public_id, status__in=LISTED_STATUSES, organisation__status=OrganisationStatus.VALIDATED
+            public_id=public_id,
+            status__in=LISTED_STATUSES,
+            organisation__status=OrganisationStatus.VALIDATED,
+            awaiting_validation=False,
         )
         .defer("search_vector")
         .select_related("organisation")
@@ -80,6 +83,17 @@ def pending_organisations() -> QuerySet[Organisation]:
         .select_related("territory")
         .annotate(service_count=Count("services"))
         .order_by("created_at")
+    )
+
+
+def services_awaiting_validation() -> QuerySet[Service]:
+    """Imported services of validated organisations, for the coordinator to publish (those of an organisation
+    awaiting validation go with it)."""
+    return (
+        Service.objects.filter(awaiting_validation=True, organisation__status=OrganisationStatus.VALIDATED)
+        .defer("search_vector")
+        .select_related("organisation")
+        .order_by("organisation__name", "name", "pk")
     )
 
 

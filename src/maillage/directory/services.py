@@ -133,6 +133,7 @@ def organisation_validate(actor: Actor, *, organisation: Organisation) -> Organi
     organisation.validated_by = actor.user
     organisation.updated_by = actor.user
     organisation.save(update_fields=["status", "validated_at", "validated_by", "updated_by", "updated_at"])
+    Service.objects.filter(organisation=organisation, awaiting_validation=True).update(awaiting_validation=False)
     return organisation
 
 
@@ -147,6 +148,22 @@ def organisation_reject(actor: Actor, *, organisation: Organisation) -> Organisa
     organisation.updated_by = actor.user
     organisation.save(update_fields=["status", "updated_by", "updated_at"])
     Service.objects.filter(organisation=organisation).update(
-        status=ServiceStatus.INACTIVE, updated_by=actor.user, updated_at=timezone.now()
+        status=ServiceStatus.INACTIVE, awaiting_validation=False, updated_by=actor.user, updated_at=timezone.now()
     )
     return organisation
+
+
+@transaction.atomic
+def service_decide(actor: Actor, *, service: Service, publish: bool) -> Service:
+    """The network coordinator publishes an imported service, or refuses it (it is made inactive)."""
+    if not can_validate_organisations(actor):
+        raise PermissionDenied(_("Only the network coordinator validates organisations."))
+    service = Service.objects.select_for_update().defer("search_vector").get(pk=service.pk)
+    if not service.awaiting_validation:
+        raise ValidationError(_("This service is not awaiting validation."))
+    service.awaiting_validation = False
+    if not publish:
+        service.status = ServiceStatus.INACTIVE
+    service.updated_by = actor.user
+    service.save(update_fields=["awaiting_validation", "status", "updated_by", "updated_at"])
+    return service

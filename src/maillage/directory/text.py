@@ -136,6 +136,25 @@ def words(text: str) -> list[str]:
     return found
 
 
+SPELLING_MIN, SPELLING_MAX = 3, 40
+
+
+def spelling_words(*texts: str) -> dict[str, str]:
+    """The words of `texts` a typo could be meant for: folded word → the word as written (lower case, accents
+    kept), for words of letters only, three to forty of them, not stopwords. Each distinct word is looked at once."""
+    tokens: set[str] = set()
+    for text in texts:
+        tokens.update(_TOKEN.findall(text.lower()))
+    found: dict[str, str] = {}
+    for token in sorted(tokens, reverse=True):  # "assuétudes" before "assuetudes": the accents shown
+        if not SPELLING_MIN <= len(token) <= SPELLING_MAX or not token.isalpha():
+            continue
+        folded = _ascii_words(token)
+        if len(folded) == 1 and folded[0] not in STOPWORDS and len(folded[0]) <= SPELLING_MAX:
+            found.setdefault(folded[0], token)
+    return found
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _stemmer.stemWord(word)

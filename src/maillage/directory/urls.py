@@ -18,6 +18,18 @@ urlpatterns = [
     path("pending/", views.pending, name="pending"),
     path("pending/locations/<uuid:public_id>/attach/", views.location_attach, name="location_attach"),
     path(
+        "pending/services/<uuid:public_id>/publish/",
+        views.service_decide,
+        {"decision": "publish"},
+        name="service_publish",
+    ),
+    path(
+        "pending/services/<uuid:public_id>/refuse/",
+        views.service_decide,
+        {"decision": "refuse"},
+        name="service_refuse",
+    ),
+    path(
         "pending/<uuid:public_id>/validate/",
         views.organisation_decide,
         {"decision": "validate"},

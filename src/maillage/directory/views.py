@@ -26,6 +26,7 @@ from maillage.directory.selectors import (
     attachable_organisations,
     pending_organisations,
     public_service,
+    services_awaiting_validation,
     services_of,
     unclaimed_locations,
 )
@@ -62,6 +63,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "view": view,
         "map": build_map(with_locations_and_needs(results.hits), results.place) if view == "map" else None,
         "querystring": _querystring(request, drop=("page", "view")),
+        "unsorted": _querystring(request, drop=("page", "view", "sort")),
         "place_choices": [
             (commune, "?" + "&".join(filter(None, [without_place, urlencode({"place": commune.name})])))
             for commune in results.place_suggestions
@@ -248,6 +250,7 @@ def pending(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only the network coordinator validates organisations."))
     context = {
         "organisations": pending_organisations(),
+        "services": services_awaiting_validation(),
         "locations": unclaimed_locations(),
         "attachable": attachable_organisations(),
     }
@@ -275,6 +278,26 @@ def location_attach(request: HttpRequest, public_id) -> HttpResponse:
             request,
             _("%(location)s now belongs to %(organisation)s.") % {"location": location, "organisation": organisation},
         )
+    return redirect(reverse("directory:pending"))
+
+
+@no_person_data
+@clear_forbidden
+@require_POST
+def service_decide(request: HttpRequest, public_id, decision: str) -> HttpResponse:
+    """The coordinator publishes or refuses an imported service of a validated organisation."""
+    if not can_validate_organisations(request.actor):
+        raise PermissionDenied(_("Only the network coordinator validates organisations."))
+    service = get_object_or_404(Service.objects.defer("search_vector"), public_id=public_id)
+    try:
+        services.service_decide(request.actor, service=service, publish=decision == "publish")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if decision == "publish":
+            messages.success(request, _("%(name)s is now public.") % {"name": service})
+        else:
+            messages.success(request, _("%(name)s was refused and made inactive.") % {"name": service})
     return redirect(reverse("directory:pending"))
 
 

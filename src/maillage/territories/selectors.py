@@ -6,6 +6,7 @@ columns, then keep the rows whose exact distance fits.
 """
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -55,26 +56,101 @@ def territory_for_postcode(code: str, *, country: str = "BE") -> Territory | Non
     return min(counts.values(), key=lambda item: (-item[0], item[1].name))[1]
 
 
-def communes_named(text: str, *, limit: int = 8) -> list[Territory]:
-    """Communes whose name is `text`, accents, case and hyphens aside ("saint hubert" finds Saint-Hubert); when
-    none is, those whose name starts with it. A name two communes share gives both."""
+# How people shorten the saints of place names: "St-Hubert", "Ste-Ode", "Sts-Pierre".
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def place_names(text: str) -> list[str]:
+    """The folded forms a typed place name may stand for: with "St"/"Ste" written out, and as typed ("ste" may
+    also begin "Stembert")."""
     folded = fold(text)[:150]
     if not folded:
         return []
-    exact = list(Territory.objects.filter(level=Level.COMMUNE, search_name=folded).order_by("name", "id")[:limit])
+    parts = folded.split(" ")
+    expanded = " ".join(ABBREVIATIONS.get(part, part) for part in parts)
+    return list(dict.fromkeys([expanded, folded]))
+
+
+def communes_named(text: str, *, limit: int = 8) -> list[Territory]:
+    """Communes whose name is `text`, accents, case, hyphens and "St"/"Ste" aside ("st hubert" finds Saint-Hubert);
+    when none is, those whose name starts with it. A name two communes share gives both."""
+    names = place_names(text)
+    if not names:
+        return []
+    exact = list(Territory.objects.filter(level=Level.COMMUNE, search_name__in=names).order_by("name", "id")[:limit])
     return exact or communes_starting_with(text, limit=limit)
 
 
 def communes_starting_with(text: str, *, limit: int = 8) -> list[Territory]:
     """Communes whose name starts with `text` (folded like `communes_named`), by name: the place field's hints."""
-    folded = fold(text)[:150]
-    if not folded:
+    names = place_names(text)
+    if not names:
         return []
+    starts = Q()
+    for name in names:
+        starts |= Q(search_name__startswith=name)
     return list(
-        Territory.objects.filter(level=Level.COMMUNE, search_name__startswith=folded)
+        Territory.objects.filter(starts, level=Level.COMMUNE)
         .prefetch_related("postal_codes")
         .order_by("name", "id")[:limit]
     )
+
+
+# A postcode as Belgians and French write it: "6800", "B-6800", "BE 6800", "F-08000", "FR08000", maybe followed by
+# the locality ("B-6800 Libramont"). The country prefix is the old European postal one (B, F) or ISO (BE, FR).
+_POSTCODE = re.compile(r"^(?:(?P<country>BE|FR|B|F)\s*-?\s*)?(?P<code>\d{4,5})(?:[\s,]+(?P<locality>\D.*))?$", re.I)
+POSTAL_PREFIXES = {"B": "BE", "BE": "BE", "F": "FR", "FR": "FR"}
+
+
+@dataclass(frozen=True)
+class TypedPostcode:
+    code: str
+    country: str = ""  # "" when the prefix did not say
+    locality: str = ""
+
+
+def parse_postcode(text: str) -> TypedPostcode | None:
+    """The postcode in a typed place, or None when it does not look like one of ours."""
+    match = _POSTCODE.match(text.strip())
+    if not match:
+        return None
+    country = POSTAL_PREFIXES.get((match.group("country") or "").upper(), "")
+    return TypedPostcode(match.group("code"), country, (match.group("locality") or "").strip())
+
+
+@dataclass(frozen=True)
+class PostcodePlace:
+    """A postcode resolved to its commune(s): `label` names the commune a postcode of several villages serves."""
+
+    label: str
+    communes: list[Territory]
+    latitude: float | None
+    longitude: float | None
+
+
+def postcode_place(code: str, *, country: str = "", locality: str = "") -> PostcodePlace | None:
+    """Where a postcode is: its commune ("6800" is Libramont-Chevigny, whatever village of it comes first), at the
+    commune's centre. A postcode straddling communes gives them all, the locality typed after it choosing."""
+    postcodes = PostalCode.objects.filter(code__iexact=code.replace(" ", "")).select_related("commune")
+    if country:
+        postcodes = postcodes.filter(country=country)
+    postcodes = list(postcodes[:50])
+    if not postcodes:
+        return None
+    if locality:
+        wanted = set(place_names(locality))
+        chosen = [pc for pc in postcodes if fold(pc.locality) in wanted or pc.commune.search_name in wanted]
+        postcodes = chosen or postcodes
+    communes = sorted({pc.commune_id: pc.commune for pc in postcodes}.values(), key=lambda c: (c.search_name, c.id))
+    code = postcodes[0].code
+    if len(communes) == 1:
+        commune = communes[0]
+        if commune.latitude is not None and commune.longitude is not None:
+            return PostcodePlace(f"{code} {commune.name}", communes, commune.latitude, commune.longitude)
+    first = postcodes[0]
+    latitude = first.latitude if first.latitude is not None else first.commune.latitude
+    longitude = first.longitude if first.longitude is not None else first.commune.longitude
+    return PostcodePlace(f"{code} {' / '.join(c.name for c in communes)}", communes, latitude, longitude)
 
 
 def postcodes_in(territory: Territory) -> QuerySet[PostalCode]:

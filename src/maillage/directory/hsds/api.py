@@ -107,7 +107,7 @@ def _uuid_or_404(value: str) -> uuid.UUID:
 
 
 def public_services() -> QuerySet[Service]:
-    return Service.objects.filter(organisation__status=OrganisationStatus.VALIDATED)
+    return Service.objects.filter(organisation__status=OrganisationStatus.VALIDATED, awaiting_validation=False)
 
 
 def public_organisations() -> QuerySet[Organisation]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import connection
 from tqdm import tqdm
 
+from maillage.accounts.enums import OrganisationStatus
 from maillage.core.text import fold
 from maillage.directory.hsds import mapping
 from maillage.directory.hsds.importer import import_paths
@@ -288,7 +289,7 @@ def measure(workdir: Path, plan: Plan, searches: int, *, progress: bool = True) 
     communes = make_communes(plan.communes, plan.seed)
     package = generate_package(workdir / "hsds", plan, communes, progress=progress)
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = import_paths([package], progress=progress)
+    report = import_paths([package], progress=progress, organisation_status=OrganisationStatus.VALIDATED)
     import_s = time.perf_counter() - started
     import_cpu_s = time.process_time() - cpu_started
     services = Service.objects.count()

@@ -9,6 +9,7 @@ half-read.
 """
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -111,6 +112,7 @@ class Bundle:
     children: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refused: str = ""  # the whole package is refused (an older HSDS version): why
 
     def add(self, hsds_type: str, record: dict[str, Any], source: str) -> None:
         record_id = str(record["id"])
@@ -282,22 +284,141 @@ def read_json_file(bundle: Bundle, path: Path, hsds_type: str | None = None, *, 
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         bundle.reject("file", {}, path.name, [f"not valid JSON: {error}"])
         return
+    older = older_version_in_json(data)
+    if older:
+        bundle.refused = refusal(path.name, older)
+        return
     read_json_data(bundle, data, path.name, hsds_type or FILE_TYPES.get(path.stem.lower()), progress=progress)
 
 
+# --- older versions ----------------------------------------------------------------------------------------------
+
+# Tables and fields of HSDS 1.x (and of the 2.0 API built on it) that 3.0 renamed or merged: physical and postal
+# addresses became `address`, regular and holiday schedules `schedule`, service_taxonomy became `attribute`...
+OLDER_TABLES = {
+    "physical_address",
+    "physical_addresses",
+    "postal_address",
+    "postal_addresses",
+    "regular_schedule",
+    "regular_schedules",
+    "holiday_schedule",
+    "holiday_schedules",
+    "service_taxonomy",
+    "services_taxonomy",
+    "accessibility_for_disabilities",
+    "payment_accepted",
+    "payments_accepted",
+    "eligibility",
+}
+OLDER_ARE_REFUSED = "only HSDS 3.0 is imported; convert it to 3.0 first. Nothing was imported."
+
+
+def refusal(source: str, version: str) -> str:
+    return f"{source}: this is an HSDS {version} package, {OLDER_ARE_REFUSED}"
+
+
+def _declared_version(value: object) -> str:
+    """A version an HSDS document declares ("1.1", "v1.2"...), if it is before 3.0."""
+    match = re.match(r"^v?\s*([12])(\.\d+)*\b", str(value or "").strip(), re.I)
+    return match.group(0).lstrip("vV ").strip() if match else ""
+
+
+def older_version_in_package(directory: Path) -> str:
+    """The HSDS version before 3.0 a data package directory is in, or "". Told by its tables (a package's own
+    `version` is the data's, not the standard's): "1.x", or the version it declares when it has older tables."""
+    descriptor = directory / "datapackage.json"
+    names = {path.stem.lower() for path in directory.glob("*.csv")}
+    declared = ""
+    if descriptor.is_file():
+        try:
+            package = json.loads(descriptor.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            package = {}
+        if isinstance(package, dict):
+            declared = _declared_version(package.get("hsds_version")) or _declared_version(package.get("version"))
+            for resource in package.get("resources") or []:
+                if isinstance(resource, dict):
+                    for key in ("name", "path"):
+                        names.add(Path(str(resource.get(key) or "")).stem.lower())
+    return (declared or "1.x") if names & OLDER_TABLES else ""
+
+
+def older_version_in_json(data: Any) -> str:
+    """The same for a JSON document, by the 1.x names in its first objects (or what they nest)."""
+    return "1.x" if any(_has_older_keys(item) for item, _where in list(_objects(data, ""))[:20]) else ""
+
+
+def _has_older_keys(value: Any, depth: int = 3) -> bool:
+    if depth == 0:
+        return False
+    if isinstance(value, list):
+        return any(_has_older_keys(item, depth) for item in value[:20])
+    if not isinstance(value, dict):
+        return False
+    return bool(set(value) & OLDER_TABLES) or any(
+        _has_older_keys(child, depth - 1) for child in value.values() if isinstance(child, list | dict)
+    )
+
+
+def _export_directory(path: Path) -> Path | None:
+    """What `hsds_export` writes: json/ (read first: it is complete) and tabular/ (the same data)."""
+    for name in ("json", "tabular"):
+        if (path / name).is_dir():
+            return path / name
+    return None
+
+
+def _read_directory(bundle: Bundle, path: Path, *, progress: bool) -> None:
+    from maillage.directory.hsds.tabular import read_package
+
+    exported = _export_directory(path)
+    if exported is not None:
+        if exported.name == "json" and (path / "tabular").is_dir():
+            bundle.warnings.append(f"{path / 'tabular'}: skipped, the same data as {exported}")
+        _read_directory(bundle, exported, progress=progress)
+        return
+    older = older_version_in_package(path)
+    if older:
+        bundle.refused = refusal(str(path), older)
+        return
+    json_files = sorted(path.glob("*.json"), key=_json_order)
+    if not (path / "datapackage.json").is_file() and not any(path.glob("*.csv")) and json_files:
+        for json_file in json_files:
+            read_json_file(bundle, json_file, progress=progress)
+            if bundle.refused:
+                return
+        return
+    read_package(bundle, path, progress=progress)
+
+
+def _json_order(path: Path) -> tuple[int, str]:
+    """Taxonomies, terms, organisations, locations, then services: each file's links point to earlier ones."""
+    order = ["taxonomy", "taxonomy_term", "organization", "location", "service", "service_at_location"]
+    hsds_type = FILE_TYPES.get(path.stem.lower())
+    return (order.index(hsds_type) if hsds_type in order else len(order), path.name)
+
+
 def read_paths(paths: Iterable[Path], hsds_type: str | None = None, *, progress: bool = False) -> Bundle:
-    """Read JSON files, tabular data packages (a directory or its datapackage.json) and single CSV files."""
+    """Read JSON files, tabular data packages (a directory or its datapackage.json), single CSV files, and the
+    directory `hsds_export` writes. A package in an HSDS version before 3.0 is refused whole (`Bundle.refused`)."""
     from maillage.directory.hsds.tabular import read_package
 
     bundle = Bundle()
     for path in paths:
         path = Path(path)
         if path.is_dir() or path.name == "datapackage.json":
-            read_package(bundle, path if path.is_dir() else path.parent, progress=progress)
+            _read_directory(bundle, path if path.is_dir() else path.parent, progress=progress)
         elif path.suffix.lower() == ".csv":
-            read_package(bundle, path.parent, only=[path.name], progress=progress)
+            older = older_version_in_package(path.parent)
+            if older:
+                bundle.refused = refusal(str(path.parent), older)
+            else:
+                read_package(bundle, path.parent, only=[path.name], progress=progress)
         elif path.is_file():
             read_json_file(bundle, path, hsds_type, progress=progress)
         else:
             bundle.reject("file", {}, str(path), ["file not found"])
+        if bundle.refused:
+            return Bundle(refused=bundle.refused)  # nothing of a package with an older part
     return bundle

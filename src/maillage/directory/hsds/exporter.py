@@ -71,13 +71,31 @@ def organisations() -> QuerySet[Organisation]:
     )
 
 
+def own_phones(**owner) -> QuerySet[Phone]:
+    """Phones of organisations or locations as such (a service's phones go with the service)."""
+    return Phone.objects.filter(service__isnull=True, **owner).order_by("pk")
+
+
+def _phones_by(field: str, phones: Iterable[Phone]) -> dict[int, list[Phone]]:
+    grouped: dict[int, list[Phone]] = defaultdict(list)
+    for phone in phones:
+        grouped[getattr(phone, field)].append(phone)
+    return grouped
+
+
 def organisation_full(organisation: Organisation, *, services: str = "none") -> dict[str, Any]:
     """An organization with its locations; `services` is "none", "ids" (the API default) or "full"."""
-    data = mapping.organisation_to_hsds(organisation)
+    data = mapping.organisation_to_hsds(
+        organisation, phones=list(own_phones(organisation=organisation, location__isnull=True))
+    )
     locations = Location.objects.filter(organisation=organisation).order_by("pk")
     if locations:
+        phones = _phones_by("location_id", own_phones(location__in=locations))
         data["locations"] = [
-            mapping.location_to_hsds(location, organisation_public_id=organisation.public_id) for location in locations
+            mapping.location_to_hsds(
+                location, organisation_public_id=organisation.public_id, phones=phones.get(location.pk, [])
+            )
+            for location in locations
         ]
     mapping._put(
         data,
@@ -132,7 +150,7 @@ def attributes_of(service: Service) -> list[dict[str, Any]]:
     sid = str(service.public_id)
     return [
         {
-            "id": mapping.derived_id(sid, "attribute", term.public_id),
+            "id": mapping.nested_id(service.hsds_ids, "attribute", sid, term.public_id),
             "link_id": sid,
             "link_type": "need",
             "link_entity": "service",
@@ -163,7 +181,10 @@ def service_full(service: Service, *, nested: bool = True) -> dict[str, Any]:
     sid = str(service.public_id)
     data = mapping.service_to_hsds(service, organisation_public_id=service.organisation.public_id)
     data.update(mapping.service_nested_fields(service))
-    phones = [mapping.phone_to_hsds(phone, service_id=sid) for phone in service.phones.all()]
+    phones = [
+        mapping.phone_to_hsds(phone, service_id=sid, location_id=_public_id(phone.location))
+        for phone in service.phones.all()
+    ]
     mapping._put(data, "phones", phones)
     areas = []
     for area in service.areas.all():
@@ -215,13 +236,21 @@ def iter_organisations(batch_size: int = BATCH_SIZE) -> Iterator[dict[str, Any]]
         contacts_by_org: dict[int, list[Contact]] = defaultdict(list)
         for contact in organisation_contacts().filter(organisation__in=batch):
             contacts_by_org[contact.organisation_id].append(contact)
+        organisation_phones = _phones_by("organisation_id", own_phones(organisation__in=batch, location__isnull=True))
+        location_phones = _phones_by(
+            "location_id", own_phones(location__in=[loc for locs in by_org.values() for loc in locs])
+        )
         for organisation in batch:
-            data = mapping.organisation_to_hsds(organisation)
+            data = mapping.organisation_to_hsds(organisation, phones=organisation_phones.get(organisation.pk))
             mapping._put(
                 data,
                 "locations",
                 [
-                    mapping.location_to_hsds(location, organisation_public_id=organisation.public_id)
+                    mapping.location_to_hsds(
+                        location,
+                        organisation_public_id=organisation.public_id,
+                        phones=location_phones.get(location.pk, []),
+                    )
                     for location in by_org.get(organisation.pk, [])
                 ],
             )
@@ -237,7 +266,7 @@ def lone_locations() -> QuerySet[Location]:
 
 def iter_lone_locations() -> Iterator[dict[str, Any]]:
     for location in lone_locations().prefetch_related("contacts"):
-        data = mapping.location_to_hsds(location)
+        data = mapping.location_to_hsds(location, phones=list(own_phones(location=location)))
         lid = str(location.public_id)
         contacts = [
             mapping.contact_to_hsds(contact, location_id=lid)

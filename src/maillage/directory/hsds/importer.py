@@ -4,6 +4,9 @@
   updated (only its changed fields), a new one is created. The same file twice changes nothing.
 - Each rejected record is reported with its reasons: schema errors (read time), unknown references, values
   our models refuse. Records that depend on a rejected one are rejected in turn.
+- New organisations wait for the network coordinator's validation (their services with them), unless the
+  import publishes them (`organisation_status=VALIDATED`, `hsds_import --publish`).
+- A package in an HSDS version before 3.0 is refused as a whole (`Bundle.refused` names the version).
 - Never a half-written record: rows are written in bulk batches, each batch in a transaction; when a batch
   fails, its records are written one by one, each in its own savepoint, and the failing ones are reported.
 """
@@ -57,6 +60,7 @@ class ImportReport:
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refused: str = ""  # why nothing was imported (a whole package refused)
 
     @property
     def created(self) -> int:
@@ -170,7 +174,7 @@ class HsdsImporter:
         self,
         *,
         progress: bool = False,
-        organisation_status: str = OrganisationStatus.VALIDATED,
+        organisation_status: str = OrganisationStatus.PENDING,
         updated_by=None,
         batch_size: int = BATCH_SIZE,
         refresh_search_index: bool = True,
@@ -321,6 +325,9 @@ class HsdsImporter:
     # --- the import, type by type ---------------------------------------------------------------------------
 
     def run(self, bundle: Bundle) -> ImportReport:
+        if bundle.refused:
+            self.report.refused = bundle.refused
+            return self.report
         self.report.rejected.extend(bundle.rejected)
         for rejection in bundle.rejected:
             self.report.counts[rejection.hsds_type].rejected += 1
@@ -474,6 +481,7 @@ class HsdsImporter:
                 bundle.children_of("address", "location_id", location_id),
                 bundle.children_of("schedule", "location_id", location_id),
                 bundle.children_of("accessibility", "location_id", location_id),
+                bundle.children_of("language", "location_id", location_id),
             )
             fields["organisation_id"] = org_pk
             fields["commune_id"] = self._commune_for(fields["postcode"], fields["city"], fields["country"])
@@ -509,6 +517,7 @@ class HsdsImporter:
                 record,
                 bundle.children_of("schedule", "service_id", service_id),
                 bundle.children_of("language", "service_id", service_id),
+                bundle.children_of("attribute", "link_id", service_id),
             )
             if (
                 fields["minimum_age"] is not None
@@ -519,7 +528,9 @@ class HsdsImporter:
                 continue
             fields["organisation_id"] = org_pk
             wanted[service_id] = fields
-        changed = self.upsert(bundle, Service, "service", wanted)
+        # A new service waits for the coordinator, as a new organisation does, unless the import publishes.
+        waiting = self.organisation_status != OrganisationStatus.VALIDATED
+        changed = self.upsert(bundle, Service, "service", wanted, defaults={"awaiting_validation": waiting})
         self.changed_services |= {self.pks["service"][sid] for sid in changed if sid in self.pks["service"]}
 
     def _linked(
@@ -607,9 +618,12 @@ class HsdsImporter:
                 "organisation_id": organisations.get(str(record.get("organization_id") or "")),
             }
             if not links["service_id"] and not links["location_id"]:
-                if links["organisation_id"] or record.get("contact_id") or record.get("service_at_location_id"):
-                    return None  # kept as the phone of the organisation or of the contact
-                return "belongs to no known service, location or organization"
+                if record.get("contact_id") or record.get("service_at_location_id"):
+                    return None  # kept as the phone of the contact, or of the service
+                if not links["organisation_id"]:
+                    return "belongs to no known service, location or organization"
+                if record_id == mapping.derived_id(str(record.get("organization_id")), "phone"):
+                    return None  # the one number an organisation keeps itself, as we export it
             return {**mapping.phone_fields(record), **links}
 
         # Our contacts belong to a service or an organisation: a location's contact goes to the location's

@@ -3,7 +3,9 @@
 Import side: pure functions from flat HSDS records (see `bundle.py`) to model field values.
 Export side: pure functions from model rows to HSDS objects that validate against the official schemas.
 Ids: an HSDS `id` is our `public_id`. HSDS objects we keep as plain fields (addresses, schedules, languages,
-accessibility) get stable uuid5 ids derived from their owner, so that exports are the same run after run.
+accessibility, a contact's phone, a service's attributes) keep the ids they were imported with in their owner's
+`hsds_ids` (see `nested_ids`); those we made get stable uuid5 ids derived from their owner, so that exports are
+the same run after run.
 """
 
 import re
@@ -44,6 +46,75 @@ TERRITORY_EXTENT = "territory_code"
 def derived_id(owner: uuid.UUID | str, kind: str, key: object = "") -> str:
     """A stable id for an HSDS object that we store as a field of its owner."""
     return str(uuid.uuid5(HSDS_NAMESPACE, f"{owner}:{kind}:{key}"))
+
+
+def nested_id(ids: dict[str, Any] | None, kind: str, owner: uuid.UUID | str, key: object = "") -> str:
+    """The id an owner's nested object was imported with, else the derived one."""
+    kept = (ids or {}).get(kind)
+    if isinstance(kept, dict):
+        kept = kept.get(str(key))
+    return str(kept) if kept else derived_id(owner, kind, key)
+
+
+def schedule_key(byday: Any, opens: Any, closes: Any) -> str:
+    """What identifies a weekly schedule once it is OSM opening hours: its days and hours ("MO,TU|09:00|12:00")."""
+    days = [day.strip().upper()[-2:] for day in str(byday or "").split(",") if day.strip()]
+    ordered = ",".join(day for day in DAYS if day in days)
+    return f"{ordered}|{_hhmm(opens) or ''}|{_hhmm(closes) or ''}"
+
+
+def language_code(record: dict[str, Any]) -> str:
+    return text(record.get("code")).lower()[:3]
+
+
+def nested_ids(
+    owner: object,
+    *,
+    addresses: list[dict] = (),
+    accessibility: list[dict] = (),
+    languages: list[dict] = (),
+    schedules: list[dict] = (),
+    attributes: list[dict] = (),
+) -> dict[str, Any]:
+    """The ids of the nested objects an owner keeps as fields, to give them back on export; not those an export
+    derives anyway (our own export imported back changes nothing)."""
+
+    def kept(kind: str, record: dict, key: object = "") -> str | None:
+        found = str(record.get("id") or "")
+        return found if found and found != derived_id(str(owner), kind, key) else None
+
+    ids: dict[str, Any] = {}
+    if address_id := kept("address", _chosen_address(list(addresses))):
+        ids["address"] = address_id
+    if accessibility and (accessibility_id := kept("accessibility", accessibility[0])):
+        ids["accessibility"] = accessibility_id
+    by_code: dict[str, str] = {}
+    for language in languages:
+        if language_code(language) and (language_id := kept("language", language, language_code(language))):
+            by_code.setdefault(language_code(language), language_id)
+    by_key: dict[str, str] = {}
+    for schedule in schedules:
+        description = str(schedule.get("description") or "")
+        opens, closes = _hhmm(schedule.get("opens_at")), _hhmm(schedule.get("closes_at"))
+        if description.startswith(OSM_PREFIX):
+            key, derived = "osm", "osm"
+        else:
+            key, derived = schedule_key(schedule.get("byday"), opens, closes), f"{description}/{opens}-{closes}"
+        if schedule_id := kept("schedule", schedule, derived):
+            by_key.setdefault(key, schedule_id)
+    by_term: dict[str, str] = {}
+    for attribute in attributes:
+        term_id = str(attribute.get("taxonomy_term_id") or "")
+        if term_id and (attribute_id := kept("attribute", attribute, term_id)):
+            by_term[term_id] = attribute_id
+    for kind, value in (("language", by_code), ("schedule", by_key), ("attribute", by_term)):
+        if value:
+            ids[kind] = value
+    return ids
+
+
+def _chosen_address(addresses: list[dict]) -> dict:
+    return next((a for a in addresses if a.get("address_type") == "physical"), addresses[0] if addresses else {})
 
 
 def text(value: Any, limit: int | None = None) -> str:
@@ -150,8 +221,12 @@ def _expand_days(spec: str) -> list[str] | None:
     return days
 
 
-def osm_to_schedules(value: str, *, owner: uuid.UUID, owner_field: str) -> list[dict[str, Any]]:
-    """An OSM `opening_hours` value as HSDS weekly schedules; rules too rich for HSDS stay as a description."""
+def osm_to_schedules(
+    value: str, *, owner: uuid.UUID, owner_field: str, ids: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """An OSM `opening_hours` value as HSDS weekly schedules; rules too rich for HSDS stay as a description.
+    A schedule keeps the id it was imported with (`ids["schedule"]`, by days and hours)."""
+    kept = (ids or {}).get("schedule") or {}
     value = (value or "").strip()
     if not value:
         return []
@@ -165,9 +240,10 @@ def osm_to_schedules(value: str, *, owner: uuid.UUID, owner_field: str) -> list[
             continue
         for span in match.group("spans").split(","):
             opens, closes = span.split("-")
+            key = schedule_key(",".join(days), opens, closes)
             schedules.append(
                 {
-                    "id": derived_id(owner, "schedule", f"{rule}/{span}"),
+                    "id": kept.get(key) or derived_id(owner, "schedule", f"{rule}/{span}"),
                     owner_field: str(owner),
                     "freq": "WEEKLY",
                     "byday": ",".join(days),
@@ -179,7 +255,7 @@ def osm_to_schedules(value: str, *, owner: uuid.UUID, owner_field: str) -> list[
     if rest:
         schedules.append(
             {
-                "id": derived_id(owner, "schedule", "osm"),
+                "id": kept.get("osm") or derived_id(owner, "schedule", "osm"),
                 owner_field: str(owner),
                 "description": f"{OSM_PREFIX}{value}",
             }
@@ -208,7 +284,9 @@ def organisation_fields(record: dict[str, Any], phones: list[dict], identifiers:
     return fields
 
 
-def service_fields(record: dict[str, Any], schedules: list[dict], languages: list[dict]) -> dict[str, Any]:
+def service_fields(
+    record: dict[str, Any], schedules: list[dict], languages: list[dict], attributes: list[dict] = ()
+) -> dict[str, Any]:
     fees = text(record.get("fees_description")) or text(record.get("fees"))
     return {
         "name": text(record.get("name")),
@@ -224,16 +302,21 @@ def service_fields(record: dict[str, Any], schedules: list[dict], languages: lis
         "minimum_age": age(record.get("minimum_age")),
         "maximum_age": age(record.get("maximum_age")),
         "eligibility_description": text(record.get("eligibility_description")),
-        "languages": list(dict.fromkeys(text(lang.get("code")).lower()[:3] for lang in languages if lang.get("code"))),
+        "languages": list(dict.fromkeys(language_code(lang) for lang in languages if language_code(lang))),
         "opening_hours": schedules_to_osm(schedules),
         "waiting_time_days": waiting_days(record.get("wait_time")),
+        "hsds_ids": nested_ids(record["id"], languages=languages, schedules=schedules, attributes=list(attributes)),
     }
 
 
 def location_fields(
-    record: dict[str, Any], addresses: list[dict], schedules: list[dict], accessibility: list[dict]
+    record: dict[str, Any],
+    addresses: list[dict],
+    schedules: list[dict],
+    accessibility: list[dict],
+    languages: list[dict] = (),
 ) -> dict[str, Any]:
-    address = next((a for a in addresses if a.get("address_type") == "physical"), addresses[0] if addresses else {})
+    address = _chosen_address(addresses)
     latitude, longitude = coordinate(record.get("latitude"), 90), coordinate(record.get("longitude"), 180)
     if latitude is None or longitude is None:
         latitude = longitude = None
@@ -247,6 +330,8 @@ def location_fields(
         "address_2": text(address.get("address_2")),
         "postcode": text(address.get("postal_code")),
         "city": text(address.get("city")),
+        "state_province": text(address.get("state_province"), 120),
+        "region": text(address.get("region"), 120),
         "country": country if len(country) == 2 else "",
         "latitude": latitude,
         "longitude": longitude,
@@ -254,6 +339,14 @@ def location_fields(
         "accessibility": "\n".join(filter(None, access)),
         "transportation": text(record.get("transportation")),
         "url": text(record.get("url")),
+        "languages": list(dict.fromkeys(language_code(lang) for lang in languages if language_code(lang))),
+        "hsds_ids": nested_ids(
+            record["id"],
+            addresses=addresses,
+            accessibility=accessibility,
+            languages=list(languages),
+            schedules=schedules,
+        ),
     }
 
 
@@ -275,7 +368,13 @@ def contact_fields(record: dict[str, Any], phones: list[dict]) -> dict[str, Any]
         "department": text(record.get("department")),
         "email": text(record.get("email")),
         "phone": first(phones, "number").strip('"')[:40],
+        "hsds_ids": _contact_ids(record, phones),
     }
+
+
+def _contact_ids(record: dict[str, Any], phones: list[dict]) -> dict[str, Any]:
+    phone_id = str(phones[0].get("id") or "") if phones else ""
+    return {"phone": phone_id} if phone_id and phone_id != derived_id(str(record["id"]), "phone") else {}
 
 
 def service_area_fields(record: dict[str, Any]) -> dict[str, Any]:
@@ -344,13 +443,16 @@ def term_to_hsds(term, *, taxonomy=None, parent_public_id=None) -> dict[str, Any
     return data
 
 
-def organisation_to_hsds(organisation) -> dict[str, Any]:
+def organisation_to_hsds(organisation, *, phones=None) -> dict[str, Any]:
+    """An organisation; its phones as imported when given, else the one number it keeps."""
     oid = str(organisation.public_id)
     data = {"id": oid, "name": organisation.name, "description": organisation.description or ""}
     _put(data, "alternate_name", organisation.alternate_name)
     _put(data, "email", organisation.email)
     _put(data, "website", organisation.website)
-    if organisation.phone:
+    if phones:
+        data["phones"] = [phone_to_hsds(phone, organization_id=oid) for phone in phones]
+    elif organisation.phone:
         data["phones"] = [{"id": derived_id(oid, "phone"), "organization_id": oid, "number": organisation.phone}]
     if organisation.identifier:
         data["organization_identifiers"] = [
@@ -365,8 +467,14 @@ def organisation_to_hsds(organisation) -> dict[str, Any]:
     return data
 
 
-def location_to_hsds(location, *, organisation_public_id=None) -> dict[str, Any]:
+def languages_to_hsds(codes: list[str], *, owner: str, owner_field: str, ids: dict[str, Any]) -> list[dict]:
+    return [{"id": nested_id(ids, "language", owner, code), owner_field: owner, "code": code} for code in codes]
+
+
+def location_to_hsds(location, *, organisation_public_id=None, phones=None) -> dict[str, Any]:
+    """A location; its own phones (not a service's) when given."""
     lid = str(location.public_id)
+    ids = location.hsds_ids or {}
     data: dict[str, Any] = {"id": lid, "location_type": LOCATION_TYPE_TO_HSDS.get(location.location_type, "physical")}
     _put(data, "organization_id", str(organisation_public_id) if organisation_public_id else None)
     for key in ("name", "description", "transportation", "url"):
@@ -376,25 +484,28 @@ def location_to_hsds(location, *, organisation_public_id=None) -> dict[str, Any]
     if location.address_1 or location.city:
         data["addresses"] = [
             {
-                "id": derived_id(lid, "address"),
+                "id": nested_id(ids, "address", lid),
                 "location_id": lid,
                 "address_1": location.address_1,
                 "city": location.city,
-                "state_province": "",
+                "state_province": location.state_province,
                 "postal_code": location.postcode,
                 "country": location.country,
                 "address_type": "physical",
             }
         ]
         _put(data["addresses"][0], "address_2", location.address_2)
+        _put(data["addresses"][0], "region", location.region)
     if location.accessibility:
         data["accessibility"] = [
-            {"id": derived_id(lid, "accessibility"), "location_id": lid, "description": location.accessibility}
+            {"id": nested_id(ids, "accessibility", lid), "location_id": lid, "description": location.accessibility}
         ]
+    _put(data, "languages", languages_to_hsds(location.languages or [], owner=lid, owner_field="location_id", ids=ids))
+    _put(data, "phones", [phone_to_hsds(phone, location_id=lid) for phone in phones or []])
     _put(
         data,
         "schedules",
-        osm_to_schedules(location.opening_hours, owner=location.public_id, owner_field="location_id"),
+        osm_to_schedules(location.opening_hours, owner=location.public_id, owner_field="location_id", ids=ids),
     )
     return data
 
@@ -415,7 +526,7 @@ def contact_to_hsds(contact, **links: str) -> dict[str, Any]:
     for key, value in links.items():
         _put(data, key, value)
     if contact.phone:
-        data["phones"] = [{"id": derived_id(contact.public_id, "phone"), "number": contact.phone}]
+        data["phones"] = [{"id": nested_id(contact.hsds_ids, "phone", contact.public_id), "number": contact.phone}]
     return data
 
 
@@ -451,10 +562,12 @@ def service_to_hsds(service, *, organisation_public_id=None) -> dict[str, Any]:
 def service_nested_fields(service) -> dict[str, Any]:
     """The parts of a full service kept as fields of the service: languages and schedules."""
     sid = str(service.public_id)
+    ids = service.hsds_ids or {}
     data: dict[str, Any] = {}
-    if service.languages:
-        data["languages"] = [
-            {"id": derived_id(sid, "language", code), "service_id": sid, "code": code} for code in service.languages
-        ]
-    _put(data, "schedules", osm_to_schedules(service.opening_hours, owner=service.public_id, owner_field="service_id"))
+    _put(data, "languages", languages_to_hsds(service.languages or [], owner=sid, owner_field="service_id", ids=ids))
+    _put(
+        data,
+        "schedules",
+        osm_to_schedules(service.opening_hours, owner=service.public_id, owner_field="service_id", ids=ids),
+    )
     return data

@@ -146,3 +146,23 @@ def test_the_coordinator_attaches_a_location_without_organisation(page, live_ser
     assert page.locator(".message-success").is_visible()
     civic.refresh_from_db()
     assert civic.organisation == runner
+
+
+def test_a_typo_and_a_prefixed_postcode_on_a_phone(browser, live_server, directory, axe_check, screenshot):
+    """« hebergemnt » near « B-6800 »: the results say which words they are for, each card its commune and
+    distance, and the nearest can be put first."""
+    context = browser.new_context(viewport=PHONE, locale="fr-BE")
+    page = context.new_page()
+    page.goto(live_server.url + "/directory/?q=hebergemnt&place=B-6800&radius=60")
+    results = page.locator("#results")
+    assert "« hébergement »" in results.locator("p[role=status]").inner_text()
+    assert results.get_by_role("link", name="Abri de nuit Saint-Martin").is_visible()
+    assert "Libramont-Chevigny" in results.locator(".result-card").first.locator(".organisation").inner_text()
+    axe_check(page)
+    screenshot(page, "typo-corrected")
+    results.locator(".sort-switch a").nth(1).click()
+    page.wait_for_url("**sort=distance**")
+    cards = page.locator(".result-card h3").all_inner_texts()
+    assert cards[-1] == "Maison d'accueil d'Arlon"
+    screenshot(page, "nearest-first")
+    context.close()

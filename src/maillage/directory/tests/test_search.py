@@ -115,7 +115,7 @@ class TestFilters:
 
     def test_postcode(self, directory):
         results = search_services(ServiceQuery(postcode="6800", need="housing"))
-        assert len(results.hits) == 2 and results.place.label == "6800 Libramont"
+        assert len(results.hits) == 2 and results.place.label == "6800 Libramont-Chevigny"
 
     def test_unknown_postcode_says_so(self, directory):
         results = search_services(ServiceQuery(postcode="0000"))
@@ -128,7 +128,7 @@ class TestFilters:
         assert sorted(names(results)) == ["Abri de nuit Saint-Martin", "Service logement du CPAS"]
 
     def test_place_typed_as_a_postcode(self, directory):
-        assert search_services(ServiceQuery(place=" 6800 ", need="housing")).place.label == "6800 Libramont"
+        assert search_services(ServiceQuery(place=" 6800 ", need="housing")).place.label == "6800 Libramont-Chevigny"
 
     def test_place_several_communes_could_be_offers_them(self, directory, province):
         TerritoryFactory(code="84999", name="Libin", parent=province, latitude=49.98, longitude=5.25)

@@ -11,15 +11,19 @@ from maillage.directory.hsds.importer import import_paths
 
 
 class Command(BaseCommand):
-    help = "Import HSDS 3.0 data: JSON (objects, lists, pages) or a tabular data package (directory of CSV files)."
+    help = (
+        "Import HSDS 3.0 data: JSON (objects, lists, pages), a tabular data package (directory of CSV files), or "
+        "the directory hsds_export writes. New organisations await validation unless --publish."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, help="JSON files, CSV files or data package directories")
         parser.add_argument("--type", choices=ROOT_TYPES, help="HSDS type of the objects when it cannot be guessed")
         parser.add_argument(
-            "--pending",
+            "--publish",
             action="store_true",
-            help="New organisations await the network coordinator's validation instead of being published",
+            help="Publish new organisations and their services at once (by default they await the network "
+            "coordinator's validation)",
         )
         parser.add_argument("--strict", action="store_true", help="Exit with an error when a record is rejected")
         parser.add_argument("--no-progress", action="store_true", help="No progress bars")
@@ -41,8 +45,10 @@ class Command(BaseCommand):
             options["paths"],
             hsds_type=options["type"],
             progress=not options["no_progress"],
-            organisation_status=OrganisationStatus.PENDING if options["pending"] else OrganisationStatus.VALIDATED,
+            organisation_status=OrganisationStatus.VALIDATED if options["publish"] else OrganisationStatus.PENDING,
         )
+        if report.refused:
+            raise CommandError(report.refused)
         for line in report.summary_lines():
             self.stdout.write(line)
         self.stdout.write(
