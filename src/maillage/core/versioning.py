@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, router, transaction
 from django.db.models import F
+from django.db.models.signals import post_save, pre_save
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,7 +60,13 @@ class VersionedModel(models.Model):
         if self._state.adding or kwargs.get("force_insert"):
             super().save(*args, **kwargs)
             return
-        save_versioned(self, fields=kwargs.get("update_fields"))
+        # A change keeps Django's save contract: receivers of pre_save/post_save still hear of it.
+        model, fields = type(self), kwargs.get("update_fields")
+        frozen = None if fields is None else frozenset(fields)
+        using = router.db_for_write(model, instance=self)
+        pre_save.send(sender=model, instance=self, raw=False, using=using, update_fields=frozen)
+        save_versioned(self, fields=fields)
+        post_save.send(sender=model, instance=self, created=False, update_fields=frozen, raw=False, using=using)
 
 
 @dataclass(frozen=True)
