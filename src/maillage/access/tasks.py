@@ -110,3 +110,13 @@ def tell_referent_of_sharing_change(person_id: int, change: str) -> None:
         ) % {"what": SharingChange(change).label, "id": person.public_id}
         subject = _("Maillage: a person you are referent for changed their sharing choices")
         EmailMessage(subject=subject, body=body, to=[referent.address]).send()
+
+
+@task()
+def seal_audit_chain() -> int:
+    """Verify the audit chain and seal its head outside the database (`maillage audit seal`). Run it
+    periodically: enqueue it from a timer (cron, systemd) or run the command itself. Returns the sealed seq."""
+    from maillage.access import seals
+
+    seal, _created = seals.seal_create()
+    return seal.seq
