@@ -1,0 +1,7 @@
+# ruff: noqa: E501
+"""French for the keyed audit chain (h-audit): the fields of an audit entry."""
+
+TRANSLATIONS = {
+    "audit key": "clé d'audit",
+    "MAC": "MAC (code d'authentification)",
+}
