@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """French for the keyed audit chain (h-audit): the fields of an audit entry."""
 
 TRANSLATIONS = {
