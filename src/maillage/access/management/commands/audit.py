@@ -17,7 +17,10 @@ from maillage.access import audit, audit_keys, seals
 
 
 class Command(BaseCommand):
-    help = "Audit log tools: verify the keyed hash chain and its seals, seal the chain head, anchor, keygen."
+    help = (
+        "Audit log tools: verify the keyed hash chain and its seals, seal the chain head, anchor, keygen. "
+        "A tool of the data controller."
+    )
 
     def add_arguments(self, parser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
