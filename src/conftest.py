@@ -22,6 +22,17 @@ class InvalidVariable(str):
 
 
 @pytest.fixture(autouse=True)
+def _no_audit_seals():
+    # Seals live outside the database (in memory in tests): they must not outlive the chain they sealed.
+    yield
+    from django.core.files.storage import storages
+
+    seal_storage = storages["audit_seals"]
+    for name in seal_storage.listdir("")[1]:
+        seal_storage.delete(name)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

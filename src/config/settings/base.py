@@ -19,6 +19,26 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_secret(name: str) -> str:
+    """A secret from the environment, or from the file named by `<name>_FILE` (kept outside the database)."""
+    if value := os.environ.get(name, "").strip():
+        return value
+    if path := os.environ.get(f"{name}_FILE", "").strip():
+        return Path(path).read_text().strip()
+    return ""
+
+
+def parse_audit_keys(text: str) -> dict[str, str]:
+    """`id:secret` pairs, separated by commas or new lines (`#` starts a comment), in the order of their use."""
+    keys = {}
+    for item in text.replace(",", "\n").splitlines():
+        item = item.split("#", 1)[0].strip()
+        if item:
+            key_id, _sep, secret = item.partition(":")
+            keys[key_id.strip()] = secret.strip()
+    return keys
+
+
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -216,6 +236,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The audit chain (maillage.access.audit): each entry carries an HMAC-SHA256 made with one of these keys, named by
+# its id; new entries use AUDIT_HMAC_KEY_ID (by default the last key listed). Retired keys stay listed to verify
+# the entries they signed. Seals: signed checkpoints of the chain head, written to the "audit_seals" storage.
+AUDIT_HMAC_KEYS = parse_audit_keys(env_secret("AUDIT_HMAC_KEYS"))
+AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", "").strip()
+AUDIT_SEAL_SIGNING_KEY = env_secret("AUDIT_SEAL_SIGNING_KEY")
+AUDIT_SEAL_PUBLIC_KEYS = env_list("AUDIT_SEAL_PUBLIC_KEYS")
+STORAGES["audit_seals"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": Path(os.environ.get("AUDIT_SEAL_DIR", VAR_DIR / "audit-seals"))},
+}
+
+# Backups (`maillage backup` / `maillage restore`): age encryption. A backup needs a recipient (public key);
+# a restore needs the identity (secret key), which belongs somewhere else than the backups.
+BACKUP_AGE_RECIPIENTS = env_list("BACKUP_AGE_RECIPIENTS")
+BACKUP_AGE_IDENTITY = env_secret("BACKUP_AGE_IDENTITY")
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -15,7 +15,15 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "audit_seals": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
+# Test-only keys (never used anywhere else): the audit chain's HMAC key, the seal signing key, the backup key.
+AUDIT_HMAC_KEYS = {"test-1": "test-only-audit-key-not-secret-0123456789"}
+AUDIT_HMAC_KEY_ID = ""
+AUDIT_SEAL_SIGNING_KEY = "k0aZ+E1UO2u/CKJkPN9z8vbz0GsDK32ac7HeDL4rRy4="
+AUDIT_SEAL_PUBLIC_KEYS = []
+BACKUP_AGE_IDENTITY = "AGE-SECRET-KEY-1XPKE08PSK6QSLWXN6Q8PH7GJXK5CXW23EJYFVNSXN70QWELWQLFS8TSFVZ"
+BACKUP_AGE_RECIPIENTS = []
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AXES_ENABLED = True
 # Most tests log in with a password only; the MFA tests (accounts/tests/test_mfa*.py) turn it on.

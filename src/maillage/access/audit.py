@@ -1,13 +1,20 @@
-"""The hash-chained audit log: `record` one event, `record_many` a batch (list and search hits), `verify`.
+"""The hash-chained, keyed audit log: `record` one event, `record_many` a batch (list and search hits), `verify`.
 
 Each `AccessEvent` carries `prev_hash` (the hash of the entry before it) and `hash`, the SHA-256 of a
-canonical serialisation of its own fields and `prev_hash`. Appends are serialised through the single
-`AuditChainHead` row (locked with SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers
-itself, transactions start IMMEDIATE). Events hold ids only, never personal data.
+canonical serialisation of its own fields and `prev_hash`, and a `mac`: HMAC-SHA256 of its seq and hash with
+the audit key named by `key_id` (`audit_keys`), a key held outside the database. Appends are serialised
+through the single `AuditChainHead` row (locked with SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises
+writers itself, transactions start IMMEDIATE). Events hold ids only, never personal data.
+
+Why the MAC is over the hash rather than the hash being the MAC: every hash covers all the entries before
+it, so the MAC of the last entry proves the whole chain. `verify` walks the chain with plain SHA-256 (as
+fast as before keying), then checks a handful of MACs: the last entry of each key, the anchor, and, when
+one fails, a bisection names the first entry whose MAC is wrong.
 """
 
 import functools
 import hashlib
+import hmac
 import json
 import multiprocessing
 import os
@@ -20,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from maillage.access import audit_workers
+from maillage.access import audit_keys, audit_workers
 from maillage.access.enums import Action, Category, Outcome, Reason
 from maillage.access.models import GENESIS_HASH, AccessEvent, AuditChainHead
 
@@ -107,10 +114,14 @@ def _lock_head() -> AuditChainHead:
     return head
 
 
-def build_events(events: Iterable[EventData], *, seq: int, prev_hash: str, now: datetime) -> list[AccessEvent]:
-    """Chain `events` after (`seq`, `prev_hash`); used by `record_many` and by the bulk generators."""
+def build_events(
+    events: Iterable[EventData], *, seq: int, prev_hash: str, now: datetime, key: tuple[str, bytes] | None = None
+) -> list[AccessEvent]:
+    """Chain `events` after (`seq`, `prev_hash`), each signed with `key` (the current audit key by default);
+    used by `record_many` and by the bulk generators."""
     rows = []
     created_text = canonical_time(now)
+    key_id, secret = key or audit_keys.current()
     for data in events:
         seq += 1
         extra_text = canonical_extra(data.extra)
@@ -145,6 +156,8 @@ def build_events(events: Iterable[EventData], *, seq: int, prev_hash: str, now: 
                 extra=data.extra or {},
                 prev_hash=prev_hash,
                 hash=digest,
+                key_id=key_id,
+                mac=audit_keys.mac(secret, seq, digest, key_id),
             )
         )
         prev_hash = digest
@@ -166,7 +179,7 @@ def record_many(events: Iterable[EventData]) -> int:
 
 _EVENT_COLUMNS = (
     "seq", "created_at", "actor_id", "organisation_id", "person_id", "category", "action", "purpose", "outcome",
-    "reason", "break_glass", "extra", "prev_hash", "hash",
+    "reason", "break_glass", "extra", "prev_hash", "hash", "key_id", "mac",
 )  # fmt: skip
 
 
@@ -204,6 +217,8 @@ def _insert_raw(rows: list[AccessEvent]) -> None:
             json.dumps(row.extra or {}),
             row.prev_hash,
             row.hash,
+            row.key_id,
+            row.mac,
         )
         for row in rows
     ]
@@ -293,10 +308,12 @@ class VerifyResult:
     first_bad_id: int | None = None
     problem: str = ""
     workers: int = 1
+    seals: int = 0
 
     def message(self) -> str:
         if self.ok:
-            return f"OK: {self.checked} entries, chain intact."
+            sealed = f" {self.seals} seal{'s' if self.seals > 1 else ''} match the chain." if self.seals else ""
+            return f"OK: {self.checked} entries, chain intact.{sealed}"
         return (
             f"FAIL at entry seq={self.first_bad_seq} id={self.first_bad_id}: {self.problem} ({self.checked} checked)"
         )
@@ -342,12 +359,12 @@ def _payload_sql(vendor: str) -> str:
 
 
 def _rows(chunk: int, first: int, last: int) -> Iterator[tuple]:
-    """Stream (seq, hash, extra as text, payload head) for `first` <= seq <= `last` in `seq` order: a
+    """Stream (seq, hash, extra as text, key id, payload head) for `first` <= seq <= `last` in `seq` order: a
     server-side cursor on PostgreSQL, keyset pages on SQLite. The payload head starts with `prev_hash`."""
     table = AccessEvent._meta.db_table
     vendor = connection.vendor
     extra = "extra::text" if vendor == "postgresql" else "extra"
-    columns = f"seq, hash, {extra}, {_payload_sql(vendor)}"
+    columns = f"seq, hash, {extra}, key_id, {_payload_sql(vendor)}"
     if vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.cursor
@@ -386,6 +403,8 @@ class _Segment:
     last_seq: int | None = None
     last_hash: str = ""
     failure: tuple[int, str] | None = None
+    # (key id, first seq) of each run of entries signed with the same key ("" for entries without a MAC)
+    runs: tuple[tuple[str, int], ...] = ()
 
 
 def _verify_segment(bounds: tuple[int, int], chunk: int = 20000, progress: Any = None) -> _Segment:
@@ -397,7 +416,9 @@ def _verify_segment(bounds: tuple[int, int], chunk: int = 20000, progress: Any =
     first_seq, first_prev = None, ""
     expected_prev, expected_seq = "", None
     checked = 0
-    for seq, digest, extra, head in _rows(chunk, first, last):
+    runs: list[tuple[str, int]] = []
+    run_key = None
+    for seq, digest, extra, key_id, head in _rows(chunk, first, last):
         if first_seq is None:
             first_seq, first_prev = seq, head[:64]
         else:
@@ -415,17 +436,27 @@ def _verify_segment(bounds: tuple[int, int], chunk: int = 20000, progress: Any =
             payload = head + (dumps(value, sort_keys=True, separators=(",", ":")) if value else "{}")
         if sha256(payload.encode()).hexdigest() != digest:
             return _Segment(checked, first_seq, first_prev, failure=(seq, ALTERED))
+        if key_id != run_key:
+            runs.append((key_id, seq))
+            run_key = key_id
         expected_prev = digest
         expected_seq = seq + 1
         checked += 1
         if progress is not None and checked % 1_000_000 == 0:
             progress(checked)
     last_seq = None if expected_seq is None else expected_seq - 1
-    return _Segment(checked, first_seq, first_prev, last_seq, expected_prev)
+    return _Segment(checked, first_seq, first_prev, last_seq, expected_prev, runs=tuple(runs))
 
 
 BROKEN_LINK = "link to the previous entry is broken (deleted, inserted or reordered)"
 ALTERED = "entry was altered (its hash does not match its content)"
+MAC_MISMATCH = (
+    "entry's MAC does not match: the chain was recomputed from here without the audit key (or the key is wrong)"
+)
+ANCHOR_MISMATCH = (
+    "the anchor's MAC does not match: the entries it covers, written before the chain was keyed, were rewritten "
+    "(or the key is wrong)"
+)
 
 
 def _gap(expected_seq: int, seq: int) -> str:
@@ -460,18 +491,43 @@ def verify(
     workers: int | None = None,
     parallel_from: int = PARALLEL_FROM,
     segment: int = SEGMENT,
+    seals: bool = True,
 ) -> VerifyResult:
-    """Walk the whole chain; stop at the first entry whose link, sequence or hash is wrong.
+    """Walk the whole chain; stop at the first entry whose link, sequence, hash or MAC is wrong.
 
     - a hash that does not match the entry's own fields: the entry was altered (or moved: `seq` is hashed);
     - a gap in `seq`: entries were deleted before this one;
     - a `prev_hash` that is not the previous entry's hash: an entry was deleted, inserted or reordered;
-    - entries beyond the chain head, or a head that does not match the last entry: inserted or truncated.
+    - entries beyond the chain head, or a head that does not match the last entry: inserted or truncated;
+    - a MAC that does not match: the chain was recomputed by someone without the audit key;
+    - an entry signed with a key no longer configured: it cannot be checked;
+    - with `seals`, every seal (`seals.py`) must be validly signed and agree with the chain.
 
     A long chain is cut into segments of `segment` entries checked by `workers` processes (one per core by
     default): hashing is CPU work, and the database builds each entry's text in another process. The parent
     stitches the segments in order, so the answer is the same as a walk from the first entry to the last.
     """
+    result, runs = _walk(chunk, progress, workers, parallel_from, segment)
+    if not result.ok:
+        return result
+    failure = _check_macs(runs, result.checked)
+    if failure is not None:
+        return replace(failure, workers=result.workers)
+    if seals:
+        from maillage.access import seals as audit_seals
+
+        check = audit_seals.check()
+        if not check.ok:
+            pk = AccessEvent.objects.filter(seq=check.seq).values_list("pk", flat=True).first()
+            return replace(result, ok=False, first_bad_seq=check.seq, first_bad_id=pk, problem=check.problem)
+        result = replace(result, seals=check.count)
+    return result
+
+
+def _walk(
+    chunk: int, progress: Any, workers: int | None, parallel_from: int, segment: int
+) -> tuple[VerifyResult, list[tuple[str, int]]]:
+    """The hash chain itself: links, sequence and hashes, and the runs of entries signed with each key."""
     head = AuditChainHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
     bounds = AccessEvent.objects.aggregate(low=Min("seq"), high=Max("seq"))
@@ -488,13 +544,22 @@ def verify(
         results = _parallel_results(_segments(first, last, segment), chunk, workers)
     else:
         results = iter([_verify_segment((first, last), chunk, progress)])
-    return replace(
-        _stitch(results, head_seq, head_hash, progress if parallel else None), workers=workers if parallel else 1
-    )
+    result, runs = _stitch(results, head_seq, head_hash, progress if parallel else None)
+    return replace(result, workers=workers if parallel else 1), runs
 
 
-def _stitch(results: Iterator[_Segment], head_seq: int, head_hash: str, progress: Any) -> VerifyResult:
+def _stitch(
+    results: Iterator[_Segment], head_seq: int, head_hash: str, progress: Any
+) -> tuple[VerifyResult, list[tuple[str, int]]]:
     """Follow the segments in chain order: each must start where the one before ended."""
+    runs: list[tuple[str, int]] = []
+    result = _stitch_parts(results, head_seq, head_hash, progress, runs)
+    return result, runs
+
+
+def _stitch_parts(
+    results: Iterator[_Segment], head_seq: int, head_hash: str, progress: Any, runs: list[tuple[str, int]]
+) -> VerifyResult:
     expected_prev, expected_seq = GENESIS_HASH, 1
     checked = 0
     last_seq = 0
@@ -507,6 +572,7 @@ def _stitch(results: Iterator[_Segment], head_seq: int, head_hash: str, progress
         checked += part.checked
         if part.failure is not None:
             return _failure(checked, *part.failure)
+        runs.extend(run for run in part.runs if not runs or runs[-1][0] != run[0])
         if part.last_seq is not None:
             expected_prev, expected_seq, last_seq = part.last_hash, part.last_seq + 1, part.last_seq
         if progress is not None:
@@ -522,3 +588,116 @@ def _stitch(results: Iterator[_Segment], head_seq: int, head_hash: str, progress
     if checked and head_hash != expected_prev:
         return VerifyResult(False, checked, head_seq, None, "the last entry does not match the chain head")
     return VerifyResult(True, checked)
+
+
+# --- MACs ---------------------------------------------------------------------------------------
+
+
+def _spans(runs: list[tuple[str, int]], last_seq: int) -> list[tuple[str, int, int]]:
+    """(key id, first seq, last seq) of each run of entries signed with one key."""
+    ends = [start - 1 for _key_id, start in runs[1:]] + [last_seq]
+    return [(key_id, start, end) for (key_id, start), end in zip(runs, ends, strict=True)]
+
+
+def _mac_ok(seq: int, known: dict[str, bytes], *, anchor: bool = False) -> bool:
+    row = AccessEvent.objects.filter(seq=seq).values_list("hash", "key_id", "mac").first()
+    if row is None or row[1] not in known:
+        return False
+    digest, key_id, mac = row
+    return hmac.compare_digest(mac, audit_keys.mac(known[key_id], seq, digest, key_id, anchor=anchor))
+
+
+def _first_bad_mac(low: int, high: int, known: dict[str, bytes]) -> int:
+    """The first entry in `low`..`high` whose MAC is wrong, `high`'s being wrong. Without the key, a rewrite
+    from entry n on leaves every MAC from n on wrong and every one before right: a bisection finds n."""
+    while low < high:
+        middle = (low + high) // 2
+        if _mac_ok(middle, known):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _unkeyed(first: int, last: int) -> str:
+    return (
+        f"entries {first}..{last} carry no MAC and no anchor covers them: written before the audit chain was keyed "
+        "(then run `maillage audit anchor` once) or stripped of their MAC"
+    )
+
+
+def _check_macs(runs: list[tuple[str, int]], checked: int) -> VerifyResult | None:
+    """After an intact walk: every entry after the first signed one carries a MAC, and the MACs checked (the
+    anchor, the last entry of each key) are right. Each hash covers every entry before it, so these few
+    MACs prove the whole chain."""
+    if not runs:
+        return None
+    spans = _spans(runs, checked)
+    keyed = [span for span in spans if span[0]]
+    if not keyed:
+        return _failure(checked, 1, _unkeyed(1, checked))
+    first_keyed = keyed[0][1]
+    for key_id, start, end in spans:
+        if not key_id and start > first_keyed:
+            problem = f"entries {start}..{end} carry no MAC: written without the audit key, or stripped of it"
+            return _failure(checked, start, problem)
+    known = audit_keys.keys()
+    anchor = first_keyed if first_keyed > 1 else None
+    first_of: dict[str, int] = {}
+    last_of: dict[str, int] = {}
+    for key_id, start, end in keyed:
+        first_of.setdefault(key_id, start)
+        last_of[key_id] = end
+    for key_id, first in first_of.items():
+        if key_id not in known:
+            return _failure(
+                checked,
+                first,
+                f"signed with the audit key {key_id!r}, which is not in AUDIT_HMAC_KEYS: this entry and the later "
+                "ones signed with that key cannot be checked (keep retired keys listed)",
+            )
+    if anchor is not None and not _mac_ok(anchor, known, anchor=True):
+        if _mac_ok(anchor, known):  # an ordinary entry after unkeyed ones: nobody anchored them
+            return _failure(checked, 1, _unkeyed(1, anchor - 1))
+        return _failure(checked, anchor, ANCHOR_MISMATCH)
+    for key_id, first in first_of.items():
+        last = last_of[key_id]
+        if last != anchor and not _mac_ok(last, known):
+            return _failure(checked, _first_bad_mac(first + (first == anchor), last, known), MAC_MISMATCH)
+    return None
+
+
+class AnchorRefused(Exception):
+    pass
+
+
+def anchor() -> int:
+    """Cover the entries written before the chain was keyed: give the last of them an anchor MAC (which only
+    this command makes) with the current key. Run once by the data controller after the upgrade; refused
+    on a broken chain, on a chain keyed from its first entry or already anchored, and once seals exist.
+    Returns the anchor's seq."""
+    from maillage.access import seals as audit_seals
+
+    if audit_seals.load_all():
+        raise AnchorRefused("The chain is already sealed: an anchor now could cover a rewritten history.")
+    key_id, secret = audit_keys.current()
+    with transaction.atomic():
+        _lock_head_raw()
+        result, runs = _walk(20000, None, 1, PARALLEL_FROM, SEGMENT)
+        if not result.ok:
+            raise AnchorRefused(result.message())
+        keyed = [start for run_key, start in runs if run_key]
+        if not runs:
+            raise AnchorRefused("The audit chain is empty: nothing to anchor.")
+        if keyed and keyed[0] == 1:
+            raise AnchorRefused("Every entry carries a MAC: nothing to anchor.")
+        if keyed and _mac_ok(keyed[0], audit_keys.keys(), anchor=True):
+            raise AnchorRefused(f"The chain is already anchored at entry seq={keyed[0]}.")
+        target = keyed[0] - 1 if keyed else result.checked
+        digest = AccessEvent.objects.filter(seq=target).values_list("hash", flat=True).get()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {AccessEvent._meta.db_table} SET key_id = %s, mac = %s WHERE seq = %s",  # noqa: S608
+                [key_id, audit_keys.mac(secret, target, digest, key_id, anchor=True), target],
+            )
+    return target

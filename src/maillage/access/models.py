@@ -3,7 +3,9 @@
 `AccessEvent` rows hold ids only, never names or other personal data, so that the audit can be kept
 after a person's file is anonymised. Each row carries the hash of the previous one: altering,
 deleting, reordering or inserting rows breaks the chain, and `maillage audit verify` names the first
-bad entry. Appends are serialised through the single `AuditChainHead` row.
+bad entry. Each row also carries a MAC made with a key held outside the database, so that someone who
+can write to the database cannot recompute the chain. Appends are serialised through the single
+`AuditChainHead` row.
 """
 
 from datetime import timedelta
@@ -36,6 +38,10 @@ class AccessEvent(models.Model):
     extra = models.JSONField(_("extra ids"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # HMAC-SHA256 of (seq, hash, key id) with the audit key named here (access/audit_keys.py). Empty only on
+    # entries written before the chain was keyed, which the anchor entry after them covers.
+    key_id = models.CharField(_("audit key"), max_length=32, blank=True, default="")
+    mac = models.CharField(_("MAC"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("access event")

@@ -154,3 +154,13 @@ def send_break_glass_digest(week: str) -> int:
             EmailMessage(subject=subject, body="\n".join(lines), to=[user.email]).send()
         sent += 1
     return sent
+
+
+@task()
+def seal_audit_chain() -> int:
+    """Verify the audit chain and seal its head outside the database (`maillage audit seal`). Run it
+    periodically: enqueue it from a timer (cron, systemd) or run the command itself. Returns the sealed seq."""
+    from maillage.access import seals
+
+    seal, _created = seals.seal_create()
+    return seal.seq

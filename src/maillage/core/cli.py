@@ -1,7 +1,7 @@
 """The `maillage` console command: Django's management commands, with the project's settings.
 
-`maillage demo` regenerates the demo territory, `maillage audit verify` checks the audit chain, and
-`maillage --help` lists every command.
+`maillage demo` regenerates the demo territory, `maillage audit verify` checks the audit chain, `maillage backup`
+and `maillage restore` save and bring back the database, and `maillage --help` lists every command.
 """
 
 import os
@@ -12,6 +12,10 @@ HEADER = """Maillage: the person at the centre of their psycho-medico-social net
   maillage demo                  (re)generate the demo territory (--seed, --organisations, --persons, ...)
   maillage demo_logins           print the demo logins, one per role
   maillage territories_import F  import or update communes from an official CSV list
+  maillage audit verify          check the keyed audit chain and its seals (names the first bad entry)
+  maillage audit seal            write a signed, dated checkpoint of the chain head outside the database
+  maillage backup [--output F]   write an encrypted backup of the database (age)
+  maillage restore F [--force]   restore an encrypted backup, then verify the audit chain
 """
 
 

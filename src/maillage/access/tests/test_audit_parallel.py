@@ -61,3 +61,25 @@ def test_parallel_segments_agree_with_the_sequential_walk(chain, tampering):
         sequential.problem,
     )
     assert parallel.ok == (not tampering)
+
+
+def test_parallel_segments_agree_on_rotated_keys_and_macs(chain, settings):
+    """Key runs that cross segment boundaries are stitched as one walk sees them; a chain recomputed without the
+    key fails at the same entry either way."""
+    from maillage.access.tests.test_audit_keys import rewrite_from
+
+    settings.AUDIT_HMAC_KEYS = {**settings.AUDIT_HMAC_KEYS, "rotated": "rotated-key-only-for-these-tests-0123"}
+    audit.record_many(EventData(action=Action.VIEW, outcome=Outcome.ALLOWED, person_id=i) for i in range(7))
+    for tampered in (False, True):
+        if tampered:
+            rewrite_from(11, purpose="export", key=None)
+        sequential = audit.verify(workers=1)
+        parallel = audit.verify(workers=2, parallel_from=0, segment=4, chunk=3)
+        assert parallel.workers == 2
+        assert (parallel.ok, parallel.first_bad_seq, parallel.problem) == (
+            sequential.ok,
+            sequential.first_bad_seq,
+            sequential.problem,
+        )
+        assert parallel.ok == (not tampered)
+    assert sequential.first_bad_seq == 11

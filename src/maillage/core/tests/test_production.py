@@ -29,6 +29,7 @@ def prod_env(tmp_path: Path) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(64),
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         ALLOWED_HOSTS=HOST,
+        AUDIT_HMAC_KEYS=f"prod-test:{secrets.token_urlsafe(32)}",
         MAILLAGE_VAR_DIR=str(tmp_path / "var"),
         STATIC_ROOT=str(tmp_path / "static"),
     )
@@ -53,7 +54,7 @@ def test_check_deploy_is_clean_and_the_wsgi_application_loads(prod_env):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "AUDIT_HMAC_KEYS"])
 def test_production_refuses_to_start_without_its_settings(prod_env, missing):
     del prod_env[missing]
     result = run(["-c", "import config.settings.prod"], prod_env)

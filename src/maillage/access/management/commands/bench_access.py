@@ -381,8 +381,12 @@ class Child:
 
     def load_audit(self) -> int:
         """Chain `audit` entries: views by the organisations following each person, in seq order."""
+        from maillage.access import audit_keys
         from maillage.access.audit import SEPARATOR
         from maillage.access.models import GENESIS_HASH, AuditChainHead
+
+        key_id, secret = audit_keys.current()
+        mac = audit_keys.mac
 
         sha256 = hashlib.sha256
         orgs, users = self.organisation_ids, self.user_ids
@@ -411,6 +415,7 @@ class Child:
                 yield (
                     seq, created + "+00" if self.pg else created, users[index], orgs[index], person, category, "VIEW",
                     "person_page", "ALLOWED", "CARE_TEAM_SHARING", true if glass else false, "{}", prev, digest,
+                    key_id, mac(secret, seq, digest, key_id),
                 )  # fmt: skip
                 prev = digest
             state["prev"] = prev
@@ -418,7 +423,7 @@ class Child:
         del null
         columns = [
             "seq", "created_at", "actor_id", "organisation_id", "person_id", "category", "action", "purpose",
-            "outcome", "reason", "break_glass", "extra", "prev_hash", "hash",
+            "outcome", "reason", "break_glass", "extra", "prev_hash", "hash", "key_id", "mac",
         ]  # fmt: skip
         count = self.load("access_accessevent", columns, rows())
         AuditChainHead.objects.update_or_create(pk=1, defaults={"seq": self.audit, "hash": state["prev"]})
