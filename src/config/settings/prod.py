@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import AUDIT_HMAC_KEYS, BASE_DIR, env_bool
+from config.settings.base import BASE_DIR, env_bool, env_secret, parse_audit_keys
 
 
 def required(name: str) -> str:
@@ -24,6 +24,8 @@ DEBUG = False
 SECRET_KEY = required("SECRET_KEY")
 required("DATABASE_URL")  # base.py parses it; production never falls back to the development SQLite file
 required("ALLOWED_HOSTS")
+# Read here, not inherited: production never runs without its own key.
+AUDIT_HMAC_KEYS = parse_audit_keys(env_secret("AUDIT_HMAC_KEYS"))
 if not AUDIT_HMAC_KEYS:
     raise ImproperlyConfigured(
         "AUDIT_HMAC_KEYS must be set in the environment (or AUDIT_HMAC_KEYS_FILE) for the production profile: "

@@ -253,6 +253,7 @@ class TestPasswordHashing:
         monkeypatch.setenv("SECRET_KEY", "x" * 50)
         monkeypatch.setenv("DATABASE_URL", "postgres://maillage@127.0.0.1:5432/maillage")  # required by prod
         monkeypatch.setenv("ALLOWED_HOSTS", "maillage.example.org")
+        monkeypatch.setenv("AUDIT_HMAC_KEYS", "prod-test:" + "k" * 43)  # required by prod
         module = importlib.import_module(profile)
         assert module.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 

@@ -245,6 +245,7 @@ class TestWhoMustEnrol:
         monkeypatch.setenv("DATABASE_URL", "postgres://maillage@127.0.0.1:5432/maillage")
         monkeypatch.setenv("ALLOWED_HOSTS", "maillage.example.org")
         monkeypatch.setenv("MFA_REQUIRED", "false")
+        monkeypatch.setenv("AUDIT_HMAC_KEYS", "prod-test:" + "k" * 43)  # required by prod
         assert importlib.import_module("config.settings.prod").MFA_REQUIRED is True
 
 
