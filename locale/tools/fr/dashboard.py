@@ -37,4 +37,5 @@ TRANSLATIONS = {
     "expires on": "expire le",
     "Every invitation was accepted. Invite a colleague so that they can work with you here.": "Toutes les invitations ont été acceptées. Invitez un·e collègue pour travailler avec lui ou elle ici.",
     "Who, when, why, how long": "Qui, quand, pourquoi, combien de temps",
+    "%(count)d emergency access": ("%(count)d accès d'urgence", "%(count)d accès d'urgence"),
 }

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from maillage.access.selectors import Week, break_glass_counts
 from maillage.accounts.actors import Actor
@@ -23,9 +24,13 @@ def coordinator_cards(actor: Actor) -> Iterable[Card]:
             title=_("Emergency accesses this week"),
             order=30,
             count=sum(n for _name, n in counts),
-            rows=[Row(name, url, detail=str(n)) for name, n in counts],
+            rows=[Row(name, url, detail=_accesses(n)) for name, n in counts],
             more_url=url,
             more_label=_("Who, when, why, how long"),
             empty=_("No emergency access was opened this week."),
         )
     ]
+
+
+def _accesses(count: int) -> str:
+    return ngettext("%(count)d emergency access", "%(count)d emergency accesses", count) % {"count": count}

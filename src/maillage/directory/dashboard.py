@@ -7,6 +7,7 @@ A member sees their organisation's services that were not updated for six months
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.actors import Actor
@@ -25,7 +26,7 @@ def member_cards(actor: Actor) -> Iterable[Card]:
         Row(
             service.name,
             reverse("directory:service_edit", kwargs={"public_id": service.public_id}),
-            when=service.updated_at,
+            when=timezone.localdate(service.updated_at),
             when_label=_("last updated on"),
         )
         for service in stale[:ROWS]
@@ -64,7 +65,12 @@ def coordinator_cards(actor: Actor) -> Iterable[Card]:
             count=pending_count,
             urgent=bool(pending),
             rows=[
-                Row(organisation.name, pending_url, when=organisation.created_at, when_label=_("asked on"))
+                Row(
+                    organisation.name,
+                    pending_url,
+                    when=timezone.localdate(organisation.created_at),
+                    when_label=_("asked on"),
+                )
                 for organisation in pending
             ],
             more_url=pending_url,
@@ -80,7 +86,7 @@ def coordinator_cards(actor: Actor) -> Iterable[Card]:
                 Row(
                     service.name,
                     reverse("directory:service_detail", kwargs={"public_id": service.public_id}),
-                    when=service.updated_at,
+                    when=timezone.localdate(service.updated_at),
                     when_label=_("last updated on"),
                     detail=service.organisation.name,
                 )
