@@ -55,6 +55,8 @@ def test_the_professional_sees_the_work_waiting_in_french_and_english(
     log_in(page, professional)
     page.goto(live_server.url + "/")
 
+    # A screen reader hears each card's count with its title.
+    assert page.get_by_role("heading", name="En attente de votre réponse (1)", exact=True).is_visible()
     waiting = page.get_by_role("region", name="En attente de votre réponse")
     assert waiting.get_by_role("link", name="FONTAINE Amélie").is_visible()
     recent = page.get_by_role("region", name="Dossiers modifiés ces deux dernières semaines")
