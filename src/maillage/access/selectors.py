@@ -9,10 +9,13 @@ the network's whole (one network per Maillage instance).
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, Max, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from maillage.access.enums import Action, Outcome
 from maillage.access.models import AccessEvent, BreakGlassGrant
+from maillage.accounts.models import Organisation
 from maillage.core.text import fold
 
 MASKED_ID_LENGTH = 8
@@ -141,3 +144,48 @@ def access_events_of(person) -> QuerySet[AccessEvent]:
     """The audit entries about one person, the latest first: for "who saw my file" (page and API), once the
     door let the referent or the person themselves in."""
     return AccessEvent.objects.filter(person_id=person.pk).order_by("-seq")
+
+
+def break_glass_open_of(actor, *, now: dt.datetime | None = None) -> dict[int, dt.datetime]:
+    """The actor's own emergency accesses still open: {person id: when it ends}. The caller lists the persons
+    through the door (`persons_visible_to` + `audit_list`)."""
+    user = getattr(actor, "user", None)
+    if user is None:
+        return {}
+    grants = BreakGlassGrant.objects.active_at(now or timezone.now()).filter(actor_id=user.pk)
+    return dict(grants.order_by("-expires_at").values_list("person_id", "expires_at"))
+
+
+@dataclass(frozen=True)
+class Look:
+    """Someone else opened a person's file: when last, from which organisation, whether in an emergency."""
+
+    at: dt.datetime
+    organisation: str
+    break_glass: bool
+
+
+def looks_by_others(person, *, since: dt.datetime, limit: int = 3) -> tuple[int, list[Look]]:
+    """How many people other than the person (and Maillage itself) opened the person's file since `since`,
+    and the latest `limit` of them, for the person's own dashboard ("who saw my file" has every entry).
+
+    A page writes one entry per category it shows: the entries are grouped by who opened the file."""
+    events = (
+        AccessEvent.objects.filter(
+            person_id=person.pk, created_at__gte=since, outcome=Outcome.ALLOWED, action=Action.VIEW
+        )
+        .exclude(actor_id=None)
+        .exclude(actor_id=person.user_id)
+        .order_by()
+        .values("actor_id", "organisation_id")
+        .annotate(last=Max("created_at"), glass=Max(Cast("break_glass", IntegerField())))
+        .order_by("-last")
+    )
+    rows = list(events)
+    names = dict(
+        Organisation.objects.filter(pk__in={r["organisation_id"] for r in rows[:limit]} - {None}).values_list(
+            "pk", "name"
+        )
+    )
+    looks = [Look(r["last"], names.get(r["organisation_id"], ""), bool(r["glass"])) for r in rows[:limit]]
+    return len(rows), looks

@@ -1,4 +1,4 @@
-"""What each kind of user is offered: the main navigation and the dashboard shortcuts.
+"""What each kind of user is offered: the main navigation.
 
 Links are named by URL name and only shown when that name resolves, so that the shell keeps working
 while the apps behind the links are still being built (a link appears as soon as its view exists).
@@ -18,7 +18,6 @@ from maillage.accounts.actors import Actor
 class Link:
     label: str | Promise
     url: str
-    description: str | Promise = ""
     current: bool = False
 
 
@@ -26,7 +25,6 @@ class Link:
 class _Entry:
     url_name: str
     label: Promise
-    description: Promise | str = ""
 
 
 def optional_url(url_name: str, *args: object) -> str | None:
@@ -44,44 +42,22 @@ def _links(entries: list[_Entry]) -> list[Link]:
         url = optional_url(entry.url_name)
         if url is not None and url not in seen:
             seen.add(url)
-            links.append(Link(label=entry.label, url=url, description=entry.description))
+            links.append(Link(label=entry.label, url=url))
     return links
 
 
 DASHBOARD = _Entry("core:home", _("Dashboard"))
-DIRECTORY = _Entry(
-    "directory:search", _("Directory"), _("Find a partner service by need and place, with its capacity.")
-)
-PERSONS = _Entry("people:person_list", _("Persons"), _("The persons your organisation supports, and their networks."))
-MEMBERS = _Entry("accounts:members", _("Members"), _("Invite colleagues and manage your organisation's members."))
-ORGANISATION = _Entry(
-    "accounts:organisation_detail", _("My organisation"), _("Your organisation's details as partners see them.")
-)
-SERVICES = _Entry(
-    "directory:manage",
-    _("Our services"),
-    _("Keep your organisation's services, places and capacity up to date in the directory."),
-)
-VALIDATION = _Entry(
-    "directory:pending",
-    _("Organisations to validate"),
-    _("New organisations waiting for the network's validation."),
-)
-BREAK_GLASS_WEEK = _Entry(
-    "access:break_glass_week",
-    _("Emergency accesses"),
-    _("The week's emergency accesses to files (break the glass) in the network: who, when, why, how long."),
-)
-API_TOKENS = _Entry("accounts:tokens", _("API tokens"), _("Personal access tokens for API clients."))
-ADMIN = _Entry("admin:index", _("Administration"), _("Platform administration: users, organisations, settings."))
-MY_SPACE = _Entry(
-    "people:space_home", _("My space"), _("Your networks, your needs, your consents and who saw your file.")
-)
-REGISTER = _Entry(
-    "people:processing_register",
-    _("Record of processing"),
-    _("The record of processing activities for the data-protection officer."),
-)
+DIRECTORY = _Entry("directory:search", _("Directory"))
+PERSONS = _Entry("people:person_list", _("Persons"))
+MEMBERS = _Entry("accounts:members", _("Members"))
+ORGANISATION = _Entry("accounts:organisation_detail", _("My organisation"))
+SERVICES = _Entry("directory:manage", _("Our services"))
+VALIDATION = _Entry("directory:pending", _("Organisations to validate"))
+BREAK_GLASS_WEEK = _Entry("access:break_glass_week", _("Emergency accesses"))
+API_TOKENS = _Entry("accounts:tokens", _("API tokens"))
+ADMIN = _Entry("admin:index", _("Administration"))
+MY_SPACE = _Entry("people:space_home", _("My space"))
+REGISTER = _Entry("people:processing_register", _("Record of processing"))
 
 
 def _entries_for(actor: Actor) -> list[_Entry]:
@@ -116,11 +92,6 @@ def navigation_for(actor: Actor, path: str = "") -> list[Link]:
 
 def _holds(url: str, path: str) -> bool:
     return path == url or (url != "/" and path.startswith(url))
-
-
-def shortcuts_for(actor: Actor) -> list[Link]:
-    """The dashboard's shortcuts: the navigation without the dashboard itself, with a description each."""
-    return [link for link in navigation_for(actor) if link.url != reverse(DASHBOARD.url_name)]
 
 
 def role_label(actor: Actor) -> str | Promise:

@@ -8,20 +8,21 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from maillage.access.door import no_person_data
+from maillage.access.door import no_person_data, person_data
+from maillage.access.enums import Action, Category
 from maillage.accounts.mfa import MfaState, mfa_step
-from maillage.core.navigation import shortcuts_for
-from maillage.core.selectors import dashboard_figures
+from maillage.core.dashboard import cards_for
 
 
-@no_person_data
+@person_data(categories=[Category.IDENTITY], action=Action.LIST)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's starting point: what they act as, their shortcuts, a few counts."""
+    """Each role's starting point: the work waiting for them, in cards the apps contribute (core.dashboard).
+
+    The cards that name persons list them through the door and audit the listing (`audit_list`)."""
     actor = request.actor
     context = {
-        "shortcuts": shortcuts_for(actor),
-        "figures": dashboard_figures(actor),
+        "cards": cards_for(actor),
         "other_memberships": [m for m in actor.memberships if m != actor.membership],
     }
     return render(request, "core/home.html", context)

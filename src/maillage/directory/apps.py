@@ -7,4 +7,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Partner directory")
 
     def ready(self) -> None:
-        from maillage.directory import signals  # noqa: F401 -- connects the search-index receivers
+        from maillage.core.dashboard import register
+        from maillage.directory import dashboard, signals  # noqa: F401 -- signals connects the search-index receivers
+
+        register(dashboard.member_cards)
+        register(dashboard.coordinator_cards)

@@ -104,3 +104,8 @@ def unclaimed_locations() -> QuerySet[Location]:
 
 def attachable_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.exclude(status=OrganisationStatus.DEACTIVATED).order_by("name", "pk")
+
+
+def stale_services_of(organisation_id: int) -> QuerySet[Service]:
+    """The organisation's listed services not updated for six months, the oldest first."""
+    return stale_services().filter(organisation_id=organisation_id).order_by("updated_at", "pk")

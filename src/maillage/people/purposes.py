@@ -25,6 +25,7 @@ SHARING_ALERT = "sharing_alert"
 EXPORT = "export"
 SPACE_INVITE = "space_invite"
 OWN_SPACE = "own_space"
+DASHBOARD = "dashboard"
 API_LIST = "api_person_list"
 API_PERSON = "api_person"
 API_WHO_SAW = "api_who_saw"
@@ -53,6 +54,7 @@ WORDS = {
     EXPORT: _("exported your data"),
     SPACE_INVITE: _("invited you to your own space"),
     OWN_SPACE: _("your own space"),
+    DASHBOARD: _("dashboard: the files with recent changes or waiting for an answer"),
     API_LIST: _("list of the persons they follow (software connection)"),
     API_PERSON: _("opened your file (software connection)"),
     API_WHO_SAW: _("looked at who saw your file (software connection)"),

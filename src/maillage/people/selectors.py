@@ -6,10 +6,11 @@ ban in pyproject.toml); each answers None for a row of another person, so the vi
 """
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from maillage.access.door import categories_for_many, persons_visible_to
 from maillage.access.enums import Category
@@ -92,3 +93,34 @@ def end_answers_awaited(actor: Any, persons: Iterable[Person]) -> set[int]:
 def referent_change_latest(person: Person) -> ReferentChange | None:
     """The latest row of the person's referent history: the version a referent form is read at (ADR 5)."""
     return ReferentChange.objects.filter(person=person).order_by("-pk").first()
+
+
+def persons_recently_changed(visible: QuerySet[Person], since: datetime) -> QuerySet[Person]:
+    """Of the persons the door lets the actor know (`visible`, from `persons_visible_to`), those whose file
+    changed since `since`, the latest change first."""
+    return visible.filter(last_activity_at__gte=since).order_by("-last_activity_at", "-pk")
+
+
+def persons_awaiting_end_answer(actor: Any, visible: QuerySet[Person]) -> QuerySet[Person]:
+    """Of the persons the door lets the actor know, those for whom the referent proposed to end one of the
+    actor's organisations' involvements and the organisation has not answered yet (door rule 8b), the oldest
+    proposal first."""
+    organisations = professional_organisation_ids(actor)
+    pending = InvolvementEndProposal.objects.filter(
+        status=EndProposalStatus.PENDING,
+        involvement__organisation_id__in=organisations,
+        involvement__status=InvolvementStatus.ACTIVE,
+    )
+    first_asked = pending.filter(person_id=OuterRef("pk")).order_by("proposed_at").values("proposed_at")[:1]
+    return (
+        visible.filter(pk__in=pending.values("person_id"))
+        .annotate(end_proposed_at=Subquery(first_asked))
+        .order_by("end_proposed_at", "pk")
+    )
+
+
+def network_changes_since(person: Person, since: date) -> list[Involvement]:
+    """The organisations that joined or left the person's network since `since`, the latest first."""
+    changes = Involvement.objects.filter(person=person).filter(Q(started_on__gte=since) | Q(ended_on__gte=since))
+    rows = list(changes.select_related("organisation"))
+    return sorted(rows, key=lambda i: (max(d for d in (i.started_on, i.ended_on) if d), i.pk), reverse=True)

@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from maillage.accounts.actors import ANONYMOUS, actor_for
-from maillage.accounts.enums import OrganisationStatus, UserKind
-from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from maillage.accounts.enums import UserKind
+from maillage.accounts.tests.factories import MembershipFactory, UserFactory
 from maillage.core import views
 from maillage.core.navigation import navigation_for, optional_url
 
@@ -34,27 +34,6 @@ class TestHome:
         assert "Professionnel·le" in response.text
         assert nav_labels(response)[0] == "Tableau de bord"
         assert 'aria-current="page"' in response.text
-
-    def test_organisation_admin_sees_their_member_count(self, client):
-        admin = MembershipFactory(admin=True)
-        MembershipFactory(organisation=admin.organisation)
-        MembershipFactory(organisation=admin.organisation, is_active=False)
-        client.force_login(admin.user)
-        response = client.get("/")
-        figures = {str(figure.label): figure.value for figure in response.context["figures"]}
-        assert figures == {"Membres actifs de votre organisation": 2}
-
-    def test_network_coordinator_sees_the_organisations_to_validate_and_the_weeks_emergency_accesses(self, client):
-        coordinator = MembershipFactory(coordinator=True)
-        OrganisationFactory(status=OrganisationStatus.PENDING)
-        client.force_login(coordinator.user)
-        response = client.get("/")
-        figures = {str(figure.label): figure.value for figure in response.context["figures"]}
-        assert figures == {
-            "Organisations validées": 1,
-            "Organisations en attente de validation": 1,
-            "Accès d'urgence cette semaine": 0,
-        }
 
     def test_platform_staff_without_membership_reaches_the_administration(self, client):
         staff = UserFactory(is_staff=True, is_superuser=True)
