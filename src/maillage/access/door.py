@@ -8,7 +8,9 @@ touches person data asks here. The rules, in plain words:
 3. The person themselves (a PERSON login linked to the file) sees and manages all of their own data.
 4. A professional knows that a person exists only while one of their organisations has an *active
    involvement* with that person, or while they hold an active *break-the-glass* grant. No list, search,
-   autocomplete or count shows anyone else.
+   autocomplete or count shows anyone else. The one exception is the existence check (`existence`): given
+   every identifying fact (name, birth date, commune), a professional learns whether a file exists, and
+   nothing more; each check is audited with the person's id when it matched, and capped per day.
 5. Only PROFESSIONAL memberships count. Organisation admins, network coordinators and platform staff get
    no person data by their role alone: an admin or coordinator membership counts only for involvements
    that name that very user as the professional.
