@@ -29,4 +29,11 @@ TRANSLATIONS = {
     "opening a file, was warned that one may already exist for you": "en ouvrant un dossier, a été averti·e qu'il en existe peut-être déjà un pour vous",
     "checked whether a file exists for the person, from their name, birth date and commune": "a vérifié si un dossier existe pour la personne, à partir de son nom, de sa date de naissance et de sa commune",
     "opening a file, was warned that one may already exist for the person": "en ouvrant un dossier, a été averti·e qu'il en existe peut-être déjà un pour la personne",
+    "I checked: this is another person, open a new file": "J'ai vérifié : c'est une autre personne, ouvrir un nouveau dossier",
+    "Tick this box to open a new file all the same.": "Cochez cette case pour ouvrir tout de même un nouveau dossier.",
+    "Your organisation already follows a person with this name and birth date.": "Votre organisation accompagne déjà une personne avec ce nom et cette date de naissance.",
+    "Open their file": "Ouvrir son dossier",
+    "A file may already exist for a person with this name and birth date.": "Un dossier existe peut-être déjà pour une personne avec ce nom et cette date de naissance.",
+    "Check with the commune, then ask to join the network": "Vérifiez avec la commune, puis demandez à rejoindre le réseau",
+    "or, if this is another person, tick the box below and open a new file.": "ou, s'il s'agit d'une autre personne, cochez la case ci-dessous et ouvrez un nouveau dossier.",
 }

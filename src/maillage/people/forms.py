@@ -67,6 +67,15 @@ class PersonCreateForm(GuardedForm):
         ),
     )
 
+    open_anyway = forms.BooleanField(
+        label=_("I checked: this is another person, open a new file"), required=False, widget=forms.HiddenInput
+    )
+
+    def ask_to_confirm(self) -> None:
+        """A file may already exist: the next sending must say, with a ticked box, that it is another person."""
+        self.fields["open_anyway"].widget = forms.CheckboxInput()
+        self.add_error("open_anyway", _("Tick this box to open a new file all the same."))
+
     def clean_shared_categories(self) -> list[str]:
         chosen = self.cleaned_data["shared_categories"]
         if Category.IDENTITY not in chosen:

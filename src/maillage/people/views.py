@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from maillage.access import existence
 from maillage.access.door import (
     audit_list,
     no_person_data,
@@ -96,6 +97,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not actor.is_professional:
         raise Http404
     form = PersonCreateForm(request.POST or None)
+    duplicate = None
+    if form.is_bound and form.is_valid() and not form.cleaned_data["open_anyway"]:
+        data = form.cleaned_data
+        duplicate = existence.duplicates(
+            actor, first_name=data["first_name"], last_name=data["last_name"], birth_date=data["birth_date"]
+        )
+        if duplicate.found != existence.Found.NONE:
+            form.ask_to_confirm()  # the form is now invalid: save_once shows it again, nothing is written
 
     def write() -> str:
         data = form.values
@@ -120,7 +129,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/person_create.html",
-        {"form": form, "organisation": actor.organisation},
+        {"form": form, "organisation": actor.organisation, "duplicate": duplicate, "found": existence.Found},
         status=422 if form.errors else 200,
     )
 

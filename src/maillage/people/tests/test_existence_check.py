@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from maillage.access.enums import Action, Outcome, Reason
-from maillage.access.existence import EXISTENCE_CHECK, Found, existence_check
+from maillage.access.existence import DUPLICATE_CHECK, EXISTENCE_CHECK, Found, existence_check
 from maillage.access.models import AccessEvent
 from maillage.accounts.actors import actor_for
+from maillage.core.tests.helpers import guard_fields, post_form
 from maillage.directory.tests.factories import TerritoryFactory
+from maillage.people.models import Person
 from maillage.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +162,51 @@ class TestExistenceCheck:
             commune_ids=[namur.pk],
         )  # fmt: skip
         assert {p for _o, p, _r in _checks(network.stranger)} == {network.person.pk, twin.pk}
+
+
+class TestDuplicateWarning:
+    CREATE = reverse("people:person_create")
+
+    def data(self, **overrides) -> dict:
+        return {
+            "first_name": "AMELIE",
+            "last_name": "fontaine",
+            "birth_date": "1980-05-17",
+            "preferred_language": "fr",
+            "is_referent": "on",
+            "informed": "on",
+            "information_method": "ORAL",
+            "shared_categories": ["IDENTITY", "SOCIAL"],
+            **overrides,
+        }
+
+    def test_a_file_outside_the_network_is_hinted_without_details(self, client, network):
+        client.force_login(network.stranger)
+        response = post_form(client, self.CREATE, self.data())
+        html = response.content.decode()
+        assert response.status_code == 422
+        assert "Un dossier existe peut-être déjà" in html
+        assert str(network.person.public_id) not in html
+        assert reverse("access:existence_check") in html
+        assert Person.objects.filter(last_name__iexact="fontaine").count() == 1
+        events = AccessEvent.objects.filter(actor_id=network.stranger.pk, purpose=DUPLICATE_CHECK)
+        assert list(events.values_list("person_id", flat=True)) == [network.person.pk]
+
+    def test_continuing_opens_a_new_file(self, client, network):
+        client.force_login(network.stranger)
+        html = client.post(self.CREATE, {**self.data(), **guard_fields(client.get(self.CREATE).content.decode())})
+        fields = guard_fields(html.content.decode())
+        response = client.post(self.CREATE, {**self.data(open_anyway="on"), **fields})
+        assert response.status_code == 302
+        assert Person.objects.filter(last_name__iexact="fontaine").count() == 2
+
+    def test_a_file_the_actor_follows_is_linked(self, client, network):
+        client.force_login(network.referent)
+        html = post_form(client, self.CREATE, self.data()).content.decode()
+        assert "Votre organisation accompagne déjà une personne" in html
+        assert reverse("people:person_detail", kwargs={"public_id": network.person.public_id}) in html
+
+    def test_another_birth_date_opens_at_once(self, client, network):
+        client.force_login(network.stranger)
+        assert post_form(client, self.CREATE, self.data(birth_date="1990-01-01")).status_code == 302
+        assert not AccessEvent.objects.filter(purpose=DUPLICATE_CHECK).exists()
