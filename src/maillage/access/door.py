@@ -508,6 +508,32 @@ def notify(person: Person, *, recipient: Recipient, purpose: str, extra: dict[st
     return decision
 
 
+def organisation_opens_file(person: Person, organisation_id: int) -> bool:
+    """Could a professional of this organisation open the person's file now (an active involvement, and the
+    identity shared with it: rules 2, 4, 6)? For e-mails: a message points to a file only when its reader can
+    open it. Writes no audit entry (the message itself goes through `notify`)."""
+    if person.anonymised_at is not None:
+        return False
+    involvement = Involvement.objects.active().filter(person_id=person.pk, organisation_id=organisation_id)
+    organisation = involvement.select_related("organisation").first()
+    if organisation is None:
+        return False
+    now = timezone.now()
+    sql, params = _bases_sql([person.pk], [organisation_id], now)
+    consents, objections = [], []
+    for kind, person_id, org_id, pk, categories, legal_basis in _rows(sql, params):
+        if kind == 1:
+            values = [pk, person_id, org_id, json.loads(categories), legal_basis]
+            consents.append(Consent.from_db(connection.alias, CONSENT_FIELDS, values))
+        else:
+            objections.append(
+                Objection.from_db(connection.alias, OBJECTION_FIELDS, [pk, person_id, org_id, categories])
+            )
+    care_provider = organisation.organisation.is_care_provider
+    facts = _Facts({organisation_id: care_provider}, None, False, tuple(consents), tuple(objections))
+    return _category_for_org(facts, organisation_id, care_provider, Category.IDENTITY).allowed
+
+
 def _find(public_id: UUID | str) -> Person | None:
     try:
         return Person.objects.select_related("commune").get(public_id=public_id)

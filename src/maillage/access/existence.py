@@ -161,3 +161,19 @@ def _message_not_professional() -> str:
 
 def _message_all_facts() -> str:
     return _("Give the first name, last name, birth date and commune: a check needs every one of them.")
+
+
+def checked_recently(actor: Any, person: Person) -> bool:
+    """Did `actor` learn from an existence check, in the last 24 hours, that this person's file exists? A join
+    request needs it: the public id means something to the requester only after that answer."""
+    user = getattr(actor, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return AccessEvent.objects.filter(
+        actor_id=user.pk,
+        person_id=person.pk,
+        action=Action.SEARCH,
+        purpose=EXISTENCE_CHECK,
+        outcome=Outcome.ALLOWED,
+        created_at__gt=timezone.now() - CAP_WINDOW,
+    ).exists()

@@ -22,8 +22,8 @@ from maillage.access.enums import Recipient
 from maillage.access.tasks import contact_of, own_address, referent_of
 from maillage.accounts.models import User
 from maillage.people import invitations, purposes
-from maillage.people.enums import EndProposalStatus
-from maillage.people.models import Involvement, InvolvementEndProposal
+from maillage.people.enums import EndProposalStatus, JoinRequestStatus
+from maillage.people.models import Involvement, InvolvementEndProposal, JoinRequest
 
 
 def _site(path: str) -> str:
@@ -129,6 +129,61 @@ def tell_referent_of_involvement_ended(involvement_id: int) -> None:
         _mail(referent.address, referent.language, ENDED_SUBJECT, ENDED_BY_PERSON, values)
 
 
+@task()
+def tell_referent_of_join_request(request_id: int) -> None:
+    """Tell the referent that an organisation asks to join the network (not the reason: they read it in the file)."""
+    request = JoinRequest.objects.select_related("organisation", "person").get(pk=request_id)
+    person = request.person
+    referent = referent_of(person)
+    extra = {"join_request": request.pk}
+    if referent is not None and door.notify(
+        person, recipient=Recipient.REFERENT, purpose=purposes.JOIN_REQUEST, extra=extra
+    ):
+        values = {"organisation": request.organisation.name, "id": person.public_id}
+        _mail(referent.address, referent.language, JOIN_SUBJECT, JOIN_TO_REFERENT, values)
+
+
+@task()
+def tell_requester_of_join_answer(request_id: int) -> None:
+    """Tell the professional who asked how the referent answered. The mail points to the file only when its reader
+    can open it now (an accepted request whose sharing covers the identity for their organisation)."""
+    request = JoinRequest.objects.select_related("organisation", "person", "requested_by").get(pk=request_id)
+    user = request.requested_by
+    if user is None or not user.is_active or not user.email:
+        return
+    person = request.person
+    if not door.notify(
+        person, recipient=Recipient.ORGANISATION, purpose=purposes.JOIN_REQUEST, extra={"join_request": request.pk}
+    ):
+        return
+    values = {"organisation": request.organisation.name, "id": person.public_id}
+    if request.status == JoinRequestStatus.DECLINED:
+        body = JOIN_DECLINED
+    elif door.organisation_opens_file(person, request.organisation_id):
+        body = JOIN_ACCEPTED
+    else:
+        body = JOIN_ACCEPTED_NOT_SHARED
+    _mail(user.email, user.preferred_language, JOIN_ANSWER_SUBJECT, body, values)
+
+
+JOIN_SUBJECT = gettext_noop("Maillage: an organisation asks to join a person's network")
+JOIN_TO_REFERENT = gettext_noop(
+    "The organisation %(organisation)s asks to join the network of a person you are referent for. Nothing changes "
+    "until you answer.\nOpen the file in Maillage to read why, talk it over with the person, then accept or "
+    "decline: file %(id)s."
+)
+JOIN_ANSWER_SUBJECT = gettext_noop("Maillage: answer to your request to join a network")
+JOIN_ACCEPTED = gettext_noop(
+    "The referent accepted your request: %(organisation)s now takes part in the network of file %(id)s. "
+    "Open it in Maillage."
+)
+JOIN_ACCEPTED_NOT_SHARED = gettext_noop(
+    "The referent accepted your request: %(organisation)s now takes part in the network of file %(id)s. "
+    "The person's sharing does not cover your organisation yet: the referent will tell you when you can open it."
+)
+JOIN_DECLINED = gettext_noop(
+    "The referent declined your request to join the network of file %(id)s for %(organisation)s."
+)
 ENDED_SUBJECT = gettext_noop("Maillage: a person ended an organisation's involvement")
 ENDED_BY_PERSON = gettext_noop(
     "A person you are referent for ended the involvement of %(organisation)s from their own space. "

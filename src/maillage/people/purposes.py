@@ -33,6 +33,7 @@ API_PERSON_UPDATE = "api_person_update"
 API_NEED_WRITE = "api_need_write"
 EXISTENCE_CHECK = "existence_check"
 DUPLICATE_CHECK = "duplicate_check"
+JOIN_REQUEST = "join_request"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -63,6 +64,7 @@ WORDS = {
     API_NEED_WRITE: _("recorded or updated a need (software connection)"),
     EXISTENCE_CHECK: _("checked whether a file exists for you, from your name, birth date and commune"),
     DUPLICATE_CHECK: _("opening a file, was warned that one may already exist for you"),
+    JOIN_REQUEST: _("asked your referent to join your network, or answered such a request"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.

@@ -36,7 +36,7 @@ from maillage.access.enums import Action, Category, Reason
 from maillage.accounts.models import Organisation
 from maillage.core.forms import save_once
 from maillage.directory.selectors import life_domains
-from maillage.people import ecomap, exports, purposes, selectors, services
+from maillage.people import ecomap, exports, joins, purposes, selectors, services
 from maillage.people.enums import InvolvementRole
 from maillage.people.forms import (
     EndAnswerForm,
@@ -150,6 +150,7 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "person": person,
         "ecomap_svg": ecomap.render_svg(picture, id_prefix="ecomap"),
         "ecomap_rows": ecomap.table_rows(picture),
+        "join_requests": joins.join_requests_waiting(person) if page.is_referent else [],
     }
     return render(request, "people/person_detail.html", context)
 
