@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from maillage.access import door
 from maillage.access.enums import Recipient
-from maillage.access.tasks import contact_of, own_address, referent_of
+from maillage.access.tasks import contact_of, own_address, referent_of, referent_opens_file
 from maillage.accounts.models import User
 from maillage.people import invitations, purposes
 from maillage.people.enums import EndProposalStatus, JoinRequestStatus
@@ -51,9 +51,12 @@ def send_space_invitation(user_id: int) -> None:
 # --- the secondary network (door rule 8): ids only in the queue, no person's name or typed text in a mail ---
 
 
-def _mail(address: str, language: str, subject: str, body: str, values: dict[str, object]) -> None:
+def _mail(address: str, language: str, subject: str, body: str, values: dict[str, object], opens: bool = True) -> None:
+    """Send one alert. A reader who cannot open the file now (`opens` False) gets a version without a pointer to it:
+    never a mail sending someone to a file that answers "not found"."""
     with translation.override(language):
-        EmailMessage(subject=_(subject), body=_(body) % values, to=[address]).send()
+        text = _(body) % values if opens else _(CANNOT_OPEN) % {"id": values["id"]}
+        EmailMessage(subject=_(subject), body=text, to=[address]).send()
 
 
 @task()
@@ -77,7 +80,8 @@ def tell_of_involvement_added(involvement_id: int, by_organisation_id: int | Non
     if told_referent and door.notify(
         person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
     ):
-        _mail(referent.address, referent.language, ADDED_SUBJECT, ADDED_TO_REFERENT, values)
+        opens = referent_opens_file(person, referent)
+        _mail(referent.address, referent.language, ADDED_SUBJECT, ADDED_TO_REFERENT, values, opens)
     address = own_address(person) if by_organisation_id is not None else ""
     if address and door.notify(person, recipient=Recipient.PERSON, purpose=purposes.NETWORK_ALERT, extra=extra):
         _mail(address, person.preferred_language, ADDED_SUBJECT, ADDED_TO_PERSON, values)
@@ -95,7 +99,9 @@ def tell_organisation_of_end_proposal(proposal_id: int) -> None:
     if contact is not None and door.notify(
         proposal.person, recipient=Recipient.ORGANISATION, purpose=purposes.NETWORK_ALERT, extra=extra
     ):
-        _mail(contact.address, contact.language, PROPOSAL_SUBJECT, PROPOSAL_BODY, {"id": proposal.person.public_id})
+        opens = door.organisation_opens_file(proposal.person, proposal.involvement.organisation_id)
+        values = {"id": proposal.person.public_id}
+        _mail(contact.address, contact.language, PROPOSAL_SUBJECT, PROPOSAL_BODY, values, opens)
 
 
 @task()
@@ -112,7 +118,8 @@ def tell_referent_of_end_answer(proposal_id: int) -> None:
             "id": proposal.person.public_id,
         }
         body = ANSWER_AGREED if proposal.status == EndProposalStatus.AGREED else ANSWER_OBJECTED
-        _mail(referent.address, referent.language, ANSWER_SUBJECT, body, values)
+        opens = referent_opens_file(proposal.person, referent)
+        _mail(referent.address, referent.language, ANSWER_SUBJECT, body, values, opens)
 
 
 @task()
@@ -126,7 +133,8 @@ def tell_referent_of_involvement_ended(involvement_id: int) -> None:
         person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
     ):
         values = {"organisation": involvement.organisation.name, "id": person.public_id}
-        _mail(referent.address, referent.language, ENDED_SUBJECT, ENDED_BY_PERSON, values)
+        opens = referent_opens_file(person, referent)
+        _mail(referent.address, referent.language, ENDED_SUBJECT, ENDED_BY_PERSON, values, opens)
 
 
 @task()
@@ -140,7 +148,8 @@ def tell_referent_of_join_request(request_id: int) -> None:
         person, recipient=Recipient.REFERENT, purpose=purposes.JOIN_REQUEST, extra=extra
     ):
         values = {"organisation": request.organisation.name, "id": person.public_id}
-        _mail(referent.address, referent.language, JOIN_SUBJECT, JOIN_TO_REFERENT, values)
+        opens = referent_opens_file(person, referent)
+        _mail(referent.address, referent.language, JOIN_SUBJECT, JOIN_TO_REFERENT, values, opens)
 
 
 @task()
@@ -166,6 +175,10 @@ def tell_requester_of_join_answer(request_id: int) -> None:
     _mail(user.email, user.preferred_language, JOIN_ANSWER_SUBJECT, body, values)
 
 
+CANNOT_OPEN = gettext_noop(
+    "There is news about file %(id)s in Maillage, but the person's sharing does not let your organisation open "
+    "the file now. Talk it over with the person, or their referent, if you need it."
+)
 JOIN_SUBJECT = gettext_noop("Maillage: an organisation asks to join a person's network")
 JOIN_TO_REFERENT = gettext_noop(
     "The organisation %(organisation)s asks to join the network of a person you are referent for. Nothing changes "
