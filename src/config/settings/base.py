@@ -181,6 +181,9 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24"
 # BREAK_GLASS_DAILY_CAP of them in 24 hours (every request counts, granted or not).
 BREAK_GLASS_HOURS = float(os.environ.get("BREAK_GLASS_HOURS", "4"))
 BREAK_GLASS_DAILY_CAP = int(os.environ.get("BREAK_GLASS_DAILY_CAP", "3"))
+# A professional checks whether a file exists for a person outside their network (name, birth date, commune)
+# at most EXISTENCE_CHECK_DAILY_CAP times in 24 hours: each check is a disclosure, audited.
+EXISTENCE_CHECK_DAILY_CAP = int(os.environ.get("EXISTENCE_CHECK_DAILY_CAP", "10"))
 
 # API: one pagination class for every list (`page`, `page_size` up to API_MAX_PAGE_SIZE).
 NINJA_PAGINATION_CLASS = "maillage.core.pagination.Pagination"

@@ -8,7 +8,9 @@ touches person data asks here. The rules, in plain words:
 3. The person themselves (a PERSON login linked to the file) sees and manages all of their own data.
 4. A professional knows that a person exists only while one of their organisations has an *active
    involvement* with that person, or while they hold an active *break-the-glass* grant. No list, search,
-   autocomplete or count shows anyone else.
+   autocomplete or count shows anyone else. The one exception is the existence check (`existence`): given
+   every identifying fact (name, birth date, commune), a professional learns whether a file exists, and
+   nothing more; each check is audited with the person's id when it matched, and capped per day.
 5. Only PROFESSIONAL memberships count. Organisation admins, network coordinators and platform staff get
    no person data by their role alone: an admin or coordinator membership counts only for involvements
    that name that very user as the professional.
@@ -504,6 +506,32 @@ def notify(person: Person, *, recipient: Recipient, purpose: str, extra: dict[st
         decision = Decision(True, Reason.DUTY_TO_ALERT)
     _audit(None, person, Action.NOTIFY, Category.IDENTITY, purpose, decision, {**(extra or {}), "to": str(recipient)})
     return decision
+
+
+def organisation_opens_file(person: Person, organisation_id: int) -> bool:
+    """Could a professional of this organisation open the person's file now (an active involvement, and the
+    identity shared with it: rules 2, 4, 6)? For e-mails: a message points to a file only when its reader can
+    open it. Writes no audit entry (the message itself goes through `notify`)."""
+    if person.anonymised_at is not None:
+        return False
+    involvement = Involvement.objects.active().filter(person_id=person.pk, organisation_id=organisation_id)
+    organisation = involvement.select_related("organisation").first()
+    if organisation is None:
+        return False
+    now = timezone.now()
+    sql, params = _bases_sql([person.pk], [organisation_id], now)
+    consents, objections = [], []
+    for kind, person_id, org_id, pk, categories, legal_basis in _rows(sql, params):
+        if kind == 1:
+            values = [pk, person_id, org_id, json.loads(categories), legal_basis]
+            consents.append(Consent.from_db(connection.alias, CONSENT_FIELDS, values))
+        else:
+            objections.append(
+                Objection.from_db(connection.alias, OBJECTION_FIELDS, [pk, person_id, org_id, categories])
+            )
+    care_provider = organisation.organisation.is_care_provider
+    facts = _Facts({organisation_id: care_provider}, None, False, tuple(consents), tuple(objections))
+    return _category_for_org(facts, organisation_id, care_provider, Category.IDENTITY).allowed
 
 
 def _find(public_id: UUID | str) -> Person | None:

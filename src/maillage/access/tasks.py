@@ -55,6 +55,14 @@ def contact_of(involvement: Involvement) -> Referent | None:
     return None
 
 
+def referent_opens_file(person: Person, referent: Referent) -> bool:
+    """Can the referent's organisation still open the file? A mail points to a file only for a reader who can."""
+    organisation_id = (
+        Involvement.objects.filter(pk=referent.involvement_id).values_list("organisation_id", flat=True).first()
+    )
+    return organisation_id is not None and door.organisation_opens_file(person, organisation_id)
+
+
 def own_address(person: Person) -> str:
     """The person's own e-mail address; the placeholder of a login made with a printable code is none."""
     address = person.user.email if person.user_id else person.email
@@ -111,10 +119,24 @@ def tell_referent_of_sharing_change(person_id: int, change: str) -> None:
     ):
         return
     with translation.override(referent.language):
-        body = _(
-            "A person you are referent for changed their sharing choices in their own space (%(what)s).\n"
-            "Open their file in Maillage to see the change: file %(id)s."
-        ) % {"what": SharingChange(change).label, "id": person.public_id}
+        values = {"what": SharingChange(change).label, "id": person.public_id}
+        if referent_opens_file(person, referent):
+            body = (
+                _(
+                    "A person you are referent for changed their sharing choices in their own space (%(what)s).\n"
+                    "Open their file in Maillage to see the change: file %(id)s."
+                )
+                % values
+            )
+        else:  # the change took the file away from the referent too: no pointer to a file they cannot open
+            body = (
+                _(
+                    "A person you are referent for changed their sharing choices in their own space (%(what)s). "
+                    "Their sharing no longer covers your organisation: you cannot open their file any more "
+                    "(file %(id)s). Talk it over with the person if you need it."
+                )
+                % values
+            )
         subject = _("Maillage: a person you are referent for changed their sharing choices")
         EmailMessage(subject=subject, body=body, to=[referent.address]).send()
 

@@ -35,9 +35,24 @@ class ConsentForm(GuardedForm):
     starts_at = forms.DateTimeField(label=_("Start"), widget=DATETIME, required=False)
     expires_at = forms.DateTimeField(label=_("Expiry (optional)"), widget=DATETIME, required=False)
 
+    without_identity = forms.BooleanField(
+        label=_("Record it without the identity all the same"), required=False, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = organisations
+
+    def ask_to_confirm(self) -> None:
+        """The sharing would open nothing: say so, and let the next sending confirm it with a ticked box."""
+        self.fields["without_identity"].widget = forms.CheckboxInput()
+        self.add_error(
+            "categories",
+            _(
+                "Without the identity, the recipient cannot open the file: these categories would open nothing. "
+                "Add the identity, or tick the box below to record it as it is."
+            ),
+        )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -9,7 +9,11 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from maillage.access.door import organisation_opens_file
+from maillage.access.enums import Category
 from maillage.consent.models import Consent, Objection
+from maillage.people.enums import InvolvementRole
+from maillage.people.models import Involvement
 
 
 def consents_current(person) -> QuerySet[Consent]:
@@ -61,3 +65,32 @@ def consent_of(person, pk: int | None) -> Consent | None:
 def objection_of(person, pk: int | None) -> Objection | None:
     """The person's objection row with this id, for a view that got the person from the door; None otherwise."""
     return Objection.objects.filter(person=person, pk=pk).first() if pk is not None else None
+
+
+def opens_nothing_without_identity(person, *, recipient_organisation, categories: Iterable[str]) -> bool:
+    """Would a sharing of these categories open nothing to (some of) its recipients? A file opens only with the
+    identity: a sharing without it covers data nobody can reach, unless the recipient already sees the identity
+    on another basis. The recipient is one organisation, or the care team (every organisation involved now)."""
+    if Category.IDENTITY in categories:
+        return False
+    if recipient_organisation is not None:
+        organisation_ids = [recipient_organisation.pk]
+    else:
+        organisation_ids = set(
+            Involvement.objects.active().filter(person=person).values_list("organisation_id", flat=True)
+        )
+    return any(not organisation_opens_file(person, organisation_id) for organisation_id in organisation_ids)
+
+
+def referent_loses_file(person, consent: Consent) -> bool:
+    """Would revoking `consent` take the file away from the referent too? True when the referent's organisation
+    opens the file now and no other valid basis would still share the identity with it: the person is warned first.
+    """
+    referent = Involvement.objects.active().filter(person=person, role=InvolvementRole.REFERENT).first()
+    if referent is None or not organisation_opens_file(person, referent.organisation_id):
+        return False
+    others = consents_valid(person).exclude(pk=consent.pk)
+    return not any(
+        Category.IDENTITY in other.categories and other.recipient_organisation_id in (None, referent.organisation_id)
+        for other in others
+    )

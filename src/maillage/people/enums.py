@@ -92,3 +92,11 @@ class EndProposalStatus(models.TextChoices):
     AGREED = "AGREED", _("Agreed: the involvement ended")
     OBJECTED = "OBJECTED", _("The organisation disagrees")
     CLOSED = "CLOSED", _("Closed: the involvement ended otherwise")
+
+
+class JoinRequestStatus(models.TextChoices):
+    """A professional outside the network asked the referent to let their organisation join it."""
+
+    PENDING = "PENDING", _("Awaiting the referent's answer")
+    ACCEPTED = "ACCEPTED", _("Accepted")
+    DECLINED = "DECLINED", _("Declined")

@@ -67,6 +67,15 @@ class PersonCreateForm(GuardedForm):
         ),
     )
 
+    open_anyway = forms.BooleanField(
+        label=_("I checked: this is another person, open a new file"), required=False, widget=forms.HiddenInput
+    )
+
+    def ask_to_confirm(self) -> None:
+        """A file may already exist: the next sending must say, with a ticked box, that it is another person."""
+        self.fields["open_anyway"].widget = forms.CheckboxInput()
+        self.add_error("open_anyway", _("Tick this box to open a new file all the same."))
+
     def clean_shared_categories(self) -> list[str]:
         chosen = self.cleaned_data["shared_categories"]
         if Category.IDENTITY not in chosen:
@@ -306,3 +315,41 @@ class SpaceEndForm(forms.Form):
             (str(i.public_id), i.organisation.name)
             for i in sorted(involvements, key=lambda i: (fold(i.organisation.name), i.organisation.name))
         ]
+
+
+class JoinRequestForm(GuardedForm):
+    """A professional outside the network asks the referent to let their organisation join it."""
+
+    reason = forms.CharField(
+        label=_("Why your organisation would join the network"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The referent reads it and talks it over with the person. Write only what is needed."),
+    )
+
+
+class JoinAnswerForm(GuardedForm):
+    """The referent answers a request to join: accept (recording how the person agreed) or decline."""
+
+    ACCEPT, DECLINE = "accept", "decline"
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[(ACCEPT, _("The person agrees: the organisation joins the network")), (DECLINE, _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    agreement = forms.ChoiceField(
+        label=_("How the person agreed"),
+        required=False,
+        choices=[
+            ("", "—"),
+            (PersonAgreement.ON_PAPER, PersonAgreement.ON_PAPER.label),
+            (PersonAgreement.ORALLY, PersonAgreement.ORALLY.label),
+        ],
+        help_text=_("Required to accept: without the person's agreement, decline."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("answer") == self.ACCEPT and not data.get("agreement"):
+            self.add_error("agreement", _("Record how the person agreed, or decline."))
+        return data

@@ -21,6 +21,7 @@ from maillage.people.enums import (
     InvolvementEndReason,
     InvolvementRole,
     InvolvementStatus,
+    JoinRequestStatus,
     NeedStatus,
     PersonAgreement,
     RelationKind,
@@ -439,3 +440,58 @@ class ContactPreference(models.Model):
 
     def __str__(self) -> str:
         return self.get_channel_display()
+
+
+class JoinRequest(TrackedModel):
+    """A professional outside the person's network, who learnt from an existence check that a file exists, asks
+    the referent to let their organisation join the network. The referent accepts (the involvement starts with
+    the person's agreement recorded, door rule 8c) or declines; the requester is told either way."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=20, choices=JoinRequestStatus, default=JoinRequestStatus.PENDING)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    involvement = models.ForeignKey(
+        Involvement,
+        verbose_name=_("involvement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("request to join the network")
+        verbose_name_plural = _("requests to join the network")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"],
+                condition=models.Q(status="PENDING"),
+                name="people_join_one_pending_per_org",
+                violation_error_message=_("Your organisation already asked to join this network."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} -> {self.person_id} ({self.status})"

@@ -19,11 +19,11 @@ from django.utils.translation import gettext_noop
 
 from maillage.access import door
 from maillage.access.enums import Recipient
-from maillage.access.tasks import contact_of, own_address, referent_of
+from maillage.access.tasks import contact_of, own_address, referent_of, referent_opens_file
 from maillage.accounts.models import User
 from maillage.people import invitations, purposes
-from maillage.people.enums import EndProposalStatus
-from maillage.people.models import Involvement, InvolvementEndProposal
+from maillage.people.enums import EndProposalStatus, JoinRequestStatus
+from maillage.people.models import Involvement, InvolvementEndProposal, JoinRequest
 
 
 def _site(path: str) -> str:
@@ -51,9 +51,12 @@ def send_space_invitation(user_id: int) -> None:
 # --- the secondary network (door rule 8): ids only in the queue, no person's name or typed text in a mail ---
 
 
-def _mail(address: str, language: str, subject: str, body: str, values: dict[str, object]) -> None:
+def _mail(address: str, language: str, subject: str, body: str, values: dict[str, object], opens: bool = True) -> None:
+    """Send one alert. A reader who cannot open the file now (`opens` False) gets a version without a pointer to it:
+    never a mail sending someone to a file that answers "not found"."""
     with translation.override(language):
-        EmailMessage(subject=_(subject), body=_(body) % values, to=[address]).send()
+        text = _(body) % values if opens else _(CANNOT_OPEN) % {"id": values["id"]}
+        EmailMessage(subject=_(subject), body=text, to=[address]).send()
 
 
 @task()
@@ -77,7 +80,8 @@ def tell_of_involvement_added(involvement_id: int, by_organisation_id: int | Non
     if told_referent and door.notify(
         person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
     ):
-        _mail(referent.address, referent.language, ADDED_SUBJECT, ADDED_TO_REFERENT, values)
+        opens = referent_opens_file(person, referent)
+        _mail(referent.address, referent.language, ADDED_SUBJECT, ADDED_TO_REFERENT, values, opens)
     address = own_address(person) if by_organisation_id is not None else ""
     if address and door.notify(person, recipient=Recipient.PERSON, purpose=purposes.NETWORK_ALERT, extra=extra):
         _mail(address, person.preferred_language, ADDED_SUBJECT, ADDED_TO_PERSON, values)
@@ -95,7 +99,9 @@ def tell_organisation_of_end_proposal(proposal_id: int) -> None:
     if contact is not None and door.notify(
         proposal.person, recipient=Recipient.ORGANISATION, purpose=purposes.NETWORK_ALERT, extra=extra
     ):
-        _mail(contact.address, contact.language, PROPOSAL_SUBJECT, PROPOSAL_BODY, {"id": proposal.person.public_id})
+        opens = door.organisation_opens_file(proposal.person, proposal.involvement.organisation_id)
+        values = {"id": proposal.person.public_id}
+        _mail(contact.address, contact.language, PROPOSAL_SUBJECT, PROPOSAL_BODY, values, opens)
 
 
 @task()
@@ -112,7 +118,8 @@ def tell_referent_of_end_answer(proposal_id: int) -> None:
             "id": proposal.person.public_id,
         }
         body = ANSWER_AGREED if proposal.status == EndProposalStatus.AGREED else ANSWER_OBJECTED
-        _mail(referent.address, referent.language, ANSWER_SUBJECT, body, values)
+        opens = referent_opens_file(proposal.person, referent)
+        _mail(referent.address, referent.language, ANSWER_SUBJECT, body, values, opens)
 
 
 @task()
@@ -126,9 +133,70 @@ def tell_referent_of_involvement_ended(involvement_id: int) -> None:
         person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
     ):
         values = {"organisation": involvement.organisation.name, "id": person.public_id}
-        _mail(referent.address, referent.language, ENDED_SUBJECT, ENDED_BY_PERSON, values)
+        opens = referent_opens_file(person, referent)
+        _mail(referent.address, referent.language, ENDED_SUBJECT, ENDED_BY_PERSON, values, opens)
 
 
+@task()
+def tell_referent_of_join_request(request_id: int) -> None:
+    """Tell the referent that an organisation asks to join the network (not the reason: they read it in the file)."""
+    request = JoinRequest.objects.select_related("organisation", "person").get(pk=request_id)
+    person = request.person
+    referent = referent_of(person)
+    extra = {"join_request": request.pk}
+    if referent is not None and door.notify(
+        person, recipient=Recipient.REFERENT, purpose=purposes.JOIN_REQUEST, extra=extra
+    ):
+        values = {"organisation": request.organisation.name, "id": person.public_id}
+        opens = referent_opens_file(person, referent)
+        _mail(referent.address, referent.language, JOIN_SUBJECT, JOIN_TO_REFERENT, values, opens)
+
+
+@task()
+def tell_requester_of_join_answer(request_id: int) -> None:
+    """Tell the professional who asked how the referent answered. The mail points to the file only when its reader
+    can open it now (an accepted request whose sharing covers the identity for their organisation)."""
+    request = JoinRequest.objects.select_related("organisation", "person", "requested_by").get(pk=request_id)
+    user = request.requested_by
+    if user is None or not user.is_active or not user.email:
+        return
+    person = request.person
+    if not door.notify(
+        person, recipient=Recipient.ORGANISATION, purpose=purposes.JOIN_REQUEST, extra={"join_request": request.pk}
+    ):
+        return
+    values = {"organisation": request.organisation.name, "id": person.public_id}
+    if request.status == JoinRequestStatus.DECLINED:
+        body = JOIN_DECLINED
+    elif door.organisation_opens_file(person, request.organisation_id):
+        body = JOIN_ACCEPTED
+    else:
+        body = JOIN_ACCEPTED_NOT_SHARED
+    _mail(user.email, user.preferred_language, JOIN_ANSWER_SUBJECT, body, values)
+
+
+CANNOT_OPEN = gettext_noop(
+    "There is news about file %(id)s in Maillage, but the person's sharing does not let your organisation open "
+    "the file now. Talk it over with the person, or their referent, if you need it."
+)
+JOIN_SUBJECT = gettext_noop("Maillage: an organisation asks to join a person's network")
+JOIN_TO_REFERENT = gettext_noop(
+    "The organisation %(organisation)s asks to join the network of a person you are referent for. Nothing changes "
+    "until you answer.\nOpen the file in Maillage to read why, talk it over with the person, then accept or "
+    "decline: file %(id)s."
+)
+JOIN_ANSWER_SUBJECT = gettext_noop("Maillage: answer to your request to join a network")
+JOIN_ACCEPTED = gettext_noop(
+    "The referent accepted your request: %(organisation)s now takes part in the network of file %(id)s. "
+    "Open it in Maillage."
+)
+JOIN_ACCEPTED_NOT_SHARED = gettext_noop(
+    "The referent accepted your request: %(organisation)s now takes part in the network of file %(id)s. "
+    "The person's sharing does not cover your organisation yet: the referent will tell you when you can open it."
+)
+JOIN_DECLINED = gettext_noop(
+    "The referent declined your request to join the network of file %(id)s for %(organisation)s."
+)
 ENDED_SUBJECT = gettext_noop("Maillage: a person ended an organisation's involvement")
 ENDED_BY_PERSON = gettext_noop(
     "A person you are referent for ended the involvement of %(organisation)s from their own space. "

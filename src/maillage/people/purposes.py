@@ -32,6 +32,9 @@ API_WHO_SAW = "api_who_saw"
 API_NETWORK = "api_network"
 API_PERSON_UPDATE = "api_person_update"
 API_NEED_WRITE = "api_need_write"
+EXISTENCE_CHECK = "existence_check"
+DUPLICATE_CHECK = "duplicate_check"
+JOIN_REQUEST = "join_request"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -61,6 +64,9 @@ WORDS = {
     API_NETWORK: _("changed the organisations of your network (software connection)"),
     API_PERSON_UPDATE: _("updated your identity or contact details (software connection)"),
     API_NEED_WRITE: _("recorded or updated a need (software connection)"),
+    EXISTENCE_CHECK: _("checked whether a file exists for you, from your name, birth date and commune"),
+    DUPLICATE_CHECK: _("opening a file, was warned that one may already exist for you"),
+    JOIN_REQUEST: _("asked your referent to join your network, or answered such a request"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.
@@ -78,6 +84,8 @@ WORDS_ABOUT_THE_PERSON = {
     OWN_SPACE: _("the person's own space"),
     API_PERSON: _("opened the file (software connection)"),
     API_WHO_SAW: _("looked at who saw the file (software connection)"),
+    EXISTENCE_CHECK: _("checked whether a file exists for the person, from their name, birth date and commune"),
+    DUPLICATE_CHECK: _("opening a file, was warned that one may already exist for the person"),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.people import views, views_space
+from maillage.people import views, views_join, views_space
 
 app_name = "people"
 
@@ -28,6 +28,8 @@ urlpatterns = [
         name="involvement_end_answer",
     ),
     path("<uuid:public_id>/referent/", views.referent_change, name="referent_change"),
+    path("<uuid:public_id>/join/", views_join.join_request_create, name="join_request_create"),
+    path("<uuid:public_id>/join/<uuid:request_id>/", views_join.join_request_answer, name="join_request_answer"),
     path("<uuid:public_id>/invite/", views_space.space_invite, name="space_invite"),
     # The person's own space.
     path("me/", views_space.space_home, name="space_home"),

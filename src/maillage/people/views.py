@@ -23,19 +23,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from maillage.access import existence
 from maillage.access.door import (
     audit_list,
     no_person_data,
     open_file,
     person_data,
     person_for,
-    persons_visible_to,
 )
 from maillage.access.enums import Action, Category, Reason
 from maillage.accounts.models import Organisation
 from maillage.core.forms import save_once
 from maillage.directory.selectors import life_domains
-from maillage.people import ecomap, exports, purposes, selectors, services
+from maillage.people import ecomap, exports, joins, purposes, selectors, services
 from maillage.people.enums import InvolvementRole
 from maillage.people.forms import (
     EndAnswerForm,
@@ -68,10 +68,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
     page_number = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
+    hidden = 0
     if query:
         found, action, purpose = selectors.person_search(actor, query), Action.SEARCH, purposes.PERSON_SEARCH
     else:
-        found = persons_visible_to(actor).select_related("commune").by_name()
+        found, hidden = selectors.persons_openable(actor)
         action, purpose = Action.LIST, purposes.PERSON_LIST
     page = Paginator(found, PAGE_SIZE).get_page(page_number)
     persons = list(page.object_list)
@@ -81,7 +82,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         {"person": p, "identity": Category.IDENTITY in categories[p.pk], "answer_awaited": p.pk in awaited}
         for p in persons
     ]
-    context = {"form": form, "page": page, "rows": rows, "query": query}
+    context = {"form": form, "page": page, "rows": rows, "query": query, "hidden": hidden}
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
 
@@ -96,6 +97,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not actor.is_professional:
         raise Http404
     form = PersonCreateForm(request.POST or None)
+    duplicate = None
+    if form.is_bound and form.is_valid() and not form.cleaned_data["open_anyway"]:
+        data = form.cleaned_data
+        duplicate = existence.duplicates(
+            actor, first_name=data["first_name"], last_name=data["last_name"], birth_date=data["birth_date"]
+        )
+        if duplicate.found != existence.Found.NONE:
+            form.ask_to_confirm()  # the form is now invalid: save_once shows it again, nothing is written
 
     def write() -> str:
         data = form.values
@@ -120,7 +129,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/person_create.html",
-        {"form": form, "organisation": actor.organisation},
+        {"form": form, "organisation": actor.organisation, "duplicate": duplicate, "found": existence.Found},
         status=422 if form.errors else 200,
     )
 
@@ -141,6 +150,7 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "person": person,
         "ecomap_svg": ecomap.render_svg(picture, id_prefix="ecomap"),
         "ecomap_rows": ecomap.table_rows(picture),
+        "join_requests": joins.join_requests_waiting(person) if page.is_referent else [],
     }
     return render(request, "people/person_detail.html", context)
 

@@ -292,6 +292,9 @@ def space_consent_revoke(request: HttpRequest) -> HttpResponse:
     consent = consent_selectors.consent_of(person, _int(request.POST.get("consent")))
     if consent is None:
         raise Http404
+    if request.POST.get("confirm") != "yes" and consent_selectors.referent_loses_file(person, consent):
+        # Warn first: withdrawing this sharing takes the file away from the referent too.
+        return render(request, "people/space_revoke_confirm.html", {"consent": consent})
     try:
         consent_services.consent_revoke(request.actor, consent=consent, audit_purpose=purposes.CONSENT_WRITE)
     except (ValidationError, StaleWrite) as error:
