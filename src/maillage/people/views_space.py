@@ -237,9 +237,11 @@ def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dic
 
 
 def _space_page(request: HttpRequest, page: PersonPage, *, status: int = 200, **forms_: Any) -> HttpResponse:
-    """The person's page in their language, with the forms given (kept as typed, with their errors)."""
-    with translation.override(page.person.preferred_language):
-        return render(request, "people/space_home.html", _space_context(request, page, **forms_), status=status)
+    """The person's page, with the forms given (kept as typed, with their errors).
+
+    It speaks the person's preferred language: `PersonLanguageMiddleware` activates it, the switch changes it.
+    """
+    return render(request, "people/space_home.html", _space_context(request, page, **forms_), status=status)
 
 
 @person_data(categories=list(Category), action=Action.VIEW)
@@ -247,8 +249,7 @@ def _space_page(request: HttpRequest, page: PersonPage, *, status: int = 200, **
 def space_home(request: HttpRequest) -> HttpResponse:
     person, categories = open_file(request.actor, _own_public_id(request), purpose=purposes.OWN_SPACE)
     page = person_page(request.actor, person, categories=categories)
-    with translation.override(person.preferred_language):
-        return render(request, "people/space_home.html", _space_context(request, page))
+    return _space_page(request, page)
 
 
 def _organisation(value: str) -> Organisation | None:
@@ -281,8 +282,7 @@ def space_consent_grant(request: HttpRequest) -> HttpResponse:
 
     if response := save_once(request, form, write, success=_("Your agreement was recorded. Your referent is told.")):
         return response
-    context = _space_context(request, page, grant_form=form)
-    return render(request, "people/space_home.html", context, status=422)
+    return _space_page(request, page, status=422, grant_form=form)
 
 
 @person_data(categories=[Category.IDENTITY], action=Action.SHARE)
@@ -321,7 +321,7 @@ def space_objection(request: HttpRequest) -> HttpResponse:
     success = _("Your objection was recorded. It applies now. Your referent is told.")
     if response := save_once(request, form, write, success=success):
         return response
-    return render(request, "people/space_home.html", _space_context(request, page, object_form=form), status=422)
+    return _space_page(request, page, status=422, object_form=form)
 
 
 @person_data(categories=[Category.IDENTITY], action=Action.SHARE)
