@@ -16,4 +16,8 @@ TRANSLATIONS = {
     "Stop someone from seeing something": "Empêcher quelqu'un de voir quelque chose",
     "What you no longer share": "Ce que vous ne partagez plus",
     "You are in the centre; the people close to you on the left, the organisations that support you on the right. The legend is inside the picture.": "Vous êtes au centre ; vos proches à gauche, les organisations qui vous accompagnent à droite. La légende est dans l'image.",
+    "Where the person lives, to find services near them.": "Là où la personne habite, pour trouver des services près de chez elle.",
+    "Change the identity and contact details": "Modifier l'identité et les coordonnées",
+    "The identity and contact details were saved.": "L'identité et les coordonnées sont enregistrées.",
+    "corrected your identity or contact details": "a corrigé votre identité ou vos coordonnées",
 }

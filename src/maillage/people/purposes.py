@@ -9,6 +9,7 @@ PERSON_LIST = "person_list"
 PERSON_SEARCH = "person_search"
 PERSON_PAGE = "person_page"
 PERSON_CREATE = "person_create"
+PERSON_UPDATE = "person_update"
 ECOMAP_DOWNLOAD = "ecomap_download"
 NEED_WRITE = "need_write"
 RELATION_WRITE = "relation_write"
@@ -37,6 +38,7 @@ WORDS = {
     PERSON_SEARCH: _("search among the persons they follow"),
     PERSON_PAGE: _("opened your file"),
     PERSON_CREATE: _("opened a new file"),
+    PERSON_UPDATE: _("corrected your identity or contact details"),
     ECOMAP_DOWNLOAD: _("downloaded the picture of your networks"),
     NEED_WRITE: _("recorded or updated a need"),
     RELATION_WRITE: _("recorded or updated someone close to you"),

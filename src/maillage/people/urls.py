@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.person_create, name="person_create"),
     path("register/", views.processing_register, name="processing_register"),
     path("<uuid:public_id>/", views.person_detail, name="person_detail"),
+    path("<uuid:public_id>/identity/", views.person_edit, name="person_edit"),
     path("<uuid:public_id>/ecomap.svg", views.person_ecomap, name="person_ecomap"),
     path("<uuid:public_id>/export/", views.person_export, name="person_export"),
     path("<uuid:public_id>/needs/new/", views.need_create, name="need_create"),
