@@ -1,10 +1,12 @@
 """The person's own space on a busy day: their language, plain words in the second person."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from maillage.accounts.enums import UserKind
-from maillage.accounts.tests.factories import UserFactory
+from maillage.accounts.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +58,94 @@ class TestPlainWords:
         assert "My network" not in html and "What I share" not in html
         for jargon in ("GDPR", "Care-team sharing: person informed", "Other legal obligation"):
             assert jargon not in html
+
+
+class TestLogin:
+    """A login the person can remember: their own e-mail address, or a username and a PIN they chose."""
+
+    def activate_with_code(self, client, network) -> str:
+        network.person.email = ""
+        network.person.save(update_fields=["email"])
+        client.force_login(network.referent)
+        sheet = client.post(
+            reverse("people:space_invite", kwargs={"public_id": network.person.public_id}), {"method": "code"}
+        )
+        html = sheet.content.decode()
+        assert "@maillage.invalid" not in html and "utilisateur" in html
+        client.logout()
+        code = re.search(r'class="code">([A-Z0-9-]+)<', html).group(1)
+        client.post(reverse("people:space_code"), {"code": code})
+        return html
+
+    def test_a_person_without_e_mail_chooses_a_username_and_a_pin_then_logs_in_with_them(self, client, network):
+        self.activate_with_code(client, network)
+        page = client.get(reverse("people:space_password")).content.decode()
+        assert 'name="username"' in page and "@maillage.invalid" not in page
+        response = client.post(
+            reverse("people:space_password"),
+            {"username": "Amelie75", "new_password1": "274913", "new_password2": "274913"},
+        )
+        assert response.status_code == 302
+        client.logout()
+        response = client.post(reverse("accounts:login"), {"username": "amelie75", "password": "274913"})
+        assert response.status_code == 302
+        assert client.get(reverse("people:space_home")).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("username", "pin", "field"),
+        [
+            ("a", "274913", "username"),
+            ("amélie", "274913", "username"),
+            ("amelie75", "123456", "new_password2"),
+            ("amelie75", "1111111", "new_password2"),
+            ("amelie75", "2749", "new_password2"),
+        ],
+    )
+    def test_a_username_or_pin_too_easy_is_refused_clearly(self, client, network, username, pin, field):
+        self.activate_with_code(client, network)
+        response = client.post(
+            reverse("people:space_password"), {"username": username, "new_password1": pin, "new_password2": pin}
+        )
+        assert response.status_code == 422 and f'id="id_{field}_error"' in response.content.decode()
+
+    def test_a_username_taken_is_refused(self, client, network):
+        UserFactory(kind=UserKind.PERSON, email="other@example.org", username="amelie75")
+        self.activate_with_code(client, network)
+        response = client.post(
+            reverse("people:space_password"),
+            {"username": "AMELIE75", "new_password1": "274913", "new_password2": "274913"},
+        )
+        assert response.status_code == 422 and 'id="id_username_error"' in response.content.decode()
+
+    def test_a_person_with_e_mail_keeps_it_as_login_and_no_username_is_asked(self, client, network):
+        network.person.email = "amelie.perso@example.org"
+        network.person.save(update_fields=["email"])
+        client.force_login(network.referent)
+        sheet = client.post(
+            reverse("people:space_invite", kwargs={"public_id": network.person.public_id}), {"method": "code"}
+        )
+        html = sheet.content.decode()
+        assert "amelie.perso@example.org" in html
+        code = re.search(r'class="code">([A-Z0-9-]+)<', html).group(1)
+        client.logout()
+        client.post(reverse("people:space_code"), {"code": code})
+        page = client.get(reverse("people:space_password")).content.decode()
+        assert 'name="username"' not in page and "amelie.perso@example.org" in page
+
+    def test_a_professional_cannot_log_in_with_a_username(self, client, network):
+        network.referent.username = "referent"
+        network.referent.save(update_fields=["username"])
+        response = client.post(reverse("accounts:login"), {"username": "referent", "password": TEST_PASSWORD})
+        assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+    def test_failures_with_a_username_are_throttled_per_account(self, client, network, settings):
+        self.activate_with_code(client, network)
+        client.post(
+            reverse("people:space_password"),
+            {"username": "amelie75", "new_password1": "274913", "new_password2": "274913"},
+        )
+        client.logout()
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            client.post(reverse("accounts:login"), {"username": "amelie75", "password": "000001"})
+        response = client.post(reverse("accounts:login"), {"username": "amelie75", "password": "274913"})
+        assert "_auth_user_id" not in client.session and response.status_code in (403, 429)
