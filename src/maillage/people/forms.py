@@ -335,3 +335,14 @@ class SpaceEndForm(forms.Form):
             (str(i.public_id), i.organisation.name)
             for i in sorted(involvements, key=lambda i: (fold(i.organisation.name), i.organisation.name))
         ]
+
+
+class SpaceMessageForm(GuardedForm):
+    """The person writes to their referent, in their own words."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only your referent reads it. For an emergency, call 112."),
+    )

@@ -38,6 +38,7 @@ from maillage.people.models import (
     Person,
     ReferentChange,
     Relation,
+    SpaceMessage,
 )
 
 PURPOSE = "retention_anonymise"
@@ -100,6 +101,7 @@ def anonymise(person_ids: list[int], *, purpose: str = PURPOSE, batch_size: int 
                 )
             Relation.objects.filter(person_id__in=ids).delete()
             ContactPreference.objects.filter(person_id__in=ids).delete()
+            SpaceMessage.objects.filter(person_id__in=ids).delete()
             Need.objects.filter(person_id__in=ids).update(own_words="", updated_by=None)
             InformationRecord.objects.filter(person_id__in=ids).update(note="")
             Involvement.objects.filter(person_id__in=ids).update(end_detail="", updated_by=None)

@@ -16,7 +16,14 @@ from maillage.access.enums import Category
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
 from maillage.people.enums import EndProposalStatus, InvolvementStatus
-from maillage.people.models import Involvement, InvolvementEndProposal, Person, ReferentChange, Relation
+from maillage.people.models import (
+    Involvement,
+    InvolvementEndProposal,
+    Person,
+    ReferentChange,
+    Relation,
+    SpaceMessage,
+)
 from maillage.people.presenters import professional_organisation_ids
 
 SEARCH_LIMIT = 500
@@ -92,3 +99,13 @@ def end_answers_awaited(actor: Any, persons: Iterable[Person]) -> set[int]:
 def referent_change_latest(person: Person) -> ReferentChange | None:
     """The latest row of the person's referent history: the version a referent form is read at (ADR 5)."""
     return ReferentChange.objects.filter(person=person).order_by("-pk").first()
+
+
+def space_messages_to(person: Person, organisation_ids: Iterable[int], *, limit: int = 20) -> list[SpaceMessage]:
+    """The latest messages the person wrote to one of these organisations (the caller checked it is the referent)."""
+    return list(SpaceMessage.objects.filter(person=person, organisation_id__in=list(organisation_ids))[:limit])
+
+
+def space_messages_of(person: Person, *, limit: int = 20) -> list[SpaceMessage]:
+    """The latest messages the person wrote, for their own space."""
+    return list(SpaceMessage.objects.filter(person=person).select_related("organisation")[:limit])

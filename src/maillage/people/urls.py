@@ -41,5 +41,6 @@ urlpatterns = [
     path("me/objections/withdraw/", views_space.space_objection_withdraw, name="space_objection_withdraw"),
     path("me/network/add/", views_space.space_involvement_add, name="space_involvement_add"),
     path("me/network/end/", views_space.space_involvement_end, name="space_involvement_end"),
+    path("me/message/", views_space.space_message, name="space_message"),
     path("me/export/", views_space.space_export, name="space_export"),
 ]

@@ -145,6 +145,12 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "ecomap_rows": ecomap.table_rows(picture),
         # The door lets whoever reads a category through an involvement change it too; break-the-glass only reads.
         "can_edit_identity": Category.IDENTITY in categories and not page.grant,
+        # Only the referent organisation the person wrote to reads their messages.
+        "space_messages": (
+            selectors.space_messages_to(person, [page.referent.organisation_id])
+            if page.is_referent and Category.COORDINATION in categories
+            else []
+        ),
     }
     return render(request, "people/person_detail.html", context)
 

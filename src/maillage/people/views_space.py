@@ -38,10 +38,10 @@ from maillage.core.forms import GuardedForm, refusal_text, save_once
 from maillage.core.versioning import StaleWrite
 from maillage.people import ecomap, invitations, purposes, services, writes
 from maillage.people.enums import InvolvementEndReason, InvolvementRole
-from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm
+from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm, SpaceMessageForm
 from maillage.people.notifications import send_space_invitation
 from maillage.people.presenters import PersonPage, person_page
-from maillage.people.selectors import addable_organisations
+from maillage.people.selectors import addable_organisations, space_messages_of
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
@@ -301,6 +301,8 @@ def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dic
         "object_form": forms_.get("object_form") or ObjectForm(page=page),
         "add_form": forms_.get("add_form") or SpaceAddForm(organisations=addable_organisations(page.person)),
         "end_form": forms_.get("end_form") or SpaceEndForm(involvements=page.active_involvements),
+        "message_form": forms_.get("message_form") or SpaceMessageForm(),
+        "messages_sent": space_messages_of(page.person),
     }
 
 
@@ -467,6 +469,25 @@ def space_involvement_end(request: HttpRequest) -> HttpResponse:
             messages.success(request, done % {"organisation": involvement.organisation.name})
             return redirect(reverse("people:space_home") + "#network")
     return _space_page(request, page, status=422, end_form=form)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.CREATE)
+@require_POST
+def space_message(request: HttpRequest) -> HttpResponse:
+    """The person writes to their referent; the referent gets an e-mail saying only that a message waits."""
+    person = _own_person(request, purposes.SPACE_MESSAGE)
+    page = person_page(request.actor, person)
+    form = SpaceMessageForm(request.POST)
+
+    def write() -> str:
+        services.space_message_send(
+            request.actor, person=person, body=form.cleaned_data["body"], purpose=purposes.SPACE_MESSAGE
+        )
+        return reverse("people:space_home") + "#write"
+
+    if response := save_once(request, form, write, success=_("Your message was sent to your referent.")):
+        return response
+    return _space_page(request, page, status=422, message_form=form)
 
 
 @person_data(categories=list(Category), action=Action.EXPORT)

@@ -3,10 +3,13 @@
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
+from maillage.access.models import AccessEvent
 from maillage.accounts.enums import UserKind
 from maillage.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from maillage.core.tests.helpers import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +152,45 @@ class TestLogin:
             client.post(reverse("accounts:login"), {"username": "amelie75", "password": "000001"})
         response = client.post(reverse("accounts:login"), {"username": "amelie75", "password": "274913"})
         assert "_auth_user_id" not in client.session and response.status_code in (403, 429)
+
+
+class TestWriteToTheReferent:
+    def test_the_message_reaches_the_referent_s_file_and_the_e_mail_says_nothing_of_it(
+        self, client, own, django_capture_on_commit_callbacks
+    ):
+        client.force_login(own.person.user)
+        mail.outbox = []
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_form(
+                client,
+                reverse("people:space_message"),
+                {"body": "Pouvez-vous me rappeler jeudi ?"},
+                page=reverse("people:space_home"),
+            )
+        assert response.status_code == 302 and response["Location"].endswith("#write")
+        [message] = mail.outbox
+        assert message.to == [own.referent.email]
+        assert "jeudi" not in message.body + message.subject
+        assert "Amélie" not in message.body and "Fontaine" not in message.body
+        audited = AccessEvent.objects.filter(person_id=own.person.pk, purpose="space_message")
+        assert {"CREATE", "NOTIFY"} <= set(audited.values_list("action", flat=True))
+        assert "jeudi" in client.get(reverse("people:space_home")).content.decode()
+
+        detail = reverse("people:person_detail", kwargs={"public_id": own.person.public_id})
+        client.force_login(own.referent)
+        assert "Pouvez-vous me rappeler jeudi ?" in client.get(detail).content.decode()
+        client.force_login(own.partner)
+        assert "jeudi" not in client.get(detail).content.decode()
+
+    def test_an_empty_message_says_so_and_sends_nothing(self, client, own):
+        client.force_login(own.person.user)
+        mail.outbox = []
+        response = post_form(
+            client, reverse("people:space_message"), {"body": "  "}, page=reverse("people:space_home")
+        )
+        assert response.status_code == 422 and 'id="id_body_error"' in response.content.decode()
+        assert mail.outbox == []
+
+    def test_a_professional_cannot_post_in_the_person_s_name(self, client, own):
+        client.force_login(own.referent)
+        assert client.post(reverse("people:space_message"), {"body": "x"}).status_code == 404

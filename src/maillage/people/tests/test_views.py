@@ -122,7 +122,7 @@ class TestPersonDetailContent:
     # Session and actor (3), door and its audit entry (9), the sections (9), the door again for the
     # categories (3), the audit of the categories shown (5), the session save (2), the proposals to end an
     # involvement (1).
-    PERSON_PAGE_QUERIES = 19
+    PERSON_PAGE_QUERIES = 20  # the referent also reads the messages the person wrote to them
 
     def test_query_count_is_pinned(self, client, network, django_assert_num_queries):
         client.force_login(network.referent)
