@@ -56,4 +56,7 @@ TRANSLATIONS = {
     "to the organisation": "à l'organisation",
     "sent at": "envoyé le",
     "message": "message",
+    "Your messages to your referent": "Vos messages à votre référent",
+    "Sent at": "Envoyé le",
+    "Message": "Message",
 }

@@ -194,3 +194,11 @@ class TestWriteToTheReferent:
     def test_a_professional_cannot_post_in_the_person_s_name(self, client, own):
         client.force_login(own.referent)
         assert client.post(reverse("people:space_message"), {"body": "x"}).status_code == 404
+
+    def test_the_message_is_in_the_person_s_export(self, client, own):
+        client.force_login(own.person.user)
+        post_form(
+            client, reverse("people:space_message"), {"body": "Merci pour hier."}, page=reverse("people:space_home")
+        )
+        export = reverse("people:person_export", kwargs={"public_id": own.person.public_id})
+        assert "Merci pour hier." in client.get(export).content.decode()
