@@ -10,6 +10,7 @@ from maillage.access.models import AccessEvent
 from maillage.accounts.enums import UserKind
 from maillage.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from maillage.core.tests.helpers import post_form
+from maillage.people.models import SpaceMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,15 @@ class TestWriteToTheReferent:
         )
         export = reverse("people:person_export", kwargs={"public_id": own.person.public_id})
         assert "Merci pour hier." in client.get(export).content.decode()
+
+    def test_anonymising_the_file_deletes_the_messages_and_the_username(self, client, own):
+        from maillage.people import retention
+
+        own.person.user.username = "amelie75"
+        own.person.user.save(update_fields=["username"])
+        client.force_login(own.person.user)
+        post_form(client, reverse("people:space_message"), {"body": "Merci."}, page=reverse("people:space_home"))
+        assert SpaceMessage.objects.filter(person=own.person).exists()
+        retention.anonymise([own.person.pk])
+        own.person.user.refresh_from_db()
+        assert not SpaceMessage.objects.filter(person=own.person).exists() and own.person.user.username == ""
