@@ -47,3 +47,38 @@ def test_the_space_on_a_phone(page, live_server, axe_check, screenshot, network)
     screenshot(page, "space-phone-en")
     user.refresh_from_db()
     assert user.preferred_language == "en"
+
+
+def test_activation_with_a_username_and_a_pin_on_a_phone(
+    page, live_server, axe_check, screenshot, browser_errors, network
+):
+    from maillage.people import invitations
+
+    browser_errors.allow("status of 422")  # the PIN too easy to guess, on purpose
+
+    user = UserFactory(kind=UserKind.PERSON, email="personne-xyz789@maillage.invalid")
+    user.set_unusable_password()
+    user.save()
+    network.person.user = user
+    network.person.save(update_fields=["user"])
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/people/me/activate/")
+    page.locator("#id_code").fill(invitations.printed_code(user))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.get_by_label("Choisissez un nom d'utilisateur").fill("amelie75")
+    page.get_by_label("Choisissez un mot de passe ou un code PIN").fill("123456")
+    page.get_by_label("Tapez-le encore une fois").fill("123456")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator("#id_new_password2_error").is_visible()  # too easy a PIN, said next to the field
+    assert page.get_by_label("Choisissez un nom d'utilisateur").input_value() == "amelie75"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe_check(page, "activation-errors")
+    screenshot(page, "activation-errors")
+    page.get_by_label("Choisissez un mot de passe ou un code PIN").fill(PIN)
+    page.get_by_label("Tapez-le encore une fois").fill(PIN)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.get_by_text("Vous vous connectez avec : amelie75").is_visible()
