@@ -26,6 +26,21 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """The login form: an e-mail address, or the username a person chose for their own space."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("This login and this password do not match. Check them and try again."),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address or username")
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs.update(maxlength=254, autocomplete="username", autocapitalize="none")
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))

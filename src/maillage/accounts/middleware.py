@@ -5,10 +5,12 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from maillage.accounts.actors import CURRENT_ORGANISATION_SESSION_KEY, actor_for
+from maillage.accounts.enums import UserKind
 from maillage.accounts.mfa import MfaState, mfa_state
 
 API_PATH_PREFIX = "/api/"
@@ -31,6 +33,25 @@ class SessionActivityMiddleware:
         now = int(time.time())
         if not session.is_empty() and now - session.get(SESSION_ACTIVE_AT_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
             session[SESSION_ACTIVE_AT_KEY] = now  # modified: Django saves it with a fresh expiry
+        return self.get_response(request)
+
+
+class PersonLanguageMiddleware:
+    """A person in their own space reads every page in their preferred language, which the language switch
+    sets (`core.views.set_language`): the same language on every device, whatever the browser says.
+
+    Professionals keep Django's usual choice (the switch's cookie, then the browser). Placed after Django's
+    AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.kind == UserKind.PERSON:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 

@@ -49,6 +49,9 @@ class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # A person without an e-mail address of their own logs in to their own space with a short name they chose
+    # (`accounts.backends.PersonUsernameBackend`); `email` then holds an address that is never written to.
+    username = models.CharField(_("username"), max_length=30, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform staff"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -62,7 +65,12 @@ class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("username"), condition=~models.Q(username=""), name="accounts_user_username_ci_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

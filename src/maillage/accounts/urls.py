@@ -3,13 +3,17 @@ from django.urls import path, reverse_lazy
 from django.views.i18n import JavaScriptCatalog
 
 from maillage.accounts import views, views_mfa
-from maillage.accounts.forms import PasswordResetForm, PasswordResetSetForm
+from maillage.accounts.forms import LoginForm, PasswordResetForm, PasswordResetSetForm
 from maillage.accounts.mfa import MfaState, mfa_step
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", mfa_step(MfaState.ENROL, MfaState.VERIFY)(auth_views.LogoutView.as_view()), name="logout"),
     path("mfa/", views_mfa.security, name="mfa"),
     path("mfa/enrol/", views_mfa.enrol, name="mfa_enrol"),

@@ -1,5 +1,6 @@
 """The shell's pages: the dashboard, the language switch and the error pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -33,8 +34,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @mfa_step(MfaState.ENROL, MfaState.VERIFY)
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch, open to anonymous visitors too (the login page offers it)."""
-    return django_set_language(request)
+    """Django's language switch, open to anonymous visitors too (the login page offers it).
+
+    A logged-in user's choice is also their preferred language: the e-mails they get follow it, and the
+    person's own space, which always speaks the person's preferred language, follows the switch.
+    """
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return response
 
 
 @login_not_required

@@ -30,6 +30,7 @@ from maillage.people.models import (
     Person,
     ReferentChange,
     Relation,
+    SpaceMessage,
 )
 
 FORMAT_VERSION = 1
@@ -94,6 +95,12 @@ def person_export(person: Person) -> dict[str, Any]:
         "contact_preferences": [
             {"channel": c.get_channel_display(), "detail": c.detail, "rank": c.rank}
             for c in ContactPreference.objects.filter(person=person)
+        ],
+        "messages_to_referent": [
+            {"sent_at": _iso(m.sent_at), "organisation": m.organisation.name, "message": m.body}
+            for m in SpaceMessage.objects.filter(person=person)
+            .select_related("organisation")
+            .order_by("sent_at", "pk")
         ],
         "needs": [
             {
@@ -219,6 +226,7 @@ SECTION_TITLES = {
     "information_records": gettext_lazy("When you were informed"),
     "contact_preferences": gettext_lazy("How you want to be contacted"),
     "needs": gettext_lazy("Needs"),
+    "messages_to_referent": gettext_lazy("Your messages to your referent"),
     "primary_network": gettext_lazy("Primary network: people close to you"),
     "secondary_network": gettext_lazy("Secondary network: organisations"),
     "end_proposals": gettext_lazy("Proposals to end an involvement"),
@@ -231,6 +239,8 @@ SECTION_TITLES = {
 
 
 COLUMN_TITLES = {
+    "sent_at": gettext_lazy("Sent at"),
+    "message": gettext_lazy("Message"),
     "id": gettext_lazy("Id"),
     "first_name": gettext_lazy("First name"),
     "last_name": gettext_lazy("Last name"),

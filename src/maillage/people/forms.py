@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
@@ -23,6 +26,7 @@ from maillage.people.enums import (
     RelationStrength,
     SupportDirection,
 )
+from maillage.territories.models import Level, Territory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,8 +35,25 @@ class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 
-class PersonCreateForm(GuardedForm):
-    """A new file: minimal identity, and the record that the person was informed (prior information)."""
+class _FrenchOrder(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for commune in sorted(self.queryset, key=lambda commune: (fold(commune.name), commune.name, commune.pk)):
+            yield self.choice(commune)
+
+
+class CommuneField(forms.ModelChoiceField):
+    """The communes, in French alphabetical order (accents and case do not count): "Écaussinnes" after "Durbuy"."""
+
+    iterator = _FrenchOrder
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Territory.objects.filter(level=Level.COMMUNE), **kwargs)
+
+
+class PersonIdentityForm(GuardedForm):
+    """The person's identity, contact details and commune: what a professional may correct later."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
@@ -42,6 +63,14 @@ class PersonCreateForm(GuardedForm):
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
     )
+    commune = CommuneField(
+        label=_("Commune"), required=False, help_text=_("Where the person lives, to find services near them.")
+    )
+
+
+class PersonCreateForm(PersonIdentityForm):
+    """A new file: minimal identity, and the record that the person was informed (prior information)."""
+
     is_referent = forms.BooleanField(
         label=_("My organisation is the referent, chosen with the person"),
         required=False,
@@ -353,3 +382,14 @@ class JoinAnswerForm(GuardedForm):
         if data.get("answer") == self.ACCEPT and not data.get("agreement"):
             self.add_error("agreement", _("Record how the person agreed, or decline."))
         return data
+
+
+class SpaceMessageForm(GuardedForm):
+    """The person writes to their referent, in their own words."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only your referent reads it. For an emergency, call 112."),
+    )

@@ -135,3 +135,13 @@ def login_identifier_for_person_without_email(public_id: str) -> str:
     """A login for a person without e-mail: shown on the printed sheet, never used to send mail."""
     short = base64.b32encode(hashlib.sha256(str(public_id).encode()).digest()).decode()[:6].lower()
     return f"personne-{short}@maillage.invalid"
+
+
+def needs_username(user: User) -> bool:
+    """A person without an e-mail address of their own chooses a username when they activate their space."""
+    return user.email.endswith(".invalid") and not user.username
+
+
+def login_of(user: User) -> str:
+    """What the person types to log in: their username, or their own e-mail address."""
+    return user.username or user.email

@@ -495,3 +495,27 @@ class JoinRequest(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} -> {self.person_id} ({self.status})"
+
+
+class SpaceMessage(models.Model):
+    """A short message the person writes to their referent from their own space.
+
+    Addressed to the referent organisation of the moment, and read by it only (coordination data). The
+    referent is told by an e-mail that carries neither the text nor the person's name.
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("to the organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=2000)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message to the referent")
+        verbose_name_plural = _("messages to the referent")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["person", "organisation", "sent_at"], name="people_spacemsg_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M}"

@@ -23,7 +23,7 @@ from maillage.access.tasks import contact_of, own_address, referent_of, referent
 from maillage.accounts.models import User
 from maillage.people import invitations, purposes
 from maillage.people.enums import EndProposalStatus, JoinRequestStatus
-from maillage.people.models import Involvement, InvolvementEndProposal, JoinRequest
+from maillage.people.models import Involvement, InvolvementEndProposal, JoinRequest, SpaceMessage
 
 
 def _site(path: str) -> str:
@@ -225,3 +225,25 @@ ANSWER_OBJECTED = gettext_noop(
     "The organisation %(organisation)s disagrees with your proposal: its involvement with file %(id)s stays "
     "open. Read its comment in the file."
 )
+
+
+MESSAGE_SUBJECT = gettext_noop("Maillage: a message waits for you")
+MESSAGE_TO_REFERENT = gettext_noop(
+    "A person you are referent for wrote you a message in Maillage.\nIt waits for you in their file: file %(id)s."
+)
+
+
+@task()
+def tell_referent_of_message(message_id: int) -> None:
+    """Tell the referent that a message from the person waits in Maillage: no text, no name, in the mail."""
+    message = SpaceMessage.objects.select_related("person").filter(pk=message_id).first()
+    if message is None:
+        return
+    person = message.person
+    referent = referent_of(person)
+    if referent is None:
+        return
+    if door.notify(
+        person, recipient=Recipient.REFERENT, purpose=purposes.SPACE_MESSAGE, extra={"message": message_id}
+    ):
+        _mail(referent.address, referent.language, MESSAGE_SUBJECT, MESSAGE_TO_REFERENT, {"id": person.public_id})

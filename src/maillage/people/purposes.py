@@ -9,6 +9,7 @@ PERSON_LIST = "person_list"
 PERSON_SEARCH = "person_search"
 PERSON_PAGE = "person_page"
 PERSON_CREATE = "person_create"
+PERSON_UPDATE = "person_update"
 ECOMAP_DOWNLOAD = "ecomap_download"
 NEED_WRITE = "need_write"
 RELATION_WRITE = "relation_write"
@@ -26,6 +27,7 @@ EXPORT = "export"
 SPACE_INVITE = "space_invite"
 OWN_SPACE = "own_space"
 DASHBOARD = "dashboard"
+SPACE_MESSAGE = "space_message"
 API_LIST = "api_person_list"
 API_PERSON = "api_person"
 API_WHO_SAW = "api_who_saw"
@@ -41,6 +43,8 @@ WORDS = {
     PERSON_SEARCH: _("search among the persons they follow"),
     PERSON_PAGE: _("opened your file"),
     PERSON_CREATE: _("opened a new file"),
+    PERSON_UPDATE: _("corrected your identity or contact details"),
+    SPACE_MESSAGE: _("a message you wrote to your referent, and its alert"),
     ECOMAP_DOWNLOAD: _("downloaded the picture of your networks"),
     NEED_WRITE: _("recorded or updated a need"),
     RELATION_WRITE: _("recorded or updated someone close to you"),
@@ -82,6 +86,7 @@ WORDS_ABOUT_THE_PERSON = {
     EXPORT: _("exported the person's data"),
     SPACE_INVITE: _("invited the person to their own space"),
     OWN_SPACE: _("the person's own space"),
+    SPACE_MESSAGE: _("a message from the person to the referent, and its alert"),
     API_PERSON: _("opened the file (software connection)"),
     API_WHO_SAW: _("looked at who saw the file (software connection)"),
     EXISTENCE_CHECK: _("checked whether a file exists for the person, from their name, birth date and commune"),

@@ -38,6 +38,7 @@ from maillage.people.models import (
     Person,
     ReferentChange,
     Relation,
+    SpaceMessage,
 )
 
 PURPOSE = "retention_anonymise"
@@ -92,12 +93,15 @@ def anonymise(person_ids: list[int], *, purpose: str = PURPOSE, batch_size: int 
             )
             for user in User.objects.filter(pk__in=user_ids, kind="PERSON"):
                 user.email = f"anonymised-{user.public_id}@maillage.invalid"
-                user.first_name = user.last_name = user.phone = ""
+                user.first_name = user.last_name = user.phone = user.username = ""
                 user.is_active = False
                 user.set_unusable_password()
-                user.save(update_fields=["email", "first_name", "last_name", "phone", "is_active", "password"])
+                user.save(
+                    update_fields=["email", "first_name", "last_name", "phone", "username", "is_active", "password"]
+                )
             Relation.objects.filter(person_id__in=ids).delete()
             ContactPreference.objects.filter(person_id__in=ids).delete()
+            SpaceMessage.objects.filter(person_id__in=ids).delete()
             Need.objects.filter(person_id__in=ids).update(own_words="", updated_by=None)
             InformationRecord.objects.filter(person_id__in=ids).update(note="")
             Involvement.objects.filter(person_id__in=ids).update(end_detail="", updated_by=None)

@@ -17,7 +17,14 @@ from maillage.access.enums import Category
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
 from maillage.people.enums import EndProposalStatus, InvolvementStatus
-from maillage.people.models import Involvement, InvolvementEndProposal, Person, ReferentChange, Relation
+from maillage.people.models import (
+    Involvement,
+    InvolvementEndProposal,
+    Person,
+    ReferentChange,
+    Relation,
+    SpaceMessage,
+)
 from maillage.people.presenters import professional_organisation_ids
 
 SEARCH_LIMIT = 500
@@ -135,3 +142,13 @@ def network_changes_since(person: Person, since: date) -> list[Involvement]:
     changes = Involvement.objects.filter(person=person).filter(Q(started_on__gte=since) | Q(ended_on__gte=since))
     rows = list(changes.select_related("organisation"))
     return sorted(rows, key=lambda i: (max(d for d in (i.started_on, i.ended_on) if d), i.pk), reverse=True)
+
+
+def space_messages_to(person: Person, organisation_ids: Iterable[int], *, limit: int = 20) -> list[SpaceMessage]:
+    """The latest messages the person wrote to one of these organisations (the caller checked it is the referent)."""
+    return list(SpaceMessage.objects.filter(person=person, organisation_id__in=list(organisation_ids))[:limit])
+
+
+def space_messages_of(person: Person, *, limit: int = 20) -> list[SpaceMessage]:
+    """The latest messages the person wrote, for their own space."""
+    return list(SpaceMessage.objects.filter(person=person).select_related("organisation")[:limit])

@@ -42,12 +42,14 @@ from maillage.people.models import (
     Person,
     ReferentChange,
     Relation,
+    SpaceMessage,
 )
 from maillage.people.notifications import (
     tell_of_involvement_added,
     tell_organisation_of_end_proposal,
     tell_referent_of_end_answer,
     tell_referent_of_involvement_ended,
+    tell_referent_of_message,
 )
 
 # Needs in these life domains (first part of the term code) are health data; the others social situation.
@@ -788,3 +790,33 @@ def person_link_user(actor: Any, *, person: Person, user: Any, purpose: str = "s
         person.save(update_fields=["user", "updated_at"])
         _written(actor, person, Action.EDIT, Category.IDENTITY, purpose, decision, user=user.pk)
     return person
+
+
+# --- the person writes to their referent ----------------------------------------------------------------
+
+
+def space_message_send(actor: Any, *, person: Person, body: str, purpose: str = "space_message") -> SpaceMessage:
+    """The person, in their own space, writes a short message to their referent organisation.
+
+    Refused (ValidationError) when the person has no referent now. The referent is told after the commit, by
+    an e-mail without the text or the person's name.
+    """
+    decision = door.require(actor, person, action=Action.CREATE, category=Category.COORDINATION, purpose=purpose)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write your message.")})
+    referent = (
+        Involvement.objects.filter(person=person, role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
+        .select_related("organisation")
+        .first()
+    )
+    if referent is None:
+        raise ValidationError(_("You have no referent now: your message could not be sent."))
+    with transaction.atomic():
+        message = SpaceMessage(person=person, organisation=referent.organisation, body=body)
+        message.full_clean()
+        message.save()
+        _written(actor, person, Action.CREATE, Category.COORDINATION, purpose, decision, message=message.pk)
+        message_id = message.pk
+        transaction.on_commit(lambda: tell_referent_of_message.enqueue(message_id))
+    return message

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.person_create, name="person_create"),
     path("register/", views.processing_register, name="processing_register"),
     path("<uuid:public_id>/", views.person_detail, name="person_detail"),
+    path("<uuid:public_id>/identity/", views.person_edit, name="person_edit"),
     path("<uuid:public_id>/ecomap.svg", views.person_ecomap, name="person_ecomap"),
     path("<uuid:public_id>/export/", views.person_export, name="person_export"),
     path("<uuid:public_id>/needs/new/", views.need_create, name="need_create"),
@@ -42,5 +43,6 @@ urlpatterns = [
     path("me/objections/withdraw/", views_space.space_objection_withdraw, name="space_objection_withdraw"),
     path("me/network/add/", views_space.space_involvement_add, name="space_involvement_add"),
     path("me/network/end/", views_space.space_involvement_end, name="space_involvement_end"),
+    path("me/message/", views_space.space_message, name="space_message"),
     path("me/export/", views_space.space_export, name="space_export"),
 ]

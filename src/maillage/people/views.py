@@ -44,6 +44,7 @@ from maillage.people.forms import (
     InvolvementForm,
     NeedForm,
     PersonCreateForm,
+    PersonIdentityForm,
     PersonSearchForm,
     ReferentForm,
     RelationForm,
@@ -116,6 +117,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             phone=data["phone"],
             email=data["email"],
             preferred_language=data["preferred_language"],
+            commune=data["commune"],
             role=InvolvementRole.REFERENT if data["is_referent"] else InvolvementRole.INTERVENING,
             informed_method=data["information_method"],
             information_note=data["information_note"],
@@ -151,8 +153,39 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "ecomap_svg": ecomap.render_svg(picture, id_prefix="ecomap"),
         "ecomap_rows": ecomap.table_rows(picture),
         "join_requests": joins.join_requests_waiting(person) if page.is_referent else [],
+        # The door lets whoever reads a category through an involvement change it too; break-the-glass only reads.
+        "can_edit_identity": Category.IDENTITY in categories and not page.grant,
+        # Only the referent organisation the person wrote to reads their messages.
+        "space_messages": (
+            selectors.space_messages_to(person, [page.referent.organisation_id])
+            if page.is_referent and Category.COORDINATION in categories
+            else []
+        ),
     }
     return render(request, "people/person_detail.html", context)
+
+
+@person_data(categories=[Category.IDENTITY], action=Action.EDIT)
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Correct the person's identity, contact details and commune, from the version the form was read at."""
+    actor = request.actor
+    person = person_for(
+        actor, public_id, action=Action.EDIT, category=Category.IDENTITY, purpose=purposes.PERSON_UPDATE
+    )
+    fields = ("first_name", "last_name", "birth_date", "phone", "email", "preferred_language", "commune")
+    initial = {name: getattr(person, name) for name in fields}
+    form = PersonIdentityForm(request.POST or None, initial=initial, version=person.version)
+
+    def write() -> str:
+        data = form.values
+        data["commune"] = data["commune"] or None
+        services.person_update(actor, person=person, version=form.read_version, purpose=purposes.PERSON_UPDATE, **data)
+        return _file_section(person, "identity")
+
+    if response := save_once(request, form, write, success=_("The identity and contact details were saved.")):
+        return response
+    return _form_page(request, person, form, title=_("Change the identity and contact details"))
 
 
 @person_data(categories=[Category.IDENTITY, Category.SOCIAL, Category.COORDINATION], action=Action.EXPORT)

@@ -9,14 +9,14 @@ themselves (`Reason.SELF`).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, password_validation
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,10 +38,10 @@ from maillage.core.forms import GuardedForm, refusal_text, save_once
 from maillage.core.versioning import StaleWrite
 from maillage.people import ecomap, invitations, purposes, services, writes
 from maillage.people.enums import InvolvementEndReason, InvolvementRole
-from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm
+from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm, SpaceMessageForm
 from maillage.people.notifications import send_space_invitation
 from maillage.people.presenters import PersonPage, person_page
-from maillage.people.selectors import addable_organisations
+from maillage.people.selectors import addable_organisations, space_messages_of
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
@@ -70,7 +70,7 @@ def space_invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
             form.add_error("method", _("No e-mail address is recorded for the person: print a code instead."))
         else:
             user = writes.space_invite(actor, person=person)
-            if method == InviteForm.METHOD_EMAIL and not user.email.endswith(".invalid"):
+            if method == InviteForm.METHOD_EMAIL and not invitations.needs_username(user):
                 user_id = user.pk
                 transaction.on_commit(lambda: send_space_invitation.enqueue(user_id=user_id))
                 messages.success(request, _("The invitation was sent by e-mail. The link works once."))
@@ -78,7 +78,7 @@ def space_invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
             context = {
                 "person": person,
                 "code": invitations.printed_code(user),
-                "login": user.email,
+                "login": "" if invitations.needs_username(user) else invitations.login_of(user),
                 "activate_url": request.build_absolute_uri(reverse("people:space_code")),
                 "days": invitations.invitation_days(),
                 "language": person.preferred_language,
@@ -143,6 +143,73 @@ def _activation_user(request: HttpRequest) -> User | None:
     return None
 
 
+USERNAME_SHAPE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
+PIN_LENGTH = 6
+
+
+class ActivationForm(forms.Form):
+    """The person's login for their own space: their own e-mail address, or a short username they choose here;
+    and a password, or a PIN of at least six digits that they can remember.
+
+    A PIN is weaker than a password: login throttling (django-axes) counts failures per username, which keeps
+    guessing one out of reach, and the space shows only the person's own file, read as themselves.
+    """
+
+    username = forms.CharField(
+        label=gettext_lazy("Choose a username"),
+        max_length=30,
+        help_text=gettext_lazy("3 to 30 letters or digits, without spaces: for example your first name and a number."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    new_password1 = forms.CharField(
+        label=gettext_lazy("Choose a password or a PIN"),
+        strip=False,
+        help_text=gettext_lazy("A PIN: at least 6 digits, not 123456 nor the same digit. A password: 10 characters."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=gettext_lazy("Type it again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not invitations.needs_username(user):
+            del self.fields["username"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip().lower()
+        if not USERNAME_SHAPE.match(username):
+            raise forms.ValidationError(
+                _("Use 3 to 30 letters without accents, digits, dots or dashes, starting with a letter or a digit.")
+            )
+        if User.objects.filter(username__iexact=username).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(_("This username is taken: add a digit or choose another one."))
+        return username
+
+    def clean_new_password2(self) -> str:
+        first, second = self.cleaned_data.get("new_password1"), self.cleaned_data["new_password2"]
+        if first and first != second:
+            raise forms.ValidationError(_("The two entries differ: type the same one twice."))
+        if second.isdigit():
+            if len(second) < PIN_LENGTH or len(set(second)) == 1 or second in "01234567890" or second in "9876543210":
+                raise forms.ValidationError(
+                    _("This PIN is too easy to guess: use at least 6 digits, not a row like 123456 or 111111.")
+                )
+        else:
+            password_validation.validate_password(second, self.user)
+        return second
+
+    def save(self) -> User:
+        if "username" in self.fields:
+            self.user.username = self.cleaned_data["username"]
+        self.user.set_password(self.cleaned_data["new_password1"])
+        self.user.save(update_fields=["username", "password"])
+        return self.user
+
+
 @no_person_data
 @login_not_required
 @require_http_methods(["GET", "POST"])
@@ -152,17 +219,18 @@ def space_password(request: HttpRequest) -> HttpResponse:
     user = _activation_user(request)
     if user is None:
         return render(request, "people/space_link_invalid.html", status=404)
-    form = SetPasswordForm(user, request.POST or None)
+    form = ActivationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         request.session.pop(SESSION_KEY, None)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         translation.activate(user.preferred_language)
-        messages.success(request, _("Welcome to your own space."))
+        messages.success(
+            request, _("Welcome to your own space. You log in with: %(login)s") % {"login": invitations.login_of(user)}
+        )
         return redirect("people:space_home")
-    return render(
-        request, "people/space_password.html", {"form": form, "login": user.email}, status=422 if form.errors else 200
-    )
+    context = {"form": form, "login": "" if invitations.needs_username(user) else invitations.login_of(user)}
+    return render(request, "people/space_password.html", context, status=422 if form.errors else 200)
 
 
 # --- the person's pages --------------------------------------------------------------------------------------
@@ -233,13 +301,17 @@ def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dic
         "object_form": forms_.get("object_form") or ObjectForm(page=page),
         "add_form": forms_.get("add_form") or SpaceAddForm(organisations=addable_organisations(page.person)),
         "end_form": forms_.get("end_form") or SpaceEndForm(involvements=page.active_involvements),
+        "message_form": forms_.get("message_form") or SpaceMessageForm(),
+        "messages_sent": space_messages_of(page.person),
     }
 
 
 def _space_page(request: HttpRequest, page: PersonPage, *, status: int = 200, **forms_: Any) -> HttpResponse:
-    """The person's page in their language, with the forms given (kept as typed, with their errors)."""
-    with translation.override(page.person.preferred_language):
-        return render(request, "people/space_home.html", _space_context(request, page, **forms_), status=status)
+    """The person's page, with the forms given (kept as typed, with their errors).
+
+    It speaks the person's preferred language: `PersonLanguageMiddleware` activates it, the switch changes it.
+    """
+    return render(request, "people/space_home.html", _space_context(request, page, **forms_), status=status)
 
 
 @person_data(categories=list(Category), action=Action.VIEW)
@@ -247,8 +319,7 @@ def _space_page(request: HttpRequest, page: PersonPage, *, status: int = 200, **
 def space_home(request: HttpRequest) -> HttpResponse:
     person, categories = open_file(request.actor, _own_public_id(request), purpose=purposes.OWN_SPACE)
     page = person_page(request.actor, person, categories=categories)
-    with translation.override(person.preferred_language):
-        return render(request, "people/space_home.html", _space_context(request, page))
+    return _space_page(request, page)
 
 
 def _organisation(value: str) -> Organisation | None:
@@ -281,8 +352,7 @@ def space_consent_grant(request: HttpRequest) -> HttpResponse:
 
     if response := save_once(request, form, write, success=_("Your agreement was recorded. Your referent is told.")):
         return response
-    context = _space_context(request, page, grant_form=form)
-    return render(request, "people/space_home.html", context, status=422)
+    return _space_page(request, page, status=422, grant_form=form)
 
 
 @person_data(categories=[Category.IDENTITY], action=Action.SHARE)
@@ -324,7 +394,7 @@ def space_objection(request: HttpRequest) -> HttpResponse:
     success = _("Your objection was recorded. It applies now. Your referent is told.")
     if response := save_once(request, form, write, success=success):
         return response
-    return render(request, "people/space_home.html", _space_context(request, page, object_form=form), status=422)
+    return _space_page(request, page, status=422, object_form=form)
 
 
 @person_data(categories=[Category.IDENTITY], action=Action.SHARE)
@@ -402,6 +472,25 @@ def space_involvement_end(request: HttpRequest) -> HttpResponse:
             messages.success(request, done % {"organisation": involvement.organisation.name})
             return redirect(reverse("people:space_home") + "#network")
     return _space_page(request, page, status=422, end_form=form)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.CREATE)
+@require_POST
+def space_message(request: HttpRequest) -> HttpResponse:
+    """The person writes to their referent; the referent gets an e-mail saying only that a message waits."""
+    person = _own_person(request, purposes.SPACE_MESSAGE)
+    page = person_page(request.actor, person)
+    form = SpaceMessageForm(request.POST)
+
+    def write() -> str:
+        services.space_message_send(
+            request.actor, person=person, body=form.cleaned_data["body"], purpose=purposes.SPACE_MESSAGE
+        )
+        return reverse("people:space_home") + "#write"
+
+    if response := save_once(request, form, write, success=_("Your message was sent to your referent.")):
+        return response
+    return _space_page(request, page, status=422, message_form=form)
 
 
 @person_data(categories=list(Category), action=Action.EXPORT)

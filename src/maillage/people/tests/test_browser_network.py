@@ -78,7 +78,7 @@ def test_the_person_adds_and_ends_from_their_own_space(
     page.set_viewport_size(PHONE)
     log_in(page, network.person.user)
     page.goto(f"{live_server.url}/people/me/")
-    page.get_by_text("Ajouter une organisation à mon réseau").click()
+    page.get_by_text("Ajouter une organisation à votre réseau").click()
     options = page.locator("#id_network-add-organisation option").all_inner_texts()
     assert network.stranger_org.name in options and network.partner_org.name not in options
     page.locator("#id_network-add-organisation").select_option(label=network.stranger_org.name)

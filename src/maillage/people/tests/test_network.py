@@ -312,7 +312,8 @@ class TestFromTheOwnSpace:
     def test_the_space_lists_the_network_and_offers_only_organisations_not_involved(self, client, own):
         client.force_login(own.person.user)
         html = client.get(reverse("people:space_home")).content.decode()
-        assert "Ajouter une organisation à mon réseau" in html and "Arrêter l'intervention d'une organisation" in html
+        assert "Ajouter une organisation à votre réseau" in html
+        assert "Arrêter l'intervention d'une organisation" in html
         add_form = html[html.index('action="/people/me/network/add/"') :]
         add_form = add_form[: add_form.index("</form>")]
         assert own.stranger_org.name in add_form and own.partner_org.name not in add_form
