@@ -42,4 +42,6 @@ TRANSLATIONS = {
     "No visit in this period.": "Aucune visite pendant cette période.",
     "Printed on %(when)s.": "Imprimé le %(when)s.",
     "Period:": "Période :",
+    "There is a problem": "Il y a un problème",
+    "%(label)s: %(error)s": "%(label)s : %(error)s",
 }

@@ -33,7 +33,7 @@ class ConsentForm(GuardedForm):
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis, help_text=LEGAL_BASIS_HELP)
     how_given = forms.ChoiceField(label=_("How it was given"), choices=HowGiven)
     starts_at = forms.DateTimeField(label=_("Start"), widget=DATETIME, required=False)
-    expires_at = forms.DateTimeField(label=_("Expiry (optional)"), widget=DATETIME, required=False)
+    expires_at = forms.DateTimeField(label=_("Expiry"), widget=DATETIME, required=False)
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)

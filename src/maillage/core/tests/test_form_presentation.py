@@ -1,0 +1,48 @@
+"""Forms as people meet them: an error summary after a failed submit, one "(facultatif)", titles "X · Maillage"."""
+
+import re
+
+from django.urls import reverse
+
+from maillage.core.tests.helpers import post_form
+
+pytest_plugins = ["maillage.people.tests.conftest"]
+
+
+def consent_url(network):
+    return reverse("consent:consent_create", kwargs={"public_id": network.person.public_id})
+
+
+def test_a_failed_submit_shows_a_summary_linking_to_each_field(client, network):
+    client.force_login(network.referent)
+    response = post_form(client, consent_url(network), {"purpose": "", "how_given": "nonsense"})
+    html = response.content.decode()
+    assert response.status_code in (200, 422)
+    summary = re.search(r'<div class="error-summary"[^>]*data-error-summary.*?</div>', html, re.S)
+    assert summary and 'tabindex="-1"' in summary.group(0)
+    links = re.findall(r'<a href="#([^"]+)">', summary.group(0))
+    assert "id_purpose" in links and "id_how_given" in links
+    for target in links:  # every link lands on a field of the page
+        assert f'id="{target}"' in html
+    # The summary comes before the first field; the script that focuses it is a file (CSP), not inline.
+    assert html.index("data-error-summary") < html.index('id="id_purpose"')
+    assert "core/forms.js" in html
+
+
+def test_no_summary_before_a_submit(client, network):
+    client.force_login(network.referent)
+    assert "data-error-summary" not in client.get(consent_url(network)).content.decode()
+
+
+def test_an_optional_field_says_so_once(client, network):
+    client.force_login(network.referent)
+    html = client.get(consent_url(network)).content.decode()
+    labels = re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)
+    assert any("Échéance" in label and "facultatif" in label for label in labels)
+    assert all(label.count("facultatif") <= 1 for label in labels)
+
+
+def test_page_titles_are_separated_from_maillage(client, network):
+    client.force_login(network.referent)
+    html = client.get(reverse("access:who_saw", kwargs={"public_id": network.person.public_id})).content.decode()
+    assert "<title>Qui a consulté ce dossier ? · Maillage</title>" in html
