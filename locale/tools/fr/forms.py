@@ -44,4 +44,10 @@ TRANSLATIONS = {
     "Period:": "Période :",
     "There is a problem": "Il y a un problème",
     "%(label)s: %(error)s": "%(label)s : %(error)s",
+    "%(hour)d:%(minute)02d": "%(hour)d h %(minute)02d",
+    "%(hour)d:00": "%(hour)d h",
+    "every day": "tous les jours",
+    "from %(first)s to %(last)s": "du %(first)s au %(last)s",
+    "%(days)s, %(hours)s": "%(days)s, %(hours)s",
+    "closed this week": "fermé cette semaine",
 }
