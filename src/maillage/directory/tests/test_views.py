@@ -89,7 +89,8 @@ class TestPublicSearch:
 
     def test_service_detail(self, client, shelter):
         response = client.get(reverse("directory:service_detail", args=[shelter.public_id]))
-        assert response.status_code == 200 and "Mo-Su 19:00-24:00" in response.content.decode()
+        # Opening hours in words, not the OSM code.
+        assert response.status_code == 200 and "Tous les jours, 19 h \u2013 24 h" in response.content.decode()
 
     def test_hidden_service_detail_is_404(self, client, shelter):
         shelter.organisation.status = OrganisationStatus.PENDING
