@@ -267,7 +267,11 @@ class TestCoordinatorValidation:
         pending = OrganisationFactory(status=OrganisationStatus.PENDING)
         service = ServiceFactory(organisation=pending)
         client.force_login(MembershipFactory(coordinator=True).user)
-        client.post(reverse("directory:organisation_reject", args=[pending.public_id]))
+        url = reverse("directory:organisation_reject", args=[pending.public_id])
+        assert "Refuser" in client.post(url).content.decode()  # asked first, nothing refused yet
+        pending.refresh_from_db()
+        assert pending.status == OrganisationStatus.PENDING
+        client.post(url, {"confirmed": "yes"})
         pending.refresh_from_db()
         service.refresh_from_db()
         assert pending.status == OrganisationStatus.DEACTIVATED and service.status == ServiceStatus.INACTIVE
