@@ -60,4 +60,6 @@ TRANSLATIONS = {
     "The organisation is deactivated and its services are not published.": "L'organisation est désactivée et ses services ne sont pas publiés.",
     "Refuse the organisation": "Refuser l'organisation",
     "Cancel": "Annuler",
+    "Deactivate %(name)s?": "Désactiver %(name)s ?",
+    "They lose access to the organisation at their next page. You can reactivate them later.": "Cette personne perd l'accès à l'organisation dès sa prochaine page. Vous pourrez la réactiver plus tard.",
 }

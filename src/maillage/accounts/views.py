@@ -135,6 +135,14 @@ def membership_deactivate(request: HttpRequest, user_id) -> HttpResponse:
     if membership.user_id == request.user.pk:
         messages.error(request, _("You cannot deactivate your own membership."))
         return redirect("accounts:members")
+    if asked := confirmation(
+        request,
+        question=_("Deactivate %(name)s?") % {"name": membership.user},
+        consequence=_("They lose access to the organisation at their next page. You can reactivate them later."),
+        action=_("Deactivate"),
+        cancel_url=reverse("accounts:members"),
+    ):
+        return asked
     services.membership_deactivate(request.actor, membership=membership)
     messages.success(request, _("%(name)s no longer has access.") % {"name": membership.user})
     return redirect("accounts:members")
