@@ -46,3 +46,18 @@ def test_page_titles_are_separated_from_maillage(client, network):
     client.force_login(network.referent)
     html = client.get(reverse("access:who_saw", kwargs={"public_id": network.person.public_id})).content.decode()
     assert "<title>Qui a consulté ce dossier ? · Maillage</title>" in html
+
+
+def test_the_api_docs_page_declares_its_language(client, db):
+    response = client.get("/api/v1/docs")
+    html = response.content.decode()
+    assert response.status_code == 200 and '<html lang="en">' in html and "swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_scrolling_tables_of_the_export_page_can_be_reached_with_the_keyboard(client, network):
+    client.force_login(network.referent)
+    url = reverse("people:person_export", kwargs={"public_id": network.person.public_id})
+    html = client.get(url).content.decode()
+    regions = re.findall(r'<div class="table-scroll"[^>]*>', html)
+    assert regions and all('tabindex="0"' in r and 'role="region"' in r for r in regions)
