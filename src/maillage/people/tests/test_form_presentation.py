@@ -6,8 +6,6 @@ from django.urls import reverse
 
 from maillage.core.tests.helpers import post_form
 
-pytest_plugins = ["maillage.people.tests.conftest"]
-
 
 def consent_url(network):
     return reverse("consent:consent_create", kwargs={"public_id": network.person.public_id})

@@ -11,8 +11,6 @@ from maillage.access.selectors import access_events_of
 from maillage.accounts.enums import UserKind
 from maillage.accounts.tests.factories import UserFactory
 
-pytest_plugins = ["maillage.people.tests.conftest"]
-
 # Visits on two days to come (consents and involvements start today).
 DAY = datetime.combine(timezone.localdate() + timedelta(days=1), time(10))
 NEXT = (DAY + timedelta(days=1)).date()
