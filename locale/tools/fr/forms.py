@@ -62,4 +62,6 @@ TRANSLATIONS = {
     "Cancel": "Annuler",
     "Deactivate %(name)s?": "Désactiver %(name)s ?",
     "They lose access to the organisation at their next page. You can reactivate them later.": "Cette personne perd l'accès à l'organisation dès sa prochaine page. Vous pourrez la réactiver plus tard.",
+    "You visited your file on %(day)s: %(what)s.": "Vous avez consulté votre dossier le %(day)s : %(what)s.",
+    "You visited your file on %(day)s.": "Vous avez consulté votre dossier le %(day)s.",
 }

@@ -264,6 +264,11 @@ def _sentence(group: SightingGroup, events: list[AccessEvent], *, for_person: bo
             words = action_words(event, for_person)
             if words not in other_words:
                 other_words.append(words)
+    if group.own and for_person:  # "you" takes other verb forms than an organisation: one sentence of its own
+        if what:
+            words = ", ".join(w.lower() for w in what)
+            return _("You visited your file on %(day)s: %(what)s.") % {"day": day, "what": words}
+        return _("You visited your file on %(day)s.") % {"day": day}
     parts = []
     if file_verbs:
         parts.append(

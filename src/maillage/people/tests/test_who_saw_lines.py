@@ -64,7 +64,7 @@ def test_one_line_per_organisation_and_day_and_the_persons_own_visits_apart(hist
     assert others[1].sentence.startswith(f"Centre de santé mentale a consulté votre dossier le {day} : ")
     assert "identité" in others[1].sentence and "Paul Partenaire" in others[1].people[0]
     assert [(g.day, g.own) for g in own] == [(NEXT, True)]
-    assert own[0].sentence.startswith("Vous ")
+    assert own[0].sentence.startswith("Vous avez consulté votre dossier le ")
 
 
 def test_filters_by_organisation_period_and_own_visits(history):
