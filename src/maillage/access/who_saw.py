@@ -61,6 +61,8 @@ class SightingGroup:
 class WhoSawFilter(forms.Form):
     """Filters of the page: only organisations that appear in this file's history are offered."""
 
+    all_optional = True  # every filter is optional: no "(optional)" after each label
+
     organisation = forms.TypedChoiceField(label=gettext_lazy("Organisation"), required=False, coerce=int)
     who = forms.ChoiceField(label=gettext_lazy("Visits"), required=False)
     start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
