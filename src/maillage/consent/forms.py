@@ -11,13 +11,14 @@ from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.models import LEGAL_BASIS_HELP
+from maillage.core.choices import CollatedModelChoiceField
 from maillage.core.forms import GuardedForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ConsentForm(GuardedForm):
-    recipient = forms.ModelChoiceField(
+    recipient = CollatedModelChoiceField(
         label=_("Recipient"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -51,7 +52,7 @@ class ConsentForm(GuardedForm):
 
 class ObjectionForm(GuardedForm):
     category = forms.ChoiceField(label=_("Data category"), choices=Category.choices)
-    organisation = forms.ModelChoiceField(
+    organisation = CollatedModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
+from maillage.core.choices import CollatedModelChoiceField
 from maillage.core.forms import GuardedForm
 from maillage.core.text import fold
 from maillage.directory.models import TaxonomyTerm
@@ -130,7 +131,7 @@ def organisation_choices(organisations: QuerySet[Organisation]) -> list[tuple[st
 class InvolvementForm(GuardedForm):
     """A professional adds an organisation: only those not involved yet are offered (door rule 8c)."""
 
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = CollatedModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     agreement = forms.ChoiceField(
         label=_("How the person agreed"),
         choices=[(v, label) for v, label in PersonAgreement.choices if v != PersonAgreement.IN_OWN_SPACE],
@@ -212,7 +213,7 @@ class EndAnswerForm(GuardedForm):
 
 
 class ReferentForm(GuardedForm):
-    organisation = forms.ModelChoiceField(
+    organisation = CollatedModelChoiceField(
         label=_("New referent organisation"),
         queryset=Organisation.objects.none(),
         help_text=_("An organisation already involved with the person."),
@@ -276,7 +277,7 @@ class SpaceAddForm(forms.Form):
 
     prefix = "network-add"  # the own space holds other forms with an "organisation" field
 
-    organisation = forms.ModelChoiceField(
+    organisation = CollatedModelChoiceField(
         label=_("Which organisation"),
         queryset=Organisation.objects.none(),
         help_text=_("It will see your file as your agreements allow. Your referent is told."),

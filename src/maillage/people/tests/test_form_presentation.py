@@ -59,3 +59,19 @@ def test_scrolling_tables_of_the_export_page_can_be_reached_with_the_keyboard(cl
     html = client.get(url).content.decode()
     regions = re.findall(r'<div class="table-scroll"[^>]*>', html)
     assert regions and all('tabindex="0"' in r and 'role="region"' in r for r in regions)
+
+
+def test_organisations_offered_in_french_order_and_only_those_that_can_be_added(client, network):
+    from maillage.accounts.tests.factories import OrganisationFactory
+
+    for name in ("Écoute jeunes", "Zèbre asbl", "centre de jour", "Abri de nuit"):
+        OrganisationFactory(name=name)
+    client.force_login(network.referent)
+    url = reverse("people:involvement_create", kwargs={"public_id": network.person.public_id})
+    html = client.get(url).content.decode()
+    select = re.search(r'<select name="organisation".*?</select>', html, re.S).group(0)
+    names = re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select)
+    assert names == sorted(names, key=lambda n: (n.casefold().replace("é", "e").replace("è", "e"), n))
+    assert names.index("Abri de nuit") < names.index("centre de jour") < names.index("Écoute jeunes")
+    assert names.index("Écoute jeunes") < names.index("Zèbre asbl")
+    assert "CPAS de Namur" not in names and "Centre de santé mentale" not in names  # already involved
