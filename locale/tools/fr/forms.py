@@ -64,4 +64,11 @@ TRANSLATIONS = {
     "They lose access to the organisation at their next page. You can reactivate them later.": "Cette personne perd l'accès à l'organisation dès sa prochaine page. Vous pourrez la réactiver plus tard.",
     "You visited your file on %(day)s: %(what)s.": "Vous avez consulté votre dossier le %(day)s : %(what)s.",
     "You visited your file on %(day)s.": "Vous avez consulté votre dossier le %(day)s.",
+    "light": "léger",
+    "rather light": "plutôt léger",
+    "moderate": "moyen",
+    "heavy": "lourd",
+    "very heavy": "très lourd",
+    "%(words)s (%(weight)s out of 5)": "%(words)s (%(weight)s sur 5)",
+    "weight: %(words)s": "poids : %(words)s",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
@@ -14,6 +15,7 @@ from maillage.core.forms import GuardedForm
 from maillage.core.text import fold
 from maillage.directory.models import TaxonomyTerm
 from maillage.people.enums import (
+    NEED_WEIGHTS,
     InformationMethod,
     InvolvementEndReason,
     InvolvementRole,
@@ -89,7 +91,7 @@ class NeedForm(GuardedForm):
     weight = forms.TypedChoiceField(
         label=_("How heavy it is for the person"),
         coerce=int,
-        choices=[(n, n) for n in range(1, 6)],
+        choices=[(n, format_lazy("{} ({})", n, words)) for n, words in NEED_WEIGHTS.items()],
         initial=3,
         help_text=_("From 1 (light) to 5 (very heavy), assessed with the person."),
     )

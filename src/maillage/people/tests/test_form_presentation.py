@@ -75,3 +75,10 @@ def test_organisations_offered_in_french_order_and_only_those_that_can_be_added(
     assert names.index("Abri de nuit") < names.index("centre de jour") < names.index("Écoute jeunes")
     assert names.index("Écoute jeunes") < names.index("Zèbre asbl")
     assert "CPAS de Namur" not in names and "Centre de santé mentale" not in names  # already involved
+
+
+def test_need_weights_are_explained(client, network):
+    client.force_login(network.referent)
+    html = client.get(reverse("people:person_detail", kwargs={"public_id": network.person.public_id})).content.decode()
+    assert re.search(r"poids : (léger|plutôt léger|moyen|lourd|très lourd) \(\d sur 5\)", html)
+    assert "/5</span>" not in html and "poids 3/5" not in html
