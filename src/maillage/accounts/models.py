@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.enums import (
     AccountEventKind,
+    ApiScope,
     IdentifierScheme,
     InvitationStatus,
     OrganisationStatus,
@@ -321,6 +322,11 @@ class ApiToken(PublicIdModel):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """The scopes in words ("Read the directory"), never their codes; an unknown code stays as it is."""
+        return [str(ApiScope(s).label) if s in ApiScope.values else s for s in self.scopes]
 
 
 class AccountEvent(models.Model):

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from maillage.accounts.forms import (
 from maillage.accounts.models import Invitation, Membership, User
 from maillage.accounts.permissions import can_edit_organisation, can_manage_members
 from maillage.accounts.selectors import api_tokens_of, invitation_for_token, invitations_pending_for, members_of
+from maillage.core.confirm import confirmation
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -133,6 +135,14 @@ def membership_deactivate(request: HttpRequest, user_id) -> HttpResponse:
     if membership.user_id == request.user.pk:
         messages.error(request, _("You cannot deactivate your own membership."))
         return redirect("accounts:members")
+    if asked := confirmation(
+        request,
+        question=_("Deactivate %(name)s?") % {"name": membership.user},
+        consequence=_("They lose access to the organisation at their next page. You can reactivate them later."),
+        action=_("Deactivate"),
+        cancel_url=reverse("accounts:members"),
+    ):
+        return asked
     services.membership_deactivate(request.actor, membership=membership)
     messages.success(request, _("%(name)s no longer has access.") % {"name": membership.user})
     return redirect("accounts:members")
@@ -307,6 +317,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, public_id) -> HttpResponse:
     token = get_object_or_404(api_tokens_of(request.user), public_id=public_id)
+    if asked := confirmation(
+        request,
+        question=_("Revoke the token “%(name)s”?") % {"name": token.name},
+        consequence=_("Programs that use it will be refused at once. This cannot be undone."),
+        action=_("Revoke the token"),
+        cancel_url=reverse("accounts:tokens"),
+    ):
+        return asked
     services.api_token_revoke(request.actor, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

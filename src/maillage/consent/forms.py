@@ -11,13 +11,14 @@ from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.models import LEGAL_BASIS_HELP
+from maillage.core.choices import CollatedModelChoiceField
 from maillage.core.forms import GuardedForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ConsentForm(GuardedForm):
-    recipient = forms.ModelChoiceField(
+    recipient = CollatedModelChoiceField(
         label=_("Recipient"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -33,7 +34,7 @@ class ConsentForm(GuardedForm):
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis, help_text=LEGAL_BASIS_HELP)
     how_given = forms.ChoiceField(label=_("How it was given"), choices=HowGiven)
     starts_at = forms.DateTimeField(label=_("Start"), widget=DATETIME, required=False)
-    expires_at = forms.DateTimeField(label=_("Expiry (optional)"), widget=DATETIME, required=False)
+    expires_at = forms.DateTimeField(label=_("Expiry"), widget=DATETIME, required=False)
 
     without_identity = forms.BooleanField(
         label=_("Record it without the identity all the same"), required=False, widget=forms.HiddenInput
@@ -66,7 +67,7 @@ class ConsentForm(GuardedForm):
 
 class ObjectionForm(GuardedForm):
     category = forms.ChoiceField(label=_("Data category"), choices=Category.choices)
-    organisation = forms.ModelChoiceField(
+    organisation = CollatedModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,

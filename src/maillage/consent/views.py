@@ -22,6 +22,7 @@ from maillage.accounts.models import Organisation
 from maillage.consent import selectors as consent_selectors
 from maillage.consent import services as consent_services
 from maillage.consent.forms import ConsentForm, ObjectionForm
+from maillage.core.confirm import confirmation
 from maillage.core.forms import refusal_text, save_once
 from maillage.core.versioning import StaleWrite
 from maillage.people import purposes
@@ -98,6 +99,14 @@ def consent_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
     consent = consent_selectors.consent_of(person, _int(request.POST.get("consent")))
     if consent is None:
         raise Http404
+    if asked := confirmation(
+        request,
+        question=_("Revoke this consent?"),
+        consequence=_("The sharing it allows stops at once. The consent stays in the history."),
+        action=_("Revoke the consent"),
+        cancel_url=_back(person),
+    ):
+        return asked
     try:
         consent_services.consent_revoke(actor, consent=consent, audit_purpose=purposes.CONSENT_WRITE)
     except (ValidationError, StaleWrite) as error:

@@ -15,3 +15,9 @@ def fold(text: str) -> str:
     """Lower case, no accents, ligatures opened, every run of other characters one space:
     "Saint-Léger", "saint leger" and "SAINT LÉGER" fold alike."""
     return " ".join(_ALNUM.findall(strip_accents(text.lower().replace("œ", "oe").replace("æ", "ae"))))
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """Sort key in French dictionary order at primary strength: accents, case and punctuation do not decide
+    ("Écoute" between "Ecole" and "Foyer", "de Smet" beside "De Smet"); the raw text breaks ties."""
+    return fold(text), text

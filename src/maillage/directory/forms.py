@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.choices import CollatedModelChoiceField
 from maillage.directory.enums import CapacityStatus, MobilisationMeans, Mobiliser, Situation
 from maillage.directory.models import Location, Service, TaxonomyTerm
 from maillage.directory.search import MAX_RADIUS_KM, SORT_DISTANCE, ServiceQuery, opening_hours_valid
@@ -182,7 +183,7 @@ class CapacityForm(forms.Form):
 
 
 class LocationAttachForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = CollatedModelChoiceField(
         label=_("Organisation"),
         queryset=attachable_organisations(),
         to_field_name="public_id",

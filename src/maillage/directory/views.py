@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from maillage.access.door import no_person_data
 from maillage.accounts.models import Organisation
+from maillage.core.confirm import confirmation
 from maillage.directory import services
 from maillage.directory.enums import CapacityStatus
 from maillage.directory.forms import CapacityForm, LocationAttachForm, LocationForm, SearchForm, ServiceForm
@@ -308,6 +309,16 @@ def organisation_decide(request: HttpRequest, public_id, decision: str) -> HttpR
     if not can_validate_organisations(request.actor):
         raise PermissionDenied(_("Only the network coordinator validates organisations."))
     organisation = get_object_or_404(Organisation, public_id=public_id)
+    if decision != "validate" and (
+        asked := confirmation(
+            request,
+            question=_("Refuse %(name)s?") % {"name": organisation},
+            consequence=_("The organisation is deactivated and its services are not published."),
+            action=_("Refuse the organisation"),
+            cancel_url=reverse("directory:pending"),
+        )
+    ):
+        return asked
     try:
         if decision == "validate":
             services.organisation_validate(request.actor, organisation=organisation)

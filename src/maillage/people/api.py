@@ -33,7 +33,7 @@ from maillage.access.door import (
 )
 from maillage.access.enums import Action, Category
 from maillage.access.selectors import access_events_of
-from maillage.access.views import sightings
+from maillage.access.who_saw import sightings
 from maillage.accounts.api_auth import require_scope
 from maillage.accounts.enums import ApiScope
 from maillage.core.api_errors import ConflictOut, ErrorOut

@@ -10,6 +10,16 @@ class InformationMethod(models.TextChoices):
     OTHER = "OTHER", _("Other")
 
 
+# How heavy a need is for the person, in words (the number alone means nothing to a reader).
+NEED_WEIGHTS = {
+    1: _("light"),
+    2: _("rather light"),
+    3: _("moderate"),
+    4: _("heavy"),
+    5: _("very heavy"),
+}
+
+
 class NeedStatus(models.TextChoices):
     OPEN = "OPEN", _("Open")
     IN_PROGRESS = "IN_PROGRESS", _("Being worked on")

@@ -8,14 +8,17 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
+from maillage.core.choices import CollatedModelChoiceField
 from maillage.core.forms import GuardedForm
 from maillage.core.text import fold
 from maillage.directory.models import TaxonomyTerm
 from maillage.people.enums import (
+    NEED_WEIGHTS,
     InformationMethod,
     InvolvementEndReason,
     InvolvementRole,
@@ -126,7 +129,7 @@ class NeedForm(GuardedForm):
     weight = forms.TypedChoiceField(
         label=_("How heavy it is for the person"),
         coerce=int,
-        choices=[(n, n) for n in range(1, 6)],
+        choices=[(n, format_lazy("{} ({})", n, words)) for n, words in NEED_WEIGHTS.items()],
         initial=3,
         help_text=_("From 1 (light) to 5 (very heavy), assessed with the person."),
     )
@@ -168,7 +171,7 @@ def organisation_choices(organisations: QuerySet[Organisation]) -> list[tuple[st
 class InvolvementForm(GuardedForm):
     """A professional adds an organisation: only those not involved yet are offered (door rule 8c)."""
 
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = CollatedModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     agreement = forms.ChoiceField(
         label=_("How the person agreed"),
         choices=[(v, label) for v, label in PersonAgreement.choices if v != PersonAgreement.IN_OWN_SPACE],
@@ -250,7 +253,7 @@ class EndAnswerForm(GuardedForm):
 
 
 class ReferentForm(GuardedForm):
-    organisation = forms.ModelChoiceField(
+    organisation = CollatedModelChoiceField(
         label=_("New referent organisation"),
         queryset=Organisation.objects.none(),
         help_text=_("An organisation already involved with the person."),
@@ -314,7 +317,7 @@ class SpaceAddForm(forms.Form):
 
     prefix = "network-add"  # the own space holds other forms with an "organisation" field
 
-    organisation = forms.ModelChoiceField(
+    organisation = CollatedModelChoiceField(
         label=_("Which organisation"),
         queryset=Organisation.objects.none(),
         help_text=_("It will see your file as your agreements allow. Your referent is told."),

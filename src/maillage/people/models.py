@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.models import TrackedModel
 from maillage.core.versioning import VersionedModel
 from maillage.people.enums import (
+    NEED_WEIGHTS,
     ContactChannel,
     EndProposalStatus,
     InformationMethod,
@@ -178,6 +179,12 @@ class Need(TrackedModel, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.term_id} ({self.get_status_display()})"
+
+    @property
+    def weight_words(self) -> str:
+        """ "heavy (4 out of 5)": the weight explained."""
+        words = NEED_WEIGHTS.get(self.weight, "")
+        return _("%(words)s (%(weight)s out of 5)") % {"words": words, "weight": self.weight}
 
 
 class Relation(TrackedModel, VersionedModel):

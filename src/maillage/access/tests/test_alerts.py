@@ -12,7 +12,7 @@ from maillage.access import audit, door
 from maillage.access.enums import Action, Category, Outcome, Reason, Recipient
 from maillage.access.models import AccessEvent, BreakGlassGrant
 from maillage.access.services import break_glass_open
-from maillage.access.views import sightings
+from maillage.access.who_saw import sightings
 from maillage.accounts.actors import actor_for
 from maillage.accounts.enums import UserKind
 from maillage.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory

@@ -259,7 +259,11 @@ class TestMembersPage:
         assert colleague_client.get(reverse("core:home")).status_code == 200
 
         client.force_login(admin_membership.user)
-        response = client.post(reverse("accounts:membership_deactivate", args=[colleague.user.public_id]))
+        url = reverse("accounts:membership_deactivate", args=[colleague.user.public_id])
+        assert 'name="confirmed"' in client.post(url).content.decode()  # asked first
+        colleague.refresh_from_db()
+        assert colleague.is_active
+        response = client.post(url, {"confirmed": "yes"})
         assert response.status_code == 302
         colleague.refresh_from_db()
         assert not colleague.is_active

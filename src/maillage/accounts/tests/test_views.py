@@ -152,7 +152,12 @@ class TestTokensPage:
         assert client.post(reverse("accounts:token_revoke", args=[theirs.public_id])).status_code == 404
         client.post(reverse("accounts:tokens"), {"name": "mine", "lifetime": "7"})
         mine = ApiToken.objects.get(user=member.user)
-        assert client.post(reverse("accounts:token_revoke", args=[mine.public_id])).status_code == 302
+        url = reverse("accounts:token_revoke", args=[mine.public_id])
+        asked = client.post(url)  # the first POST asks; nothing is revoked yet
+        assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.content.decode()
+        mine.refresh_from_db()
+        assert mine.revoked_at is None
+        assert client.post(url, {"confirmed": "yes"}).status_code == 302
         mine.refresh_from_db()
         theirs.refresh_from_db()
         assert mine.revoked_by == member.user and theirs.revoked_at is None

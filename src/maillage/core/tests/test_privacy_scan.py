@@ -30,7 +30,11 @@ SOURCE = Path(__file__).resolve().parents[2]  # src/maillage
 # Forms and htmx requests that put what is typed in a URL: only the public directory's search, which holds no
 # person data (its words are those of a need, a place, a service).
 GET_WITH_INPUT = re.compile(r"""method=["']?get|hx-get=""", re.IGNORECASE)
-PUBLIC_GET_TEMPLATES = {"directory/templates/directory/search.html"}
+PUBLIC_GET_TEMPLATES = {
+    "directory/templates/directory/search.html",
+    # "Who saw my file" filters: an organisation id, a visitor kind, two dates, a box; no typed words.
+    "access/templates/access/who_saw.html",
+}
 
 
 class TestNamesIn:

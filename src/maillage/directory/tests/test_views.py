@@ -89,7 +89,8 @@ class TestPublicSearch:
 
     def test_service_detail(self, client, shelter):
         response = client.get(reverse("directory:service_detail", args=[shelter.public_id]))
-        assert response.status_code == 200 and "Mo-Su 19:00-24:00" in response.content.decode()
+        # Opening hours in words, not the OSM code.
+        assert response.status_code == 200 and "Tous les jours, 19 h \u2013 24 h" in response.content.decode()
 
     def test_hidden_service_detail_is_404(self, client, shelter):
         shelter.organisation.status = OrganisationStatus.PENDING
@@ -266,7 +267,11 @@ class TestCoordinatorValidation:
         pending = OrganisationFactory(status=OrganisationStatus.PENDING)
         service = ServiceFactory(organisation=pending)
         client.force_login(MembershipFactory(coordinator=True).user)
-        client.post(reverse("directory:organisation_reject", args=[pending.public_id]))
+        url = reverse("directory:organisation_reject", args=[pending.public_id])
+        assert "Refuser" in client.post(url).content.decode()  # asked first, nothing refused yet
+        pending.refresh_from_db()
+        assert pending.status == OrganisationStatus.PENDING
+        client.post(url, {"confirmed": "yes"})
         pending.refresh_from_db()
         service.refresh_from_db()
         assert pending.status == OrganisationStatus.DEACTIVATED and service.status == ServiceStatus.INACTIVE

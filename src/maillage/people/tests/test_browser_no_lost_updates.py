@@ -23,8 +23,9 @@ def test_a_stale_edit_shows_what_changed_and_keeps_the_typed_words(
     theirs.save()
 
     page.get_by_role("button", name="Enregistrer").click()
-    alert = page.get_by_role("alert")
-    assert "Paul Partenaire a modifié ceci" in alert.inner_text()
+    summary = page.locator("[data-error-summary]")  # the error summary, which takes the focus
+    assert "Paul Partenaire a modifié ceci" in summary.inner_text()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     table = page.get_by_role("region", name="Ce qui a changé depuis que vous avez ouvert ce formulaire")
     assert "Un garant a été trouvé" in table.inner_text()
     assert page.get_by_label("Le besoin, avec les mots de la personne").input_value() == "Mes mots, tapés avec soin"

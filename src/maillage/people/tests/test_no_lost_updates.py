@@ -181,8 +181,9 @@ class TestDoubleSubmitOnPages:
         consent = Consent.objects.get(person=network.person)
         revoke = reverse("consent:consent_revoke", kwargs={"public_id": network.person.public_id})
         client.force_login(network.referent)
-        client.post(revoke, {"consent": consent.pk})
-        response = client.post(revoke, {"consent": consent.pk}, follow=True)
+        confirmed = {"consent": consent.pk, "confirmed": "yes"}  # the confirmation page re-posts this
+        client.post(revoke, confirmed)
+        response = client.post(revoke, confirmed, follow=True)
         assert "a modifié ceci" in response.content.decode()  # "changed this, after you opened it"
         assert Consent.objects.filter(supersedes=consent).count() == 1
 

@@ -327,7 +327,10 @@ class TestConsentPages:
         consent = Consent.objects.get(person=network.person, purpose="Suivi médical")
         client.force_login(network.partner)
         assert "Dormir mieux." in client.get(detail_url(network.person)).content.decode()
-        assert client.post(self.url("consent_revoke", network), {"consent": consent.pk}).status_code == 302
+        asked = client.post(self.url("consent_revoke", network), {"consent": consent.pk})
+        assert asked.status_code == 200 and f'name="consent" value="{consent.pk}"' in asked.content.decode()
+        confirmed = {"consent": consent.pk, "confirmed": "yes"}
+        assert client.post(self.url("consent_revoke", network), confirmed).status_code == 302
         assert "Dormir mieux." not in client.get(detail_url(network.person)).content.decode()
 
     def test_consent_form_errors(self, client, network):
