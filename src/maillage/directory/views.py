@@ -1,5 +1,6 @@
 """Pages of the directory: the public search and service page, members' editing, the coordinator's validation."""
 
+from dataclasses import replace
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -21,7 +22,13 @@ from maillage.directory.forms import CapacityForm, LocationAttachForm, LocationF
 from maillage.directory.maps import build_map
 from maillage.directory.models import Location, Service
 from maillage.directory.permissions import can_edit_listing, can_validate_organisations
-from maillage.directory.search import STALE_AFTER, is_open, search_services, with_locations_and_needs
+from maillage.directory.search import (
+    STALE_AFTER,
+    facet_counts,
+    is_open,
+    search_services,
+    with_locations_and_needs,
+)
 from maillage.directory.selectors import (
     attachable_organisations,
     pending_organisations,
@@ -54,7 +61,12 @@ def search(request: HttpRequest) -> HttpResponse:
     """The public search (no login). With htmx only the results are swapped; without JS the form reloads."""
     form = SearchForm(request.GET)
     form.is_valid()
-    results = search_services(form.to_query())
+    query = form.to_query()
+    results = search_services(query)
+    # Counted for the words the results are for (corrected or as typed).
+    form.count_choices(
+        facet_counts(query if not results.corrected_text else replace(query, text=results.corrected_text))
+    )
     view = "map" if request.GET.get("view") == "map" else "list"
     without_place = _querystring(request, drop=("page", "place", "commune", "lat", "lon"))
     context = {
@@ -70,6 +82,7 @@ def search(request: HttpRequest) -> HttpResponse:
         ],
     }
     if request.htmx and not request.htmx.boosted:
+        context["swap_facets"] = True  # the filters' counts change with the results
         return render(request, "directory/search.html#results", context)
     return render(request, "directory/search.html", context)
 
