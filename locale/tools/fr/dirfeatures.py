@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """French for the directory features from Dora and data·inclusion (remote, kinds, filters, saved searches)."""
 
 TRANSLATIONS = {
@@ -22,4 +23,7 @@ TRANSLATIONS = {
     "Filters (number of services each would find)": "Filtres (nombre de services trouvés pour chacun)",
     "Places not confirmed recently": "Places non confirmées récemment",
     "last said on %(date)s": "indiqué le %(date)s",
+    "Who can ask for it:": "Qui peut le demander :",
+    "Delivered on site and remotely (phone, video or online).": "Sur place et à distance (téléphone, vidéo ou en ligne).",
+    "Delivered remotely only (phone, video or online).": "Uniquement à distance (téléphone, vidéo ou en ligne).",
 }

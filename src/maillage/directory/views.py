@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from maillage.access.door import no_person_data
 from maillage.accounts.models import Organisation
 from maillage.directory import services
-from maillage.directory.enums import CapacityStatus
+from maillage.directory.enums import CapacityStatus, Mobiliser, ServiceKind
 from maillage.directory.forms import CapacityForm, LocationAttachForm, LocationForm, SearchForm, ServiceForm
 from maillage.directory.maps import build_map
 from maillage.directory.models import Location, Service
@@ -123,6 +123,8 @@ def service_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "service": service,
             "is_open": is_open(service.opening_hours),
+            "kinds": [ServiceKind(kind).label for kind in service.kinds or () if kind in ServiceKind.values],
+            "mobilisers": [Mobiliser(who).label for who in service.mobilisable_by or () if who in Mobiliser.values],
             "is_stale": service.updated_at < timezone.now() - STALE_AFTER,
             "can_edit": can_edit_listing(request.actor, service.organisation_id),
         },

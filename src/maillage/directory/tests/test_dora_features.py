@@ -148,3 +148,32 @@ class TestCapacityFreshness:
         rebuild_index()
         scores = {hit.service.name: hit.score for hit in search_services(ServiceQuery()).hits}
         assert scores["Frais"] > scores["Vieux"]
+
+
+class TestServicePageAndApi:
+    def test_how_to_mobilise_is_on_the_service_page(self, client, libramont):
+        service = ServiceFactory(
+            name="Service X",
+            mobilisable_by=["PERSON", "PROFESSIONALS"],
+            mobilisation_means=["PHONE"],
+            remote=True,
+            kinds=[ServiceKind.TRAINING],
+        )
+        service.required_documents.create(document="Carte d'identité")
+        url = reverse("directory:service_detail", args=[service.public_id])
+        body = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+        assert "The person themselves" in body and "Professionals" in body
+        assert "Carte d&#x27;identité" in body
+        assert "Delivered on site and remotely" in body and "Training" in body
+        french = client.get(url, headers={"Accept-Language": "fr"}).content.decode()
+        assert "Qui peut le demander" in french and "Aussi à distance" in french
+
+    def test_api_filters_and_fields(self, client, directory):
+        response = client.get("/api/v1/directory/services", {"kind": "WORKSHOP"})
+        assert response.status_code == 200, response.content
+        data = response.json()
+        assert [hit["name"] for hit in data["results"]] == ["Atelier cuisine"]
+        hit = data["results"][0]
+        assert hit["kinds"] == ["WORKSHOP"] and hit["is_free"] is True and hit["on_site"] and not hit["remote"]
+        assert hit["capacity_is_fresh"] is True
+        assert client.get("/api/v1/directory/services", {"mode": "nowhere"}).status_code == 422
