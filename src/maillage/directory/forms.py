@@ -107,6 +107,14 @@ class SearchForm(forms.Form):
         )
 
 
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of this search"),
+        max_length=120,
+        help_text=_("e.g. Emergency shelter near Libramont. Never a person's name: the search is about services."),
+    )
+
+
 class OpeningHoursField(forms.CharField):
     def validate(self, value: str) -> None:
         super().validate(value)

@@ -385,3 +385,30 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.display
+
+
+class SavedSearch(models.Model):
+    """A professional's directory search, kept to be told when a new service matches it or a match's capacity
+    changes. Holds search words and filters only, never anything about a person; the query stays here (the
+    alert links to the search page and to an unsubscribe page by a random token)."""
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    query = models.JSONField(_("search"), default=dict)  # `search.ServiceQuery` fields, as `saved_query` keeps them
+    alerts = models.BooleanField(_("e-mail alerts"), default=True)
+    # What the last alert (or the saving) saw: public service id → capacity as shown ("" if not fresh).
+    known = models.JSONField(default=dict, editable=False)
+    unsubscribe_token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["alerts"], name="directory_savedsearch_alerts")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -75,6 +75,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "view": view,
         "map": build_map(with_locations_and_needs(results.hits), results.place) if view == "map" else None,
         "querystring": _querystring(request, drop=("page", "view")),
+        "can_save": request.actor.is_authenticated and request.actor.organisation is not None,
+        "save_params": [
+            (name, value)
+            for name, value in request.GET.items()
+            if name in form.fields and name not in ("page", "sort")
+        ],
         "unsorted": _querystring(request, drop=("page", "view", "sort")),
         "place_choices": [
             (commune, "?" + "&".join(filter(None, [without_place, urlencode({"place": commune.name})])))
