@@ -65,3 +65,23 @@ def test_filters_with_counts_on_a_phone(browser, live_server, directory, axe_che
         screenshot(page, f"filters-wide-{locale}")
     finally:
         context.close()
+
+
+def test_a_member_saves_a_search_on_a_phone(page, live_server, directory, log_in, axe_check, screenshot):
+    from maillage.accounts.tests.factories import MembershipFactory
+    from maillage.directory.models import SavedSearch
+
+    member = MembershipFactory()
+    page.set_viewport_size(PHONE_375)
+    log_in(page, member.user)
+    page.goto(live_server.url + "/directory/?kind=WORKSHOP&place=Libramont-Chevigny")
+    page.locator(".save-search summary").click()
+    page.locator("#id_saved_name").fill("Ateliers Libramont")
+    axe_check(page, "save a search")
+    with page.expect_navigation():
+        page.locator(".save-search button[type=submit]").click()
+    assert "/directory/saved/" in page.url
+    assert page.get_by_role("link", name="Ateliers Libramont").is_visible()
+    axe_check(page, "saved searches")
+    screenshot(page, "saved-searches")
+    assert SavedSearch.objects.get().query == {"kind": "WORKSHOP", "place": "Libramont-Chevigny"}
