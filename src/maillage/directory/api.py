@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from maillage.access.door import no_person_data
 from maillage.core.api_errors import ErrorOut
-from maillage.directory.enums import Situation
+from maillage.directory.enums import DeliveryMode, Fees, ServiceKind, Situation
 from maillage.directory.search import (
     MAX_PAGE_SIZE,
     MAX_RADIUS_KM,
@@ -34,6 +34,9 @@ class SearchParams(Schema):
     radius_km: float | None = Field(None, gt=0, le=MAX_RADIUS_KM)
     age: int | None = Field(None, ge=0, le=130)
     situation: Situation | None = None
+    kind: ServiceKind | None = None
+    fees: Fees | None = None
+    mode: DeliveryMode | None = Field(None, description="'remote': delivered remotely; 'on_site': at its locations.")
     open_now: bool = False
     self_referral: bool = False
     capacity_available: bool = False
@@ -73,12 +76,17 @@ class ServiceOut(Schema):
     minimum_age: int | None
     maximum_age: int | None
     situations: list[str]
+    kinds: list[str]
+    is_free: bool | None
+    on_site: bool
+    remote: bool
     self_referral: bool
     appointment_required: bool
     mobilisable_by: list[str]
     mobilisation_means: list[str]
     opening_hours: str
     capacity_status: str
+    capacity_is_fresh: bool = Field(description="Declared within the last 30 days; else not to be shown as current.")
     capacity_updated_at: datetime | None
     waiting_time_days: int | None
     updated_at: datetime
@@ -148,12 +156,17 @@ def _service(service) -> dict:
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
         "situations": list(service.situations or []),
+        "kinds": list(service.kinds or []),
+        "is_free": service.is_free,
+        "on_site": service.on_site,
+        "remote": service.remote,
         "self_referral": service.self_referral,
         "appointment_required": service.appointment_required,
         "mobilisable_by": list(service.mobilisable_by or []),
         "mobilisation_means": list(service.mobilisation_means or []),
         "opening_hours": service.opening_hours,
         "capacity_status": service.capacity_status,
+        "capacity_is_fresh": service.capacity_is_fresh,
         "capacity_updated_at": service.capacity_updated_at,
         "waiting_time_days": service.waiting_time_days,
         "updated_at": service.updated_at,
@@ -200,6 +213,9 @@ def services_search(request: HttpRequest, params: Query[SearchParams]):
             radius_km=params.radius_km,
             age=params.age,
             situation=params.situation.value if params.situation else "",
+            kind=params.kind.value if params.kind else "",
+            fees=params.fees.value if params.fees else "",
+            mode=params.mode.value if params.mode else "",
             open_now=params.open_now,
             self_referral=params.self_referral,
             capacity_available=params.capacity_available,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import Organisation
 from maillage.core.demo import DemoTerritory
-from maillage.directory.enums import CapacityStatus, MobilisationMeans, Mobiliser, Situation
+from maillage.directory.enums import CapacityStatus, MobilisationMeans, Mobiliser, ServiceKind, Situation
 from maillage.directory.models import (
     Location,
     Phone,
@@ -37,6 +37,30 @@ HOURS = [
     "Mo-Fr 09:00-12:00; We 14:00-18:00",
     "Mo-Sa 09:00-18:00",
 ]
+
+KIND_WORDS = [
+    (ServiceKind.WORKSHOP, ("atelier", "groupe de parole")),
+    (ServiceKind.TRAINING, ("formation", "apprentissage", "cours")),
+    (ServiceKind.FINANCIAL_AID, ("aide financière", "aides ponctuelles", "allocation", "prêt", "revenu")),
+    (ServiceKind.INFORMATION, ("information", "permanence", "orientation", "conseil")),
+]
+REMOTE_WORDS = ("écoute", "téléphon", "en ligne", "ligne d")
+
+
+def demo_kinds(name: str, description: str) -> list[str]:
+    """The kinds a demo service's words suggest; support otherwise (what most of the sector does)."""
+    text = f"{name} {description}".lower()
+    kinds = [str(kind) for kind, words in KIND_WORDS if any(word in text for word in words)]
+    return kinds or [str(ServiceKind.SUPPORT)]
+
+
+def demo_delivery(name: str, description: str, draw: float) -> tuple[bool, bool]:
+    """(remote, on_site): listening lines only remotely, one service in ten also remotely."""
+    text = f"{name} {description}".lower()
+    if any(word in text for word in REMOTE_WORDS):
+        return True, False
+    return draw < 0.1, True
+
 
 # (name, description, needs, options). Options: situations, min/max age, self (self-referral), pro (professional
 # referral only), rdv (appointment), hours (OSM), area ("commune" | "province"), languages, free.
@@ -511,6 +535,9 @@ def generate(territory: DemoTerritory) -> None:
             [CapacityStatus.AVAILABLE, CapacityStatus.WAITING_LIST, CapacityStatus.FULL, ""], [5, 3, 2, 1]
         )[0]
         self_referral = options.get("self", not options.get("pro", False))
+        # Capacities are mostly confirmed within the month; a few have gone past it (`CAPACITY_FRESH_FOR`).
+        capacity_days = rnd.randint(35, 120) if rnd.random() < 0.2 else rnd.randint(0, 25)
+        remote, on_site = demo_delivery(name, description, rnd.random())
         means = [MobilisationMeans.PHONE, MobilisationMeans.EMAIL]
         if self_referral:
             means.append(MobilisationMeans.WALK_IN)
@@ -536,12 +563,15 @@ def generate(territory: DemoTerritory) -> None:
             mobilisable_by=[str(m) for m in mobilisers],
             mobilisation_means=[str(m) for m in means],
             opening_hours=options.get("hours") or rnd.choice(HOURS),
-            is_free=options.get("free"),
+            is_free=options.get("free") if "free" in options else rnd.choice([True, True, False, None]),
+            kinds=demo_kinds(name, description),
+            remote=remote,
+            on_site=on_site,
             fees_description="Gratuit."
             if options.get("free")
             else rnd.choice(["", "Participation selon les revenus."]),
             capacity_status=capacity,
-            capacity_updated_at=(now - timedelta(days=days_ago)) if capacity else None,
+            capacity_updated_at=(now - timedelta(days=min(days_ago, capacity_days))) if capacity else None,
             waiting_time_days=rnd.choice([7, 14, 30, 60]) if capacity == CapacityStatus.WAITING_LIST else None,
         )
         service._demo_needs = [terms[code] for code in needs if code in terms]  # type: ignore[attr-defined]

@@ -41,6 +41,30 @@ class Situation(models.TextChoices):
     CARER = "CARER", _("Family carer")
 
 
+class ServiceKind(models.TextChoices):
+    """What kind of service it is (data·inclusion `types`, exported as their slugs)."""
+
+    SUPPORT = "SUPPORT", _("Support and follow-up")
+    FINANCIAL_AID = "FINANCIAL_AID", _("Financial aid")
+    WORKSHOP = "WORKSHOP", _("Workshop")
+    TRAINING = "TRAINING", _("Training")
+    INFORMATION = "INFORMATION", _("Information")
+
+
+class Fees(models.TextChoices):
+    """The fees filter of the search, from `Service.is_free` (data·inclusion `frais`: gratuit / payant)."""
+
+    FREE = "free", _("Free of charge")
+    PAID = "paid", _("Paying")
+
+
+class DeliveryMode(models.TextChoices):
+    """Where the service is delivered (data·inclusion `modes_accueil`: en-presentiel / a-distance)."""
+
+    ON_SITE = "on_site", _("On site")
+    REMOTE = "remote", _("Remotely")
+
+
 class Mobiliser(models.TextChoices):
     """Who may mobilise (ask for) the service (data·inclusion `mobilisable_par`)."""
 

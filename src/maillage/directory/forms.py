@@ -5,7 +5,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.choices import CollatedModelChoiceField
-from maillage.directory.enums import CapacityStatus, MobilisationMeans, Mobiliser, Situation
+from maillage.directory.enums import (
+    CapacityStatus,
+    DeliveryMode,
+    Fees,
+    MobilisationMeans,
+    Mobiliser,
+    ServiceKind,
+    Situation,
+)
 from maillage.directory.models import Location, Service, TaxonomyTerm
 from maillage.directory.search import MAX_RADIUS_KM, SORT_DISTANCE, ServiceQuery, opening_hours_valid
 from maillage.directory.selectors import attachable_organisations, builtin_terms, need_choices
@@ -42,6 +50,13 @@ class SearchForm(forms.Form):
     situation = forms.ChoiceField(
         label=_("Situation"), required=False, choices=[("", _("Any situation")), *Situation.choices]
     )
+    kind = forms.ChoiceField(
+        label=_("Kind of service"), required=False, choices=[("", _("Any kind")), *ServiceKind.choices]
+    )
+    fees = forms.ChoiceField(label=_("Fees"), required=False, choices=[("", _("Free or paying")), *Fees.choices])
+    mode = forms.ChoiceField(
+        label=_("On site or remotely"), required=False, choices=[("", _("On site or remotely")), *DeliveryMode.choices]
+    )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     self_referral = forms.BooleanField(label=_("The person can go on their own"), required=False)
     available = forms.BooleanField(label=_("Places available"), required=False)
@@ -56,6 +71,15 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["need"].choices = [("", _("Any need")), *need_choices()]
+
+    def count_choices(self, counts: dict[str, dict[str, int]]) -> None:
+        """Show in each filter's options how many services it would find (`search.facet_counts`)."""
+        for name, by_value in counts.items():
+            field = self.fields[name]
+            field.choices = [
+                (value, label if not value else f"{label} ({by_value.get(value, 0)})")
+                for value, label in field.choices
+            ]
 
     def to_query(self) -> ServiceQuery:
         data = (
@@ -73,12 +97,23 @@ class SearchForm(forms.Form):
             radius_km=data.get("radius"),
             age=data.get("age"),
             situation=data.get("situation") or "",
+            kind=data.get("kind") or "",
+            fees=data.get("fees") or "",
+            mode=data.get("mode") or "",
             open_now=bool(data.get("open_now")),
             self_referral=bool(data.get("self_referral")),
             capacity_available=bool(data.get("available")),
             page=data.get("page") or 1,
             sort=data.get("sort") or "",
         )
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of this search"),
+        max_length=120,
+        help_text=_("e.g. Emergency shelter near Libramont. Never a person's name: the search is about services."),
+    )
 
 
 class OpeningHoursField(forms.CharField):
@@ -107,6 +142,9 @@ class ServiceForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
+    kinds = forms.MultipleChoiceField(
+        label=_("Kind of service"), choices=ServiceKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     mobilisable_by = forms.MultipleChoiceField(
         label=_("Who can ask for it"), choices=Mobiliser.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -133,6 +171,9 @@ class ServiceForm(forms.ModelForm):
             "alternate_name",
             "description",
             "status",
+            "kinds",
+            "on_site",
+            "remote",
             "needs",
             "situations",
             "minimum_age",

@@ -5,6 +5,8 @@ HSDS `id` (imported HSDS UUIDs are kept; data·inclusion string ids become uuid5
 keeps `updated_at` / `updated_by`.
 """
 
+from datetime import timedelta
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
@@ -110,6 +112,10 @@ class TermMapping(TrackedModel):
         return f"{self.term.code} ↔ {self.scheme}:{self.external_code}"
 
 
+# A capacity declared longer ago than this is not shown as "places available" (it may well be full by now).
+CAPACITY_FRESH_FOR = timedelta(days=30)
+
+
 class Service(TrackedModel):
     """What an organisation offers, for whom and how to get it.
 
@@ -133,6 +139,10 @@ class Service(TrackedModel):
     fees_description = models.TextField(_("fees"), blank=True)
     is_free = models.BooleanField(_("free of charge"), null=True, blank=True)
     accreditations = models.TextField(_("accreditations"), blank=True)
+    kinds = models.JSONField(_("kind of service"), default=list, blank=True)  # `ServiceKind` values
+    # Delivered at its locations, remotely (phone, video, online: found from every place its areas cover), or both.
+    on_site = models.BooleanField(_("delivered on site"), default=True)
+    remote = models.BooleanField(_("delivered remotely"), default=False)
     # Eligibility
     minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
@@ -166,6 +176,7 @@ class Service(TrackedModel):
         indexes = [
             models.Index(fields=["status", "capacity_status"], name="directory_service_status_idx"),
             models.Index(fields=["updated_at"], name="directory_service_updated_idx"),
+            models.Index(fields=["remote"], condition=models.Q(remote=True), name="directory_service_remote_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -178,6 +189,16 @@ class Service(TrackedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def capacity_is_fresh(self) -> bool:
+        """Whether the declared capacity is recent enough to be shown as it is."""
+        return bool(self.capacity_updated_at and self.capacity_updated_at >= timezone.now() - CAPACITY_FRESH_FOR)
+
+    @property
+    def shows_places_available(self) -> bool:
+        """Green "places available" only for a capacity declared within `CAPACITY_FRESH_FOR`."""
+        return self.capacity_status == CapacityStatus.AVAILABLE and self.capacity_is_fresh
 
     def set_capacity(self, status: str, *, at=None) -> None:
         self.capacity_status = status
@@ -364,3 +385,30 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.display
+
+
+class SavedSearch(models.Model):
+    """A professional's directory search, kept to be told when a new service matches it or a match's capacity
+    changes. Holds search words and filters only, never anything about a person; the query stays here (the
+    alert links to the search page and to an unsubscribe page by a random token)."""
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    query = models.JSONField(_("search"), default=dict)  # `search.ServiceQuery` fields, as `saved_query` keeps them
+    alerts = models.BooleanField(_("e-mail alerts"), default=True)
+    # What the last alert (or the saving) saw: public service id → capacity as shown ("" if not fresh).
+    known = models.JSONField(default=dict, editable=False)
+    unsubscribe_token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["alerts"], name="directory_savedsearch_alerts")]
+
+    def __str__(self) -> str:
+        return self.name

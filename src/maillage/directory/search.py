@@ -42,8 +42,8 @@ from django.utils import timezone
 
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
-from maillage.directory.enums import CapacityStatus, ServiceStatus, Situation
-from maillage.directory.models import Service, ServiceAtLocation, TaxonomyTerm
+from maillage.directory.enums import CapacityStatus, DeliveryMode, Fees, ServiceKind, ServiceStatus, Situation
+from maillage.directory.models import CAPACITY_FRESH_FOR, Service, ServiceAtLocation, TaxonomyTerm
 from maillage.directory.text import MAX_QUERY_CHARS, MAX_QUERY_TOKENS, STOPWORDS, stem, words
 from maillage.territories.models import Level, Territory
 from maillage.territories.selectors import communes_named, distance_km, parse_postcode, postcode_place
@@ -72,6 +72,9 @@ class ServiceQuery:
     radius_km: float | None = None
     age: int | None = None
     situation: str = ""
+    kind: str = ""  # a `ServiceKind`
+    fees: str = ""  # a `Fees`
+    mode: str = ""  # a `DeliveryMode`
     open_now: bool = False
     self_referral: bool = False
     capacity_available: bool = False
@@ -118,6 +121,7 @@ class SearchResults:
     place_not_found: bool = False
     place_suggestions: list[Territory] = field(default_factory=list)  # when a typed place could be several
     corrected_text: str = ""  # the words these results are for, when the typed ones found nothing
+    facets: dict[str, dict[str, int]] | None = None  # `facet_counts`, when asked for
 
     @property
     def pages(self) -> int:
@@ -164,6 +168,9 @@ def clean(query: ServiceQuery) -> ServiceQuery:
         radius_km=radius,
         age=age,
         situation=query.situation if query.situation in Situation.values else "",
+        kind=query.kind if query.kind in ServiceKind.values else "",
+        fees=query.fees if query.fees in Fees.values else "",
+        mode=query.mode if query.mode in DeliveryMode.values else "",
         open_now=bool(query.open_now),
         self_referral=bool(query.self_referral),
         capacity_available=bool(query.capacity_available),
@@ -351,8 +358,10 @@ def _place_candidates(place: Place, radius_km: float | None) -> tuple[str, list]
 
     One row per location of a service in the place (`located` 1): with a radius, the locations in its bounding
     box (indexed on latitude/longitude; Python then keeps those within the haversine radius); without, the
-    locations in the place's communes. Plus one row per service whose service area covers the place's commune
-    (the area's territory is the commune or one of its ancestors; `located` 0).
+    locations in the place's communes, but not those of a service whose eligibility zones (service areas with a
+    territory) leave the place out. Plus one row per service whose service area covers the place's commune (the
+    area's territory is the commune or one of its ancestors; `located` 0), and one per remote service without
+    zones (offered everywhere; `located` 0).
     """
     if radius_km is not None and place.has_point:
         lat, lon = place.latitude, place.longitude
@@ -363,19 +372,32 @@ def _place_candidates(place: Place, radius_km: float | None) -> tuple[str, list]
     else:
         test, value = _id_list(commune.id for commune in place.communes)
         location_test, params = f"l.commune_id {test}", [value]
+    area_ids = sorted({i for commune in place.communes for i in _ancestor_ids(commune)})
+    zoned = "EXISTS (SELECT 1 FROM directory_servicearea z WHERE z.service_id = {0} AND z.territory_id IS NOT NULL)"
     sql = (
         "SELECT link.service_id AS sid, l.latitude AS lat, l.longitude AS lon, 1 AS located "  # noqa: S608
         "FROM directory_location l JOIN directory_serviceatlocation link ON link.location_id = l.id "
         f"WHERE {location_test}"
     )
-    area_ids = sorted({i for commune in place.communes for i in _ancestor_ids(commune)})
     if area_ids:
         test, value = _id_list(area_ids)
+        # Eligibility zones: a service with areas is offered only there, even near one of its locations.
+        sql += (
+            f" AND (NOT {zoned.format('link.service_id')} OR link.service_id IN "  # noqa: S608
+            f"(SELECT service_id FROM directory_servicearea WHERE territory_id {test}))"
+        )
+        params.append(value)
         sql += (
             " UNION ALL SELECT DISTINCT service_id, CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), "  # noqa: S608
             f"0 FROM directory_servicearea WHERE territory_id {test}"
         )
         params.append(value)
+    # A remote service without any zone is offered everywhere (one with zones came in through them above).
+    sql += (
+        " UNION ALL SELECT r.id, CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), 0 "  # noqa: S608
+        f"FROM directory_service r WHERE r.remote = %s AND NOT {zoned.format('r.id')}"
+    )
+    params.append(True)
     return sql, params
 
 
@@ -492,17 +514,15 @@ def search_services(query: ServiceQuery) -> SearchResults:
     return second
 
 
-def _search(query: ServiceQuery) -> SearchResults:
-    """The search itself, for the words as given.
+def fresh_since() -> object:
+    """The oldest capacity date still shown as declared, as a parameter of raw SQL."""
+    return connection.ops.adapt_datetimefield_value(timezone.now() - CAPACITY_FRESH_FOR)
 
-    Without a place, SQL ranks and pages (relevance and capacity). With a place, the candidates are the
-    services located in it or covering it; SQL filters them and returns compact rows, and Python adds
-    the distance to the score, sorts and pages.
-    """
-    query = clean(query)
+
+def _conditions(query: ServiceQuery) -> tuple | None:
+    """`(joins, join_params, where, where_params, relevance, groups)` of a cleaned query, without its facet
+    filters (`_facet_filters`); None when it can match nothing (an unknown need)."""
     vendor = connection.vendor
-    empty = SearchResults(query=query, hits=[], total=0, page=query.page, page_size=query.page_size)
-
     joins: list[str] = []
     join_params: list = []
     where: list[str] = ["s.status IN (%s, %s)", "s.awaiting_validation = %s"]
@@ -533,7 +553,7 @@ def _search(query: ServiceQuery) -> SearchResults:
     if query.need:
         term_ids = _need_term_ids(query.need)
         if term_ids is None:
-            return empty
+            return None
         test, value = _id_list(term_ids)
         needs_sql = f"s.id IN (SELECT n.service_id FROM directory_service_needs n WHERE n.taxonomyterm_id {test})"  # noqa: S608
         where.append(needs_sql)
@@ -545,29 +565,67 @@ def _search(query: ServiceQuery) -> SearchResults:
         )
         where_params += [query.age, query.age]
 
-    if query.situation:
-        if vendor == "postgresql":
-            where.append("(s.situations = '[]'::jsonb OR s.situations @> %s::jsonb)")
-            where_params.append(json.dumps([query.situation]))
-        else:
-            where.append("(s.situations = '[]' OR EXISTS (SELECT 1 FROM json_each(s.situations) WHERE value = %s))")
-            where_params.append(query.situation)
-
     if query.self_referral:
         where.append("s.self_referral = %s")
         where_params.append(True)
 
     if query.capacity_available:
-        where.append("s.capacity_status = %s")
-        where_params.append(CapacityStatus.AVAILABLE)
+        where.append("s.capacity_status = %s AND s.capacity_updated_at >= %s")
+        where_params += [CapacityStatus.AVAILABLE, fresh_since()]
 
     if query.open_now:
         where.append("s.opening_hours <> ''")
+    return joins, join_params, where, where_params, relevance, groups
 
+
+def _json_contains(column: str, value: str) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return f"{column} @> %s::jsonb", [json.dumps([value])]
+    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = %s)", [value]  # noqa: S608
+
+
+def _facet_filters(query: ServiceQuery) -> dict[str, tuple[str, list]]:
+    """The SQL tests of the filters that have counts (`FACETS`), by facet, for those asked."""
+    filters: dict[str, tuple[str, list]] = {}
+    if query.kind:
+        filters["kind"] = _json_contains("s.kinds", query.kind)
+    if query.fees:
+        filters["fees"] = ("s.is_free = %s", [query.fees == Fees.FREE])
+    if query.situation:
+        # A service meant for no situation in particular is meant for every one.
+        sql, params = _json_contains("s.situations", query.situation)
+        empty = EMPTY_JSON_LIST[connection.vendor == "postgresql"]
+        filters["situation"] = (f"(s.situations = {empty} OR {sql})", params)
+    if query.mode:
+        filters["mode"] = ("s.remote = %s" if query.mode == DeliveryMode.REMOTE else "s.on_site = %s", [True])
+    return filters
+
+
+def _search(query: ServiceQuery) -> SearchResults:
+    """The search itself, for the words as given.
+
+    Without a place, SQL ranks and pages (relevance and capacity). With a place, the candidates are the
+    services located in it or covering it; SQL filters them and returns compact rows, and Python adds
+    the distance to the score, sorts and pages.
+    """
+    query = clean(query)
+    vendor = connection.vendor
+    empty = SearchResults(query=query, hits=[], total=0, page=query.page, page_size=query.page_size)
+    conditions = _conditions(query)
+    if conditions is None:
+        return empty
+    joins, join_params, where, where_params, relevance, groups = conditions
+    for sql, params in _facet_filters(query).values():
+        where.append(sql)
+        where_params += params
+
+    # A capacity not confirmed for `CAPACITY_FRESH_FOR` ranks as undeclared.
     capacity_sql = (
-        "(CASE s.capacity_status WHEN 'AVAILABLE' THEN 1.0 WHEN 'WAITING_LIST' THEN 0.5 "
-        f"WHEN 'FULL' THEN 0.0 ELSE {CAPACITY_UNDECLARED} END)"
+        "(CASE WHEN s.capacity_status = 'AVAILABLE' AND s.capacity_updated_at >= %s THEN 1.0 "
+        "WHEN s.capacity_status = 'WAITING_LIST' THEN 0.5 "
+        f"WHEN s.capacity_status = 'FULL' THEN 0.0 ELSE {CAPACITY_UNDECLARED} END)"
     )
+    capacity_params = [fresh_since()]
     moment = query.at or timezone.now()
     offset = (query.page - 1) * query.page_size
 
@@ -589,7 +647,7 @@ def _search(query: ServiceQuery) -> SearchResults:
             cursor.execute(
                 f"SELECT s.id, {relevance} AS rel, {capacity_sql} AS cap, s.updated_at, s.opening_hours, "
                 f"p.lat, p.lon, p.located {base}",
-                [*candidates_params, *join_params, *where_params],
+                [*capacity_params, *candidates_params, *join_params, *where_params],
             )
             rows = cursor.fetchall()
         matched: dict[int, tuple] = {}
@@ -626,7 +684,8 @@ def _search(query: ServiceQuery) -> SearchResults:
     else:
         score = f"(0.6 * {relevance} + 0.1 * {capacity_sql})"
         base = f"FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}"
-        params = [*join_params, *where_params]
+        params = [*capacity_params, *join_params, *where_params]
+        count_params = [*join_params, *where_params]
         with _cursor(TEXT_PLANNING if groups else SEARCH_PLANNING) as cursor:
             if query.open_now:
                 cursor.execute(
@@ -656,12 +715,90 @@ def _search(query: ServiceQuery) -> SearchResults:
                 fetched = cursor.fetchall()
                 total = fetched[0][2] if fetched else 0
                 if not fetched and offset:
-                    cursor.execute(f"SELECT COUNT(*) {base}", params)
+                    cursor.execute(f"SELECT COUNT(*) {base}", count_params)
                     total = cursor.fetchone()[0]
                 page_rows = [(sid, sc) for sid, sc, _ in fetched]
 
     hits = _hits(page_rows, distances, place, query)
     return SearchResults(query=query, hits=hits, total=total, page=query.page, page_size=query.page_size, place=place)
+
+
+FACETS = {"kind": ServiceKind, "fees": Fees, "situation": Situation, "mode": DeliveryMode}
+
+
+def facet_counts(query: ServiceQuery) -> dict[str, dict[str, int]]:
+    """How many services each value of each filter in `FACETS` would find, given the rest of the query.
+
+    A facet's count ignores its own filter (choosing another kind shows how many there are), not the others'.
+    One grouped statement: the matches of the query without its facet filters, each row flagged with whether
+    it passes each facet filter. Open-now is not applied (it is decided in Python). A service meant for no
+    situation in particular counts under every situation."""
+    query = clean(query)
+    conditions = _conditions(query)
+    counts: dict[str, dict[str, int]] = {name: dict.fromkeys(enum.values, 0) for name, enum in FACETS.items()}
+    if conditions is None:
+        return counts
+    joins, join_params, where, where_params, _relevance, groups = conditions
+    source, source_params = "directory_service s", []
+    if query.commune_id or query.postcode or query.place or query.latitude is not None:
+        place, _suggestions = resolve_place(query)
+        if place is None:
+            return counts
+        radius = query.radius_km if place.has_point else None
+        candidates_sql, candidates_params = _place_candidates(place, radius)
+        with connection.cursor() as cursor:
+            cursor.execute(candidates_sql, candidates_params)
+            sids = {
+                sid
+                for sid, latitude, longitude, located in cursor.fetchall()
+                if not located
+                or radius is None
+                or latitude is None
+                or longitude is None
+                or distance_km(place.latitude, place.longitude, latitude, longitude) <= radius
+            }
+        test, value = _id_list(sids)
+        where.append(f"s.id {test}")
+        where_params.append(value)
+    filters = _facet_filters(query)
+    flags, flag_params = [], []
+    for name in FACETS:
+        sql, params = filters.get(name, ("1 = 1", []))
+        flags.append(f"CASE WHEN {sql} THEN 1 ELSE 0 END AS f_{name}")
+        flag_params += params
+    each = "jsonb_array_elements_text({0})" if connection.vendor == "postgresql" else "json_each({0})"
+    element = "e" if connection.vendor == "postgresql" else "e.value"
+
+    def others(name: str) -> str:
+        return " AND ".join(f"m.f_{other} = 1" for other in FACETS if other != name)
+
+    statement = (
+        f"WITH m AS (SELECT s.kinds, s.situations, s.is_free, s.remote, s.on_site, {', '.join(flags)} "  # noqa: S608
+        f"FROM {source} {' '.join(joins)} WHERE {' AND '.join(where)}) "
+        f"SELECT 'kind', {element}, COUNT(*) FROM m, {each.format('m.kinds')} e WHERE {others('kind')} "
+        f"GROUP BY {element} "
+        f"UNION ALL SELECT 'situation', {element}, COUNT(*) FROM m, {each.format('m.situations')} e "
+        f"WHERE {others('situation')} GROUP BY {element} "
+        f"UNION ALL SELECT 'situation', '', COUNT(*) FROM m WHERE {others('situation')} "
+        f"AND m.situations = {EMPTY_JSON_LIST[connection.vendor == 'postgresql']} "
+        "UNION ALL SELECT 'fees', CASE WHEN m.is_free THEN 'free' ELSE 'paid' END, COUNT(*) FROM m "
+        f"WHERE m.is_free IS NOT NULL AND {others('fees')} GROUP BY CASE WHEN m.is_free THEN 'free' ELSE 'paid' END "
+        f"UNION ALL SELECT 'mode', 'remote', COUNT(*) FROM m WHERE m.remote AND {others('mode')} "
+        f"UNION ALL SELECT 'mode', 'on_site', COUNT(*) FROM m WHERE m.on_site AND {others('mode')}"
+    )
+    with _cursor(TEXT_PLANNING if groups else SEARCH_PLANNING) as cursor:
+        cursor.execute(statement, [*source_params, *flag_params, *join_params, *where_params])
+        rows = cursor.fetchall()
+    for name, value, count in rows:
+        if name == "situation" and value == "":
+            for situation in counts["situation"]:
+                counts["situation"][situation] += count
+        elif value in counts[name]:
+            counts[name][value] += count
+    return counts
+
+
+EMPTY_JSON_LIST = ("'[]'", "'[]'::jsonb")
 
 
 def _hits(rows, distances, place: Place | None, query: ServiceQuery) -> list[ServiceHit]:

@@ -4,10 +4,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from maillage.accounts.enums import Role
 from maillage.accounts.models import Membership, Organisation
+from maillage.directory import alerts
+from maillage.directory.models import SavedSearch
 from maillage.directory.selectors import stale_services
 
 
@@ -37,4 +40,36 @@ def remind_stale_listings(organisation_id: int) -> int:
             subject = render_to_string("directory/email/stale_subject.txt", context).strip()
             body = render_to_string("directory/email/stale_body.txt", context)
         sent += send_mail(subject, body, None, [user.email])
+    return sent
+
+
+@task()
+def send_search_alert(saved_search_id: int) -> int:
+    """E-mail the owner of a saved search the services that match it since the last alert (new ones, and those
+    whose capacity changed), in their language, with a link to the search and one to stop the alerts.
+
+    Returns 1 when an e-mail was sent, 0 when nothing changed (or the search is gone or its alerts stopped)."""
+    saved = SavedSearch.objects.select_related("user").filter(id=saved_search_id, alerts=True).first()
+    if saved is None or not saved.user.is_active:
+        return 0
+    new, changed, known = alerts.changes(saved)
+    if not new and not changed:
+        alerts.saved_search_record(saved, known=known)  # services gone from the search are forgotten
+        return 0
+    site = settings.SITE_URL.rstrip("/")
+    user = saved.user
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "saved": saved,
+            "user": user,
+            "new": new,
+            "changed": changed,
+            "site": site,
+            "search_url": site + reverse("directory:saved_search_open", args=[saved.pk]),
+            "unsubscribe_url": site + reverse("directory:saved_search_unsubscribe", args=[saved.unsubscribe_token]),
+        }
+        subject = render_to_string("directory/email/alert_subject.txt", context).strip()
+        body = render_to_string("directory/email/alert_body.txt", context)
+    sent = send_mail(subject, body, None, [user.email])
+    alerts.saved_search_record(saved, known=known)
     return sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.directory import views
+from maillage.directory import views, views_saved
 
 app_name = "directory"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("places/", views.place_hints, name="place_hints"),
     path("services/<uuid:public_id>/", views.service_detail, name="service_detail"),
+    path("saved/", views_saved.saved_searches, name="saved_searches"),
+    path("saved/<int:pk>/", views_saved.saved_search_open, name="saved_search_open"),
+    path("saved/<int:pk>/delete/", views_saved.saved_search_remove, name="saved_search_delete"),
+    path("saved/stop/<str:token>/", views_saved.saved_search_unsubscribe_view, name="saved_search_unsubscribe"),
     path("manage/", views.manage, name="manage"),
     path("manage/services/new/", views.service_edit, name="service_create"),
     path("manage/services/<uuid:public_id>/", views.service_edit, name="service_edit"),

@@ -1,5 +1,6 @@
 """Pages of the directory: the public search and service page, members' editing, the coordinator's validation."""
 
+from dataclasses import replace
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -17,12 +18,18 @@ from maillage.access.door import no_person_data
 from maillage.accounts.models import Organisation
 from maillage.core.confirm import confirmation
 from maillage.directory import services
-from maillage.directory.enums import CapacityStatus
+from maillage.directory.enums import CapacityStatus, Mobiliser, ServiceKind
 from maillage.directory.forms import CapacityForm, LocationAttachForm, LocationForm, SearchForm, ServiceForm
 from maillage.directory.maps import build_map
 from maillage.directory.models import Location, Service
 from maillage.directory.permissions import can_edit_listing, can_validate_organisations
-from maillage.directory.search import STALE_AFTER, is_open, search_services, with_locations_and_needs
+from maillage.directory.search import (
+    STALE_AFTER,
+    facet_counts,
+    is_open,
+    search_services,
+    with_locations_and_needs,
+)
 from maillage.directory.selectors import (
     attachable_organisations,
     pending_organisations,
@@ -55,7 +62,12 @@ def search(request: HttpRequest) -> HttpResponse:
     """The public search (no login). With htmx only the results are swapped; without JS the form reloads."""
     form = SearchForm(request.GET)
     form.is_valid()
-    results = search_services(form.to_query())
+    query = form.to_query()
+    results = search_services(query)
+    # Counted for the words the results are for (corrected or as typed).
+    form.count_choices(
+        facet_counts(query if not results.corrected_text else replace(query, text=results.corrected_text))
+    )
     view = "map" if request.GET.get("view") == "map" else "list"
     without_place = _querystring(request, drop=("page", "place", "commune", "lat", "lon"))
     context = {
@@ -64,6 +76,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "view": view,
         "map": build_map(with_locations_and_needs(results.hits), results.place) if view == "map" else None,
         "querystring": _querystring(request, drop=("page", "view")),
+        "can_save": request.actor.is_authenticated and request.actor.organisation is not None,
+        "save_params": [
+            (name, value)
+            for name, value in request.GET.items()
+            if name in form.fields and name not in ("page", "sort")
+        ],
         "unsorted": _querystring(request, drop=("page", "view", "sort")),
         "place_choices": [
             (commune, "?" + "&".join(filter(None, [without_place, urlencode({"place": commune.name})])))
@@ -71,6 +89,7 @@ def search(request: HttpRequest) -> HttpResponse:
         ],
     }
     if request.htmx and not request.htmx.boosted:
+        context["swap_facets"] = True  # the filters' counts change with the results
         return render(request, "directory/search.html#results", context)
     return render(request, "directory/search.html", context)
 
@@ -111,6 +130,8 @@ def service_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "service": service,
             "is_open": is_open(service.opening_hours),
+            "kinds": [ServiceKind(kind).label for kind in service.kinds or () if kind in ServiceKind.values],
+            "mobilisers": [Mobiliser(who).label for who in service.mobilisable_by or () if who in Mobiliser.values],
             "is_stale": service.updated_at < timezone.now() - STALE_AFTER,
             "can_edit": can_edit_listing(request.actor, service.organisation_id),
         },

@@ -24,7 +24,7 @@ from maillage.directory.hsds import mapping
 from maillage.directory.hsds.importer import import_paths
 from maillage.directory.hsds.tabular import PackageWriter
 from maillage.directory.models import BUILTIN_TAXONOMY_ID, Service, Taxonomy, TaxonomyTerm
-from maillage.directory.search import ServiceQuery, search_services
+from maillage.directory.search import ServiceQuery, facet_counts, search_services
 from maillage.territories.models import Level, PostalCode, Territory
 
 NAMESPACE = uuid.UUID("0b6f1e36-5a55-4c47-8d0a-4f0c2f0d6e21")
@@ -272,12 +272,13 @@ class Result:
     searches: int = 0
     import_cpu_s: float = 0.0  # CPU time of this process during the import: the cost without the machine's load
     search_cpu_p95_ms: float = 0.0
+    facets_p95_ms: float = 0.0  # the search page's filter counts (`facet_counts`), the same queries and an empty one
 
     def line(self) -> str:
         return (
             f"BENCH directory db={self.db} services={self.services} import_s={self.import_s:.1f} "
             f"search_p50_ms={self.search_p50_ms:.1f} search_p95_ms={self.search_p95_ms:.1f} "
-            f"pk_p95_ms={self.pk_p95_ms:.2f}"
+            f"pk_p95_ms={self.pk_p95_ms:.2f} facets_p95_ms={self.facets_p95_ms:.1f}"
         )
 
     def as_dict(self) -> dict:
@@ -303,6 +304,11 @@ def measure(workdir: Path, plan: Plan, searches: int, *, progress: bool = True) 
         hits.append(results.total)
         timings.append((time.perf_counter() - started) * 1000)
         cpu_timings.append((time.process_time() - cpu_started) * 1000)
+    facet_timings = []
+    for query in [ServiceQuery(), *queries]:
+        started = time.perf_counter()
+        facet_counts(query)
+        facet_timings.append((time.perf_counter() - started) * 1000)
     rng = random.Random(plan.seed)  # noqa: S311
     pks = list(Service.objects.values_list("pk", flat=True))
     pk_timings = []
@@ -324,4 +330,5 @@ def measure(workdir: Path, plan: Plan, searches: int, *, progress: bool = True) 
         searches=len(hits),
         import_cpu_s=import_cpu_s,
         search_cpu_p95_ms=percentile(cpu_timings, 0.95),
+        facets_p95_ms=percentile(facet_timings, 0.95),
     )

@@ -8,7 +8,8 @@ and skip unchanged, bulk, savepoint fallback, per-record report).
 
 Mappings: `thematiques` ↔ our needs through `TermMapping(scheme="data_inclusion")`; `zone_eligibilite`
 INSEE codes ↔ our territories (commune, département, France) as service areas; `modes_mobilisation` ↔
-`mobilisation_means`; `mobilisable_par` ↔ `mobilisable_by`; `publics` ↔ `situations`.
+`mobilisation_means`; `mobilisable_par` ↔ `mobilisable_by`; `publics` ↔ `situations`; `type` ↔ `kinds` (the
+first of ours on export: the schema has one); `modes_accueil` ↔ `on_site` / `remote`.
 """
 
 import json
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from maillage.accounts.enums import IdentifierScheme, OrganisationStatus, Sector
 from maillage.accounts.models import Organisation
-from maillage.directory.enums import MappingScheme, MobilisationMeans, Mobiliser, Situation
+from maillage.directory.enums import MappingScheme, MobilisationMeans, Mobiliser, ServiceKind, Situation
 from maillage.directory.hsds.bundle import Bundle
 from maillage.directory.hsds.exporter import batched
 from maillage.directory.hsds.importer import HsdsImporter, ImportReport
@@ -58,6 +59,14 @@ MOBILISERS_FROM_DI = {
     v1.PersonneMobilisatrice.PROFESSIONNELS: Mobiliser.PROFESSIONALS,
 }
 MOBILISERS_TO_DI = {value: key for key, value in MOBILISERS_FROM_DI.items()}
+KINDS_FROM_DI = {
+    v1.TypeService.ACCOMPAGNEMENT: ServiceKind.SUPPORT,
+    v1.TypeService.AIDE_FINANCIERE: ServiceKind.FINANCIAL_AID,
+    v1.TypeService.ATELIER: ServiceKind.WORKSHOP,
+    v1.TypeService.FORMATION: ServiceKind.TRAINING,
+    v1.TypeService.INFORMATION: ServiceKind.INFORMATION,
+}
+KINDS_TO_DI = {value: key for key, value in KINDS_FROM_DI.items()}
 SITUATIONS_FROM_DI = {
     v1.Public.BENEFICIAIRES_DES_MINIMAS_SOCIAUX: [Situation.LOW_INCOME],
     v1.Public.DEMANDEURS_EMPLOI: [Situation.JOBSEEKER],
@@ -199,6 +208,7 @@ class DataInclusionImporter(HsdsImporter):
                 continue
             mobilisable = _values(service.mobilisable_par)
             hours = service.horaires_accueil or ""
+            modes = _values(service.modes_accueil)
             wanted[key] = {
                 "organisation_id": org_pk,
                 "name": service.nom,
@@ -221,6 +231,10 @@ class DataInclusionImporter(HsdsImporter):
                 "self_referral": v1.PersonneMobilisatrice.USAGERS.value in mobilisable or not mobilisable,
                 "professional_referral": v1.PersonneMobilisatrice.PROFESSIONNELS.value in mobilisable,
                 "opening_hours": hours if hours and opening_hours.validate(hours) else "",
+                "kinds": [str(KINDS_FROM_DI[service.type])] if service.type in KINDS_FROM_DI else [],
+                # Unsaid, a service is delivered where it is (the model's defaults).
+                "on_site": v1.ModeAccueil.EN_PRESENTIEL.value in modes or not modes,
+                "remote": v1.ModeAccueil.A_DISTANCE.value in modes,
                 "residence_required": bool(service.zone_eligibilite)
                 and not (set(service.zone_eligibilite) & NATIONAL),
             }
@@ -389,7 +403,16 @@ def service_of(service: Service, thematiques: dict[int, set[str]]) -> dict[str, 
         "longitude": location.longitude if location else None,
         "telephone": phone.number if phone else None,
         "courriel": service.email or None,
-        "modes_accueil": ["en-presentiel"] if location else None,
+        "type": next((KINDS_TO_DI[kind].value for kind in ServiceKind if kind in (service.kinds or ())), None),
+        "modes_accueil": [
+            mode.value
+            for mode, offered in (
+                (v1.ModeAccueil.A_DISTANCE, service.remote),
+                (v1.ModeAccueil.EN_PRESENTIEL, service.on_site and location is not None),
+            )
+            if offered
+        ]
+        or None,
         "zone_eligibilite": _zone(service),
         "lien_mobilisation": service.mobilisation_link or None,
         "modes_mobilisation": sorted(

@@ -41,6 +41,8 @@ SERVICES = [
         "thematiques": ["logement-hebergement--louer-un-logement", "sante--addictions"],
         "publics": ["personnes-en-situation-durgence", "familles"],
         "frais": "gratuit",
+        "type": "accompagnement",
+        "modes_accueil": ["a-distance", "en-presentiel"],
         "modes_mobilisation": ["telephoner", "se-presenter"],
         "mobilisable_par": ["professionnels"],
         "zone_eligibilite": ["08105", "08", "200041630"],
@@ -107,6 +109,7 @@ class TestImport:
         assert service.mobilisable_by == ["PROFESSIONALS"]
         assert service.professional_referral and not service.self_referral
         assert service.is_free is True
+        assert service.kinds == ["SUPPORT"] and service.remote and service.on_site
         assert set(service.situations) == {"HOMELESS", "FAMILY"}
         assert service.opening_hours == "Mo-Fr 09:00-12:00"
         assert service.residence_required
@@ -148,6 +151,8 @@ class TestExport:
         shelter.mobilisable_by = ["PERSON", "PROFESSIONALS"]
         shelter.situations = ["HOMELESS"]
         shelter.is_free = True
+        shelter.kinds = ["WORKSHOP", "FINANCIAL_AID"]
+        shelter.remote = True
         shelter.save()
 
         counts, rejected = export(tmp_path)
@@ -166,6 +171,8 @@ class TestExport:
         assert exported["publics"] == ["personnes-en-situation-durgence"]
         assert exported["zone_eligibilite"] == ["08105"]
         assert exported["frais"] == "gratuit"
+        assert exported["type"] == "aide-financiere"  # the schema has one: the first in our order
+        assert exported["modes_accueil"] == ["a-distance", "en-presentiel"]
 
     def test_export_then_import_reads_everything_back(self, tmp_path):
         make_directory()

@@ -46,8 +46,9 @@ def test_need_and_place(demo):
     wanted = codes_under("housing")
     for hit in results.hits:
         assert wanted & {term.code for term in hit.service.needs.all()}
-        assert hit.distance_km is None or hit.distance_km <= 40
-    distances = [hit.distance_km for hit in results.hits if hit.distance_km is not None]
+        # A remote service is offered from anywhere: the distance is to its office.
+        assert hit.distance_km is None or hit.distance_km <= 40 or hit.service.remote
+    distances = [hit.distance_km for hit in results.hits if hit.distance_km is not None and not hit.service.remote]
     assert distances and min(distances) < 20
 
 
@@ -73,3 +74,11 @@ def test_stale_flag_in_results(demo):
     stale_ids = set(stale_services().filter(organisation__status="VALIDATED").values_list("id", flat=True))
     assert stale_ids and {hit.service.id for hit in hits if hit.is_stale} == stale_ids
     assert STALE_AFTER.days >= 180
+
+
+def test_every_filter_has_counts(demo):
+    from maillage.directory.search import facet_counts
+
+    counts = facet_counts(ServiceQuery())
+    for facet, by_value in counts.items():
+        assert sum(1 for count in by_value.values() if count) >= 2, (facet, by_value)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 SUMMARY = re.compile(
     r"^BENCH directory db=sqlite services=300 import_s=[\d.]+ search_p50_ms=[\d.]+ search_p95_ms=[\d.]+ "
-    r"pk_p95_ms=[\d.]+$",
+    r"pk_p95_ms=[\d.]+ facets_p95_ms=[\d.]+$",
     re.MULTILINE,
 )
 
