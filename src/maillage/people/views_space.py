@@ -277,7 +277,7 @@ class GrantForm(GuardedForm):
 class ObjectForm(GuardedForm):
     category = forms.ChoiceField(label=gettext_lazy("What you do not want shared"), choices=Category.choices)
     organisation = forms.ChoiceField(label=gettext_lazy("With whom"))
-    note = forms.CharField(label=gettext_lazy("Why (optional)"), required=False, max_length=500)
+    note = forms.CharField(label=gettext_lazy("Why"), required=False, max_length=500)
 
     def __init__(self, *args: Any, page: PersonPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
