@@ -238,7 +238,6 @@ TRANSLATIONS = {
     "From %(min)s years old": "À partir de %(min)s ans",
     "Up to %(max)s years old": "Jusqu'à %(max)s ans",
     "For people living in the area it covers": "Pour les personnes qui résident dans la zone couverte",
-    "Everyone": "Tout public",
     "Needs": "Besoins",
     "How to get it": "Comment y accéder",
     "The person can go on their own.": "La personne peut s'y rendre d'elle-même.",

@@ -29,7 +29,6 @@ TRANSLATIONS = {
     "Saved searches": "Recherches enregistrées",
     "saved search": "recherche enregistrée",
     "saved searches": "recherches enregistrées",
-    "search": "recherche",
     "e-mail alerts": "alertes par e-mail",
     "Saved searches are for the members of an organisation.": "Les recherches enregistrées sont réservées aux membres d'une organisation.",
     "You already keep %(count)s searches: delete one first.": "Vous gardez déjà %(count)s recherches : supprimez-en une d'abord.",

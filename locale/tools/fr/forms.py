@@ -11,7 +11,7 @@ TRANSLATIONS = {
     "opened emergency access to": "a ouvert un accès d'urgence à",
     "Organisation": "Organisation",
     "Visits": "Visites",
-    "From": "Du",
+    "start of a period\x04From": "Du",
     "Until": "Au",
     "Emergency accesses only": "Accès d'urgence uniquement",
     "All organisations": "Toutes les organisations",

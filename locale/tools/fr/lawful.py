@@ -40,8 +40,6 @@ TRANSLATIONS = {
     "Accepted": "Acceptée",
     "Declined": "Refusée",
     "asked by": "demandée par",
-    "answered by": "répondue par",
-    "answered at": "répondue le",
     "request to join the network": "demande pour rejoindre le réseau",
     "requests to join the network": "demandes pour rejoindre le réseau",
     "Your organisation already asked to join this network.": "Votre organisation a déjà demandé à rejoindre ce réseau.",
@@ -75,9 +73,9 @@ TRANSLATIONS = {
     "The referent accepted your request: %(organisation)s now takes part in the network of file %(id)s. Open it in Maillage.": "Le référent a accepté votre demande : %(organisation)s fait maintenant partie du réseau du dossier %(id)s. Ouvrez-le dans Maillage.",
     "The referent accepted your request: %(organisation)s now takes part in the network of file %(id)s. The person's sharing does not cover your organisation yet: the referent will tell you when you can open it.": "Le référent a accepté votre demande : %(organisation)s fait maintenant partie du réseau du dossier %(id)s. Le partage de la personne ne couvre pas encore votre organisation : le référent vous dira quand vous pourrez l'ouvrir.",
     "The referent declined your request to join the network of file %(id)s for %(organisation)s.": "Le référent a refusé votre demande pour que %(organisation)s rejoigne le réseau du dossier %(id)s.",
-    "%(counter)s more person your organisation works with is not listed: their sharing does not cover their identity for you, so their file cannot be opened. Their referent can record it with them.": (
-        "%(counter)s autre personne que votre organisation accompagne n'est pas listée : son partage ne couvre pas son identité pour vous, son dossier ne peut donc pas s'ouvrir. Son référent peut l'enregistrer avec elle.",
-        "%(counter)s autres personnes que votre organisation accompagne ne sont pas listées : leur partage ne couvre pas leur identité pour vous, leurs dossiers ne peuvent donc pas s'ouvrir. Leur référent peut l'enregistrer avec elles.",
+    "On this page, %(counter)s more person your organisation works with is not listed: their sharing does not cover their identity for you, so their file cannot be opened. Their referent can record it with them.": (
+        "Sur cette page, %(counter)s autre personne que votre organisation accompagne n'est pas listée : son partage ne couvre pas son identité pour vous, son dossier ne peut donc pas s'ouvrir. Son référent peut l'enregistrer avec elle.",
+        "Sur cette page, %(counter)s autres personnes que votre organisation accompagne ne sont pas listées : leur partage ne couvre pas leur identité pour vous, leurs dossiers ne peuvent donc pas s'ouvrir. Leur référent peut l'enregistrer avec elles.",
     ),
     "Record it without the identity all the same": "L'enregistrer tout de même sans l'identité",
     "Without the identity, the recipient cannot open the file: these categories would open nothing. Add the identity, or tick the box below to record it as it is.": "Sans l'identité, le destinataire ne peut pas ouvrir le dossier : ces catégories ne s'ouvriraient sur rien. Ajoutez l'identité, ou cochez la case ci-dessous pour l'enregistrer telle quelle.",

@@ -5,7 +5,6 @@ TRANSLATIONS = {
     "Your network": "Votre réseau",
     "Your needs": "Vos besoins",
     "Who can see what": "Qui peut voir quoi",
-    "Who looked at your file": "Qui a regardé votre dossier",
     "All your data": "Toutes vos données",
     "The organisations that support you": "Les organisations qui vous accompagnent",
     "Where the organisations disagree": "Là où les organisations ne sont pas d'accord",

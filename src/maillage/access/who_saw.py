@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from maillage.access.enums import Action, Category, Outcome, Recipient
 from maillage.access.models import AccessEvent, BreakGlassGrant
@@ -65,7 +65,11 @@ class WhoSawFilter(forms.Form):
 
     organisation = forms.TypedChoiceField(label=gettext_lazy("Organisation"), required=False, coerce=int)
     who = forms.ChoiceField(label=gettext_lazy("Visits"), required=False)
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("start of a period", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     emergency = forms.BooleanField(label=gettext_lazy("Emergency accesses only"), required=False)
 

@@ -46,17 +46,6 @@ def person_search(actor: Any, query: str) -> list[Person]:
     return [person for person in candidates if Category.IDENTITY in categories[person.pk]]
 
 
-def persons_openable(actor: Any) -> tuple[QuerySet[Person], int]:
-    """The persons `actor` may know whose identity is shared with them, by name, and how many others they know
-    without it. A list never shows a row that cannot be opened (the file needs the identity); the caller audits
-    what it shows (`audit_list`)."""
-    visible = persons_visible_to(actor)
-    known = list(visible.only("pk", "user_id", "anonymised_at"))
-    categories = categories_for_many(actor, known)
-    openable = [person.pk for person in known if Category.IDENTITY in categories[person.pk]]
-    return visible.filter(pk__in=openable).select_related("commune").by_name(), len(known) - len(openable)
-
-
 def relation_of(person: Person, public_id: UUID) -> Relation | None:
     return Relation.objects.filter(person=person, public_id=public_id).first()
 

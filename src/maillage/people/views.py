@@ -30,6 +30,7 @@ from maillage.access.door import (
     open_file,
     person_data,
     person_for,
+    persons_visible_to,
 )
 from maillage.access.enums import Action, Category, Reason
 from maillage.accounts.models import Organisation
@@ -69,20 +70,20 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.POST if request.method == "POST" else None)
     query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
     page_number = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
-    hidden = 0
     if query:
         found, action, purpose = selectors.person_search(actor, query), Action.SEARCH, purposes.PERSON_SEARCH
     else:
-        found, hidden = selectors.persons_openable(actor)
+        found = persons_visible_to(actor).select_related("commune").by_name()
         action, purpose = Action.LIST, purposes.PERSON_LIST
     page = Paginator(found, PAGE_SIZE).get_page(page_number)
     persons = list(page.object_list)
     categories = audit_list(actor, persons, action=action, purpose=purpose)
-    awaited = selectors.end_answers_awaited(actor, persons)
-    rows = [
-        {"person": p, "identity": Category.IDENTITY in categories[p.pk], "answer_awaited": p.pk in awaited}
-        for p in persons
-    ]
+    # A list never shows a row that cannot be opened (the file needs the identity). Filtered per page: deciding
+    # the identity of a whole caseload on every list would cost a decision per person followed.
+    shown = [p for p in persons if Category.IDENTITY in categories[p.pk]]
+    hidden = len(persons) - len(shown)
+    awaited = selectors.end_answers_awaited(actor, shown)
+    rows = [{"person": p, "identity": True, "answer_awaited": p.pk in awaited} for p in shown]
     context = {"form": form, "page": page, "rows": rows, "query": query, "hidden": hidden}
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
