@@ -8,6 +8,8 @@ an involvement and its answer. Like every alert, each goes through `door.notify`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
@@ -28,6 +30,18 @@ from maillage.people.models import Involvement, InvolvementEndProposal, JoinRequ
 
 def _site(path: str) -> str:
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def _tell_referent(person: Any, *, purpose: str, extra: dict, subject: str, body: str, organisation: str) -> None:
+    """Mail the person's referent about an organisation of the network, once the door let Maillage notify them.
+
+    The mail names the organisation and the file's id, never the person, and links to the file only when the
+    referent can still open it."""
+    referent = referent_of(person)
+    if referent is None or not door.notify(person, recipient=Recipient.REFERENT, purpose=purpose, extra=extra):
+        return
+    values = {"organisation": organisation, "id": person.public_id}
+    _mail(referent.address, referent.language, subject, body, values, referent_opens_file(person, referent))
 
 
 @task()
@@ -108,48 +122,43 @@ def tell_organisation_of_end_proposal(proposal_id: int) -> None:
 def tell_referent_of_end_answer(proposal_id: int) -> None:
     """Tell the referent how the organisation answered (agreed or objected; its comment is read in the file)."""
     proposal = InvolvementEndProposal.objects.select_related("involvement__organisation", "person").get(pk=proposal_id)
-    referent = referent_of(proposal.person)
-    extra = {"involvement": proposal.involvement_id, "end_proposal": proposal.pk}
-    if referent is not None and door.notify(
-        proposal.person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
-    ):
-        values = {
-            "organisation": proposal.involvement.organisation.name,
-            "id": proposal.person.public_id,
-        }
-        body = ANSWER_AGREED if proposal.status == EndProposalStatus.AGREED else ANSWER_OBJECTED
-        opens = referent_opens_file(proposal.person, referent)
-        _mail(referent.address, referent.language, ANSWER_SUBJECT, body, values, opens)
+    body = ANSWER_AGREED if proposal.status == EndProposalStatus.AGREED else ANSWER_OBJECTED
+    _tell_referent(
+        proposal.person,
+        purpose=purposes.NETWORK_ALERT,
+        extra={"involvement": proposal.involvement_id, "end_proposal": proposal.pk},
+        subject=ANSWER_SUBJECT,
+        body=body,
+        organisation=proposal.involvement.organisation.name,
+    )
 
 
 @task()
 def tell_referent_of_involvement_ended(involvement_id: int) -> None:
     """Tell the referent that the person ended an organisation's involvement from their own space."""
     involvement = Involvement.objects.select_related("organisation", "person").get(pk=involvement_id)
-    person = involvement.person
-    referent = referent_of(person)
-    extra = {"involvement": involvement.pk}
-    if referent is not None and door.notify(
-        person, recipient=Recipient.REFERENT, purpose=purposes.NETWORK_ALERT, extra=extra
-    ):
-        values = {"organisation": involvement.organisation.name, "id": person.public_id}
-        opens = referent_opens_file(person, referent)
-        _mail(referent.address, referent.language, ENDED_SUBJECT, ENDED_BY_PERSON, values, opens)
+    _tell_referent(
+        involvement.person,
+        purpose=purposes.NETWORK_ALERT,
+        extra={"involvement": involvement.pk},
+        subject=ENDED_SUBJECT,
+        body=ENDED_BY_PERSON,
+        organisation=involvement.organisation.name,
+    )
 
 
 @task()
 def tell_referent_of_join_request(request_id: int) -> None:
     """Tell the referent that an organisation asks to join the network (not the reason: they read it in the file)."""
     request = JoinRequest.objects.select_related("organisation", "person").get(pk=request_id)
-    person = request.person
-    referent = referent_of(person)
-    extra = {"join_request": request.pk}
-    if referent is not None and door.notify(
-        person, recipient=Recipient.REFERENT, purpose=purposes.JOIN_REQUEST, extra=extra
-    ):
-        values = {"organisation": request.organisation.name, "id": person.public_id}
-        opens = referent_opens_file(person, referent)
-        _mail(referent.address, referent.language, JOIN_SUBJECT, JOIN_TO_REFERENT, values, opens)
+    _tell_referent(
+        request.person,
+        purpose=purposes.JOIN_REQUEST,
+        extra={"join_request": request.pk},
+        subject=JOIN_SUBJECT,
+        body=JOIN_TO_REFERENT,
+        organisation=request.organisation.name,
+    )
 
 
 @task()
