@@ -37,6 +37,11 @@ API_NEED_WRITE = "api_need_write"
 EXISTENCE_CHECK = "existence_check"
 DUPLICATE_CHECK = "duplicate_check"
 JOIN_REQUEST = "join_request"
+# The personalised project (maillage.projects).
+PROJECT_PAGE = "project_page"
+PROJECT_WRITE = "project_write"
+PROJECT_AGREEMENT = "project_agreement"
+PROJECT_REVIEW = "project_review"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -71,6 +76,10 @@ WORDS = {
     EXISTENCE_CHECK: _("checked whether a file exists for you, from your name, birth date and commune"),
     DUPLICATE_CHECK: _("opening a file, was warned that one may already exist for you"),
     JOIN_REQUEST: _("asked your referent to join your network, or answered such a request"),
+    PROJECT_PAGE: _("looked at your personalised project"),
+    PROJECT_WRITE: _("changed your personalised project (objectives, actions, divergent views)"),
+    PROJECT_AGREEMENT: _("proposed a version of your project, or recorded your answer to it"),
+    PROJECT_REVIEW: _("planned or recorded a review of your project"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.
@@ -91,6 +100,10 @@ WORDS_ABOUT_THE_PERSON = {
     API_WHO_SAW: _("looked at who saw the file (software connection)"),
     EXISTENCE_CHECK: _("checked whether a file exists for the person, from their name, birth date and commune"),
     DUPLICATE_CHECK: _("opening a file, was warned that one may already exist for the person"),
+    PROJECT_PAGE: _("looked at the personalised project"),
+    PROJECT_WRITE: _("changed the personalised project (objectives, actions, divergent views)"),
+    PROJECT_AGREEMENT: _("proposed a version of the project, or recorded the person's answer to it"),
+    PROJECT_REVIEW: _("planned or recorded a review of the project"),
 }
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 BANNED = PYPROJECT["tool"]["ruff"]["lint"]["flake8-tidy-imports"]["banned-api"]
-PERSON_APPS = ("people", "consent", "access")
+PERSON_APPS = ("people", "consent", "access", "projects")
 # Models of those apps that hold no person data.
 NOT_PERSON_DATA = {"access.AuditChainHead"}
 
