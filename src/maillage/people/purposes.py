@@ -42,6 +42,10 @@ PROJECT_PAGE = "project_page"
 PROJECT_WRITE = "project_write"
 PROJECT_AGREEMENT = "project_agreement"
 PROJECT_REVIEW = "project_review"
+PROJECT_DOCUMENT = "project_document"
+API_PROJECT = "api_project"
+API_PROJECT_FHIR = "api_project_fhir"
+API_PROJECT_WRITE = "api_project_write"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -80,6 +84,10 @@ WORDS = {
     PROJECT_WRITE: _("changed your personalised project (objectives, actions, divergent views)"),
     PROJECT_AGREEMENT: _("proposed a version of your project, or recorded your answer to it"),
     PROJECT_REVIEW: _("planned or recorded a review of your project"),
+    PROJECT_DOCUMENT: _("printed or downloaded your project, in plain words"),
+    API_PROJECT: _("read your personalised project (software connection)"),
+    API_PROJECT_FHIR: _("exported your personalised project to another health or care software (FHIR)"),
+    API_PROJECT_WRITE: _("changed your personalised project (software connection)"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.
@@ -104,6 +112,10 @@ WORDS_ABOUT_THE_PERSON = {
     PROJECT_WRITE: _("changed the personalised project (objectives, actions, divergent views)"),
     PROJECT_AGREEMENT: _("proposed a version of the project, or recorded the person's answer to it"),
     PROJECT_REVIEW: _("planned or recorded a review of the project"),
+    PROJECT_DOCUMENT: _("printed or downloaded the project, in plain words"),
+    API_PROJECT: _("read the personalised project (software connection)"),
+    API_PROJECT_FHIR: _("exported the personalised project to another health or care software (FHIR)"),
+    API_PROJECT_WRITE: _("changed the personalised project (software connection)"),
 }
 
 

@@ -38,16 +38,16 @@ from maillage.projects.enums import (
     AgreementAnswer,
     AgreementHow,
     Carrier,
-    Decision,
     Frequency,
     ObjectiveStatus,
     Priority,
     Progress,
+    ReviewDecision,
 )
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
-    from maillage.projects.models import Objective, Project, ProjectAction, ProjectVersion, Review
+    from maillage.projects.models import Objective, Project, ProjectAction, ProjectVersion, Review  # noqa: TID251
 
 router = Router()
 
@@ -105,7 +105,7 @@ class EntryOut(Schema):
     comment: str
     person_rating: Progress | None = Field(None, description="The person's own rating.")
     person_comment: str
-    decision: Decision
+    decision: ReviewDecision
 
 
 class ReviewOut(Schema):
@@ -387,7 +387,7 @@ class EntryIn(Schema):
     comment: str = Field("", max_length=5000)
     person_rating: Progress | None = None
     person_comment: str = Field("", max_length=5000)
-    decision: Decision = Decision.KEPT
+    decision: ReviewDecision = ReviewDecision.KEPT
 
 
 class ReviewRecordIn(Schema):
@@ -459,7 +459,9 @@ def project_create(
         )
         return PersonProjectOut(person_id=person.public_id, project=_project_out(project))
 
-    return api_create_once(request, response, key=idempotency_key, payload=payload, create=create, subject_id=person.pk)
+    return api_create_once(
+        request, response, key=idempotency_key, payload=payload, create=create, subject_id=person.pk
+    )
 
 
 @router.patch(
@@ -471,7 +473,11 @@ def project_create(
 def project_update(request: HttpRequest, public_id: UUID, payload: ProjectPatchIn) -> WrittenOut:
     project = _project(request, public_id, purpose=purposes.API_PROJECT_WRITE)
     services.project_update(
-        request.actor, project=project, version=payload.version, title=payload.title, purpose=purposes.API_PROJECT_WRITE
+        request.actor,
+        project=project,
+        version=payload.version,
+        title=payload.title,
+        purpose=purposes.API_PROJECT_WRITE,
     )
     return WrittenOut(project_version=project.version)
 
@@ -711,7 +717,11 @@ def version_create(
 
     def create() -> VersionWrittenOut:
         row = services.version_propose(
-            request.actor, project=project, version=payload.version, note=payload.note, purpose=purposes.API_PROJECT_WRITE
+            request.actor,
+            project=project,
+            version=payload.version,
+            note=payload.note,
+            purpose=purposes.API_PROJECT_WRITE,
         )
         return VersionWrittenOut(
             project_version=project.version, project_version_number=row.number, version=_version_out(row)
@@ -745,4 +755,6 @@ def version_answer(
         comment=payload.comment,
         purpose=purposes.API_PROJECT_WRITE,
     )
-    return VersionWrittenOut(project_version=project.version, project_version_number=row.number, version=_version_out(row))
+    return VersionWrittenOut(
+        project_version=project.version, project_version_number=row.number, version=_version_out(row)
+    )

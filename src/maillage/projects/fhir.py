@@ -55,7 +55,11 @@ GOAL_PRIORITY = "http://terminology.hl7.org/CodeSystem/goal-priority"
 CARE_TEAM_NAMESPACE = uuid.UUID("6f0b7c1e-4f65-4f0e-9b8e-6a3c1d2b9f10")
 
 CAREPLAN_STATUS = {ProjectStatus.ACTIVE: "active", ProjectStatus.CLOSED: "completed"}
-GOAL_LIFECYCLE = {ObjectiveStatus.ACTIVE: "active", ObjectiveStatus.REACHED: "completed", ObjectiveStatus.DROPPED: "cancelled"}
+GOAL_LIFECYCLE = {
+    ObjectiveStatus.ACTIVE: "active",
+    ObjectiveStatus.REACHED: "completed",
+    ObjectiveStatus.DROPPED: "cancelled",
+}
 ACHIEVEMENT_BY_PROGRESS = {
     Progress.NONE: "no-progress",
     Progress.LITTLE: "in-progress",

@@ -38,7 +38,7 @@ from maillage.projects.enums import AgreementAnswer, AgreementHow, Holder, Progr
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
-    from maillage.projects.models import Project, Review
+    from maillage.projects.models import Project, Review  # noqa: TID251 -- annotations only
 
 
 # --- forms, in the person's words ----------------------------------------------------------------------------
@@ -104,7 +104,9 @@ def rating_review(reviews: list[Review]) -> Review | None:
     planned = sorted((r for r in reviews if r.status == ReviewStatus.PLANNED), key=lambda r: (r.planned_on, r.pk))
     if planned:
         return planned[0]
-    held = sorted((r for r in reviews if r.status == ReviewStatus.HELD), key=lambda r: (r.held_on or r.planned_on, r.pk))
+    held = sorted(
+        (r for r in reviews if r.status == ReviewStatus.HELD), key=lambda r: (r.held_on or r.planned_on, r.pk)
+    )
     return held[-1] if held else None
 
 
@@ -266,7 +268,9 @@ def space_project_view(request: HttpRequest) -> HttpResponse:
         )
         return reverse(SPACE_URL) + "#differ"
 
-    if response := save_once(request, form, write, success=_("What you think is written down. Your referent is told.")):
+    if response := save_once(
+        request, form, write, success=_("What you think is written down. Your referent is told.")
+    ):
         return response
     return _space(request, person, page, status=422, **{f"view:{objective.public_id}": form})
 
