@@ -355,7 +355,7 @@ def _objective_blocks(document: PlainDocument, objective: ReadableObjective) -> 
             (_("How important:"), objective.priority),
             (_("How we will see progress:"), objective.indicator),
             (_("The goal:"), objective.target),
-            (_("By:"), objective.by_when),
+            (_("By when:"), objective.by_when),
             (_("Where you are, for you:"), objective.person_rating),
             (_("Where you are, for your professionals:"), objective.progress),
         ]
@@ -366,7 +366,7 @@ def _objective_blocks(document: PlainDocument, objective: ReadableObjective) -> 
 
 
 def _action_line(action: ReadableAction) -> str:
-    line = f"{action.who}: {action.what}"
+    line = _("%(who)s: %(what)s") % {"who": action.who, "what": action.what}
     if action.when:
         line += f" ({action.when})"
     if action.means:
