@@ -286,7 +286,6 @@ def project_detail(request: HttpRequest, public_id: UUID) -> PersonProjectOut:
         "objective, the CareTeam of the active involvements, and the Organizations, Practitioners and "
         "RelatedPersons that carry actions. The person is referred to by a logical identifier, never by name."
     ),
-    openapi_extra={"responses": {"200": {"content": {"application/fhir+json": {}}}}},
 )
 @person_data(categories=[Category.PROJECT], action=Action.EXPORT)
 def project_fhir(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
