@@ -35,7 +35,9 @@ class TestContacts:
         actor = actor_for(network.referent)
         now = timezone.now()
         for days in (30, 20, 10):
-            services.contact_log(actor, person=network.person, kind=ContactKind.APPOINTMENT, happened_at=now - dt.timedelta(days=days))
+            services.contact_log(
+                actor, person=network.person, kind=ContactKind.APPOINTMENT, happened_at=now - dt.timedelta(days=days)
+            )
         rhythm = selectors.contact_rhythm(network.person, now=now)
         assert rhythm.count_90_days == 3 and round(rhythm.average_days) == 10
         assert rhythm.last == now - dt.timedelta(days=10)
@@ -57,7 +59,9 @@ class TestContacts:
 class TestCrises:
     def test_contacts_and_meetings_during_a_crisis_are_marked(self, network, client):
         actor = actor_for(network.referent)
-        before = services.contact_log(actor, person=network.person, kind=ContactKind.PHONE, happened_at=timezone.now() - dt.timedelta(days=3))
+        before = services.contact_log(
+            actor, person=network.person, kind=ContactKind.PHONE, happened_at=timezone.now() - dt.timedelta(days=3)
+        )
         client.force_login(network.referent)
         url = reverse("coordination:crisis_open", kwargs={"public_id": network.person.public_id})
         assert post_form(client, url, {"kind": CrisisKind.HOUSING}).status_code == 302
@@ -68,9 +72,14 @@ class TestCrises:
         assert before.crisis is None
         assert selectors.during_crisis(network.person.pk, timezone.now())
         assert not selectors.during_crisis(network.person.pk, timezone.now() - dt.timedelta(days=3))
-        assert "Épisode de crise en cours" in client.get(thread_url(network)).content.decode() or "Crisis episode in progress" in client.get(thread_url(network)).content.decode()
+        assert (
+            "Épisode de crise en cours" in client.get(thread_url(network)).content.decode()
+            or "Crisis episode in progress" in client.get(thread_url(network)).content.decode()
+        )
 
-        close = reverse("coordination:crisis_close", kwargs={"public_id": network.person.public_id, "crisis_id": episode.public_id})
+        close = reverse(
+            "coordination:crisis_close", kwargs={"public_id": network.person.public_id, "crisis_id": episode.public_id}
+        )
         assert post_form(client, close, {}).status_code == 302
         episode.refresh_from_db()
         assert episode.ended_at is not None
@@ -92,9 +101,15 @@ class TestMediations:
         data = {"subject": "Priorité logement ou soins", "parties": [network.referent_org.pk, network.partner_org.pk]}
         assert post_form(client, url, data).status_code == 302
         mediation = Mediation.objects.get()
-        follow = reverse("coordination:mediation_follow", kwargs={"public_id": network.person.public_id, "mediation_id": mediation.public_id})
+        follow = reverse(
+            "coordination:mediation_follow",
+            kwargs={"public_id": network.person.public_id, "mediation_id": mediation.public_id},
+        )
         assert post_form(client, follow, {"text": "Réunion à trois prévue."}).status_code == 302
-        close = reverse("coordination:mediation_close", kwargs={"public_id": network.person.public_id, "mediation_id": mediation.public_id})
+        close = reverse(
+            "coordination:mediation_close",
+            kwargs={"public_id": network.person.public_id, "mediation_id": mediation.public_id},
+        )
         assert post_form(client, close, {"resolution": "Logement d'abord, soins en parallèle."}).status_code == 302
         mediation.refresh_from_db()
         assert mediation.status == MediationStatus.CLOSED and mediation.entries.count() == 1

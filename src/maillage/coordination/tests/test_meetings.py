@@ -38,7 +38,7 @@ def create_url(network):
 def parse(message) -> icalendar.Calendar:
     attachments = [a for a in message.attachments if a[0].endswith(".ics")]
     assert len(attachments) == 1
-    name, content, mimetype = attachments[0]
+    _name, content, mimetype = attachments[0]
     assert mimetype.startswith("text/calendar")
     return icalendar.Calendar.from_ical(content)
 
@@ -87,10 +87,20 @@ class TestInvitations:
         meeting = Meeting.objects.get()
         kinds = sorted(meeting.participants.values_list("kind", flat=True))
         assert kinds == sorted(
-            [ParticipantKind.PROFESSIONAL, ParticipantKind.PROFESSIONAL, ParticipantKind.PERSON, ParticipantKind.RELATIVE]
+            [
+                ParticipantKind.PROFESSIONAL,
+                ParticipantKind.PROFESSIONAL,
+                ParticipantKind.PERSON,
+                ParticipantKind.RELATIVE,
+            ]
         )
         recipients = {address for message in mail.outbox for address in message.to}
-        assert {"amelie@example.org", "josiane@example.org", network.partner.email, network.referent.email} <= recipients
+        assert {
+            "amelie@example.org",
+            "josiane@example.org",
+            network.partner.email,
+            network.referent.email,
+        } <= recipients
         for message in mail.outbox:
             assert network.person.last_name not in message.body and network.person.last_name not in message.subject
             calendar = parse(message)
@@ -121,8 +131,14 @@ class TestInvitations:
         referent = actor_for(network.referent)
         with django_capture_on_commit_callbacks(execute=True):
             services.meeting_reschedule(
-                referent, meeting=meeting, version=meeting.version, starts_at=next_weekday(hour=9),
-                time_zone="Europe/Paris", duration_minutes=60, place="", video_url="https://visio.example.org/abc",
+                referent,
+                meeting=meeting,
+                version=meeting.version,
+                starts_at=next_weekday(hour=9),
+                time_zone="Europe/Paris",
+                duration_minutes=60,
+                place="",
+                video_url="https://visio.example.org/abc",
             )
         update = parse(mail.outbox[0])
         assert update["METHOD"] == "REQUEST" and int(update.events[0]["SEQUENCE"]) == 1
@@ -139,12 +155,18 @@ class TestInvitations:
     def test_a_time_that_does_not_exist_is_refused(self, network):
         # 2:30 on the last Sunday of March 2031 does not exist in Brussels (clocks go from 2:00 to 3:00).
         with pytest.raises(ValidationError) as error:
-            convene(network, when=dt.datetime(2031, 3, 30, 2, 30))
+            convene(network, when=dt.datetime(2031, 3, 30, 2, 30))  # noqa: DTZ001 -- a wall-clock time
         assert "starts_at" in error.value.message_dict
 
     def test_an_unknown_time_zone_and_a_past_date_are_refused_on_the_form(self, network, client):
         client.force_login(network.referent)
-        data = {"purpose": "x", "starts_at": "2020-01-07T10:00", "time_zone": "Mars/Olympus", "duration_minutes": 60, "place": "ici"}
+        data = {
+            "purpose": "x",
+            "starts_at": "2020-01-07T10:00",
+            "time_zone": "Mars/Olympus",
+            "duration_minutes": 60,
+            "place": "ici",
+        }
         response = post_form(client, create_url(network), data)
         assert response.status_code == 422 and not Meeting.objects.exists()
         data["time_zone"] = "Europe/Paris"
@@ -193,15 +215,25 @@ class TestMinutesAndThePerson:
         meeting = convene(network, when=next_weekday())
         Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=2))
         client.force_login(network.referent)
-        url = reverse("coordination:meeting_minutes", kwargs={"public_id": network.person.public_id, "meeting_id": meeting.public_id})
-        data = {"minutes": "Tour de table.", "person_said": "Je veux rester à Namur.", "decisions": "Visite d'un logement\nDemande d'allocation\n"}
+        url = reverse(
+            "coordination:meeting_minutes",
+            kwargs={"public_id": network.person.public_id, "meeting_id": meeting.public_id},
+        )
+        data = {
+            "minutes": "Tour de table.",
+            "person_said": "Je veux rester à Namur.",
+            "decisions": "Visite d'un logement\nDemande d'allocation\n",
+        }
         for participant in meeting.participants.all():
             data[f"attendance_{participant.pk}"] = Attendance.PRESENT
         response = post_form(client, url, data)
         assert response.status_code == 302
         meeting.refresh_from_db()
         assert meeting.status == MeetingStatus.HELD and meeting.person_said == "Je veux rester à Namur."
-        assert list(meeting.decisions.values_list("text", flat=True)) == ["Visite d'un logement", "Demande d'allocation"]
+        assert list(meeting.decisions.values_list("text", flat=True)) == [
+            "Visite d'un logement",
+            "Demande d'allocation",
+        ]
         assert set(meeting.participants.values_list("attendance", flat=True)) == {Attendance.PRESENT}
 
     def test_the_person_sees_the_meeting_and_adds_a_point_from_their_space(self, network, client):
@@ -211,8 +243,14 @@ class TestMinutesAndThePerson:
         client.force_login(network.person.user)
         home = client.get(reverse("core:home")).content.decode()
         assert "Point sur le logement" in home
-        url = reverse("coordination:agenda_point_add", kwargs={"public_id": network.person.public_id, "meeting_id": meeting.public_id})
-        page = reverse("coordination:meeting_detail", kwargs={"public_id": network.person.public_id, "meeting_id": meeting.public_id})
+        url = reverse(
+            "coordination:agenda_point_add",
+            kwargs={"public_id": network.person.public_id, "meeting_id": meeting.public_id},
+        )
+        page = reverse(
+            "coordination:meeting_detail",
+            kwargs={"public_id": network.person.public_id, "meeting_id": meeting.public_id},
+        )
         response = post_form(client, url, {"text": "Parler de mes enfants"}, page=page)
         assert response.status_code == 302
         point = AgendaPoint.objects.get()
@@ -240,7 +278,12 @@ class TestCalendars:
         body = feed.content.decode()
         calendar = icalendar.Calendar.from_ical(feed.content)
         assert [str(e["UID"]) for e in calendar.events] == [f"{meeting.public_id}@maillage"]
-        for secret in ("Point sur le logement", "CPAS, salle 2", network.person.last_name, str(network.person.public_id)):
+        for secret in (
+            "Point sur le logement",
+            "CPAS, salle 2",
+            network.person.last_name,
+            str(network.person.public_id),
+        ):
             assert secret not in body
         client.force_login(network.partner)
         client.post(reverse("coordination:feed_manage"), {"do": "revoke"})

