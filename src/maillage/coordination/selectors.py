@@ -78,7 +78,12 @@ def open_questions(person: Any) -> QuerySet[Note]:
 
 
 def mentions_of(user: Any, since: dt.datetime) -> QuerySet[Note]:
-    return Note.objects.filter(mentions=user, created_at__gte=since).select_related("person").order_by("-created_at")
+    return (
+        Note.objects.filter(mentions=user, created_at__gte=since)
+        .select_related("person")
+        .prefetch_related("audience")
+        .order_by("-created_at")
+    )
 
 
 # --- the network around the person -----------------------------------------------------------------------------
