@@ -32,6 +32,7 @@ DEMO_PARTS = [
     "maillage.accounts.demo",
     "maillage.directory.demo",
     "maillage.people.demo",
+    "maillage.projects.demo",
 ]
 
 DEFAULT_SIZES = {
