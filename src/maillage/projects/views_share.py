@@ -113,7 +113,7 @@ def rating_review(reviews: list[Review]) -> Review | None:
 def _space(request: HttpRequest, person: Person, page: PersonPage, *, status: int = 200, **bound: Any) -> HttpResponse:
     project = selectors.latest_project(person)
     language = translation.get_language() or "fr"
-    context: dict[str, Any] = {"person": person, "project": project, "team": team_of(page), "languages": LANGUAGES}
+    context: dict[str, Any] = {"person": person, "project": project, "team": team_of(page), "pdf_languages": LANGUAGES}
     if project is not None:
         objectives = selectors.objectives_of(project)
         versions = selectors.versions_of(project)
@@ -308,7 +308,7 @@ def project_document(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return render(
             request,
             "projects/project_document.html",
-            {"person": person, "page": page, "readable": readable, "languages": LANGUAGES},
+            {"person": person, "page": page, "readable": readable, "pdf_languages": LANGUAGES},
         )
 
 

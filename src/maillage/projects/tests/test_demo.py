@@ -25,7 +25,9 @@ def test_most_demo_persons_have_a_project(client):
     assert projects > len(with_referent) / 2
     assert {a.carrier for a in ProjectAction.objects.all()} == set(Carrier.values)
     assert ProjectVersion.objects.exclude(answer="").exists() and ProjectVersion.objects.filter(answer="").exists()
-    assert Review.objects.filter(status=ReviewStatus.HELD).exists() and Review.objects.filter(status="PLANNED").exists()
+    assert (
+        Review.objects.filter(status=ReviewStatus.HELD).exists() and Review.objects.filter(status="PLANNED").exists()
+    )
     assert Divergence.objects.filter(views__holder=Holder.PERSON).exists()
     # Each project's version matches its timeline, so that a first write from the page is not refused as stale.
     for project in Project.objects.all()[:20]:
