@@ -141,3 +141,14 @@ def space_messages_to(person: Person, organisation_ids: Iterable[int], *, limit:
 def space_messages_of(person: Person, *, limit: int = 20) -> list[SpaceMessage]:
     """The latest messages the person wrote, for their own space."""
     return list(SpaceMessage.objects.filter(person=person).select_related("organisation")[:limit])
+
+
+def care_team(person: Person) -> QuerySet[Involvement]:
+    """The person's active involvements with their organisation, professional and life domains (the team)."""
+    return (
+        Involvement.objects.active()
+        .filter(person_id=person.pk)
+        .select_related("organisation", "professional")
+        .prefetch_related("life_domains")
+        .order_by("pk")
+    )

@@ -14,20 +14,24 @@ Who sees the team, in plain words:
    between professionals, they change nothing in the file).
 The contact details shown are the professionals' and their organisations' own, never the person's.
 
-The team is built from a `PersonPage` already let through the door (`person_page`): no other decision here,
-and one query for the job titles.
+The team is built from a `PersonPage` already let through the door (`person_page`), or for a person already
+let through with the categories the door allows (`team_for`, the project pages; `{% team_around %}`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
+from maillage.access.door import categories_for
+from maillage.access.enums import Category
 from maillage.accounts.models import Membership
 from maillage.people.enums import InvolvementRole
+from maillage.people.selectors import care_team
 
 if TYPE_CHECKING:
     from maillage.people.presenters import PersonPage
@@ -72,15 +76,30 @@ def team_visible(page: PersonPage) -> bool:
 
 
 def team_of(page: PersonPage) -> list[TeamMember]:
-    """The team of `page`'s person as its viewer may see it (empty when `team_visible` is false).
-
-    The referent first, then by role and organisation name. Contact: the named professional's phone and
-    e-mail, else the organisation's. The person writes to their referent in the app, not by e-mail: the
-    message stays in the file and reaches whoever is referent that day.
-    """
+    """The team of `page`'s person as its viewer may see it (empty when `team_visible` is false)."""
     if not team_visible(page):
         return []
-    involvements = page.active_involvements
+    return team_members(page.active_involvements, is_self=page.is_self)
+
+
+def team_for(actor: Any, person: Any, *, categories: frozenset | None = None) -> list[TeamMember]:
+    """The same for a page that has no `PersonPage` (the project pages): `person` came through the door, and
+    `categories` are what the door lets `actor` see of them now (decided here when not given)."""
+    categories = categories_for(actor, person) if categories is None else categories
+    user = getattr(actor, "user", None)
+    is_self = bool(getattr(actor, "is_person", False) and user is not None and person.user_id == user.pk)
+    if not (is_self or Category.COORDINATION in categories):
+        return []
+    return team_members(care_team(person), is_self=is_self)
+
+
+def team_members(involvements: Iterable[Any], *, is_self: bool) -> list[TeamMember]:
+    """One card per active involvement, the referent first, then by role and organisation name.
+
+    Contact: the named professional's phone and e-mail, else the organisation's. The person writes to their
+    referent in the app, not by e-mail: the message stays in the file and reaches whoever is referent that day.
+    """
+    involvements = list(involvements)
     named = {(i.professional_id, i.organisation_id) for i in involvements if i.professional_id}
     titles = {}
     if named:
@@ -94,7 +113,7 @@ def team_of(page: PersonPage) -> list[TeamMember]:
     ):
         organisation, professional = involvement.organisation, involvement.professional
         is_referent = involvement.role == InvolvementRole.REFERENT
-        message_url = reverse("people:space_home") + "#write" if page.is_self and is_referent else ""
+        message_url = reverse("people:space_home") + "#write" if is_self and is_referent else ""
         members.append(
             TeamMember(
                 organisation=organisation.name,

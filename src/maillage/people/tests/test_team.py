@@ -76,3 +76,22 @@ def test_the_person_sees_their_team_whatever_they_objected_to(team_network):
 def test_a_stranger_sees_no_team(team_network):
     page = person_page(actor_of(team_network.stranger), team_network.person)
     assert team_of(page) == []
+
+
+def test_team_for_a_page_without_a_person_page_and_its_tag(team_network):
+    from django.template import Context, Template
+
+    from maillage.people.team import team_for
+
+    partner = actor_of(team_network.partner)
+    assert [m.organisation for m in team_for(partner, team_network.person)] == [
+        "CPAS de Namur",
+        "Centre de santé mentale",
+    ]
+    html = Template("{% load people_tags %}{% team_around actor person %}").render(
+        Context({"actor": partner, "person": team_network.person})
+    )
+    assert 'href="tel:081245678"' in html and "Assistante sociale" in html
+    ObjectionFactory(person=team_network.person, category=Category.COORDINATION, organisation=team_network.partner_org)
+    assert team_for(partner, team_network.person) == []
+    assert team_for(actor_of(team_network.person.user), team_network.person)[0].message_url.endswith("#write")
