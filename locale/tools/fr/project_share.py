@@ -112,4 +112,8 @@ TRANSLATIONS = {
     "Download the PDF (%(language)s)": "Télécharger le PDF (%(language)s)",
     "This page is written for the person, in plain words. Print it, or download it as a PDF.": "Cette page est écrite pour la personne, en mots simples. Imprimez-la, ou téléchargez-la en PDF.",
     "Read it in %(language)s": "La lire en %(language)s",
+    "Your project, in plain words. Print it, or download it as a PDF.": "Votre projet, en mots simples. Imprimez-le, ou téléchargez-le en PDF.",
+    "in your own space": "dans votre espace",
+    "on paper, signed": "sur papier, signé",
+    "orally, in a meeting": "oralement, en réunion",
 }

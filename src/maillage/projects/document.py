@@ -28,6 +28,7 @@ from maillage.people.team import TeamMember
 from maillage.projects.enums import (
     ActionStatus,
     AgreementAnswer,
+    AgreementHow,
     Carrier,
     Frequency,
     Holder,
@@ -148,6 +149,11 @@ ACTION_STATUS_WORDS = {
     ActionStatus.DONE: lambda: _("done"),
     ActionStatus.STOPPED: lambda: _("stopped"),
 }
+HOW_WORDS = {
+    AgreementHow.IN_OWN_SPACE: lambda: _("in your own space"),
+    AgreementHow.ON_PAPER: lambda: _("on paper, signed"),
+    AgreementHow.ORALLY_IN_MEETING: lambda: _("orally, in a meeting"),
+}
 PRIORITY_WORDS = {
     Priority.HIGH: lambda: _("very important for you"),
     Priority.MEDIUM: lambda: _("important for you"),
@@ -219,7 +225,7 @@ def _version_lines(versions: list[Any]) -> tuple[str, str]:
     }
     if not latest.answer:
         return version, _("You have not given your answer yet. Tell us what you think.")
-    how = str(latest.get_answer_how_display()).lower()
+    how = HOW_WORDS[latest.answer_how]() if latest.answer_how in HOW_WORDS else ""
     words = {
         AgreementAnswer.AGREED: _("You agreed to it on %(date)s (%(how)s)."),
         AgreementAnswer.AGREED_WITH_RESERVATIONS: _("You agreed to it, with reservations, on %(date)s (%(how)s)."),

@@ -115,6 +115,16 @@ def test_the_person_reads_and_agrees_on_a_phone_and_the_pdf_downloads(
     # The team around the person: call or write, from the phone.
     assert page.locator('#team a[href^="tel:"], #team a[href^="mailto:"], #team a[href$="#write"]').count() >= 1
 
+    # The page to print, on the phone, in English at the person's choice.
+    page.get_by_role("link", name="Le voir pour l'imprimer").click()
+    page.get_by_role("link", name="Read it in English").click()
+    assert page.get_by_role("heading", name="What you want to work on").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe_check(page, "document-phone-en")
+    screenshot(page, "document-phone-en")
+    page.go_back()
+    page.go_back()
+
     # And the PDF downloads from the phone too, in the language chosen.
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger le PDF (English)").click()
