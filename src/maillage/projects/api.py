@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 
-from maillage.access.door import person_data, person_for
+from maillage.access.door import categories_for, person_data, person_for
 from maillage.access.enums import Action, Category
 from maillage.accounts.api_auth import require_scope
 from maillage.accounts.enums import ApiScope
@@ -225,7 +225,7 @@ def _review_out(review: Review) -> ReviewOut:
                 person_comment=entry.person_comment,
                 decision=entry.decision,
             )
-            for entry in review.entries.select_related("objective")
+            for entry in review.entries.all()
         ],
     )
 
@@ -297,12 +297,11 @@ def fhir_bundle_of(actor: Any, person: Person) -> dict[str, Any]:
     """The FHIR Bundle of the person's latest project (an empty collection when there is none)."""
     from django.utils import timezone
 
-    from maillage.people.presenters import person_page
-
     project = selectors.latest_project(person)
     if project is None:
         return {"resourceType": "Bundle", "type": "collection", "timestamp": timezone.now().isoformat()}
-    team = selectors.care_team_of(person) if person_page(actor, person).shows_coordination else []
+    # The care team is coordination data: only for a caller the door lets see it (people.team's rule).
+    team = selectors.care_team_of(person) if Category.COORDINATION in categories_for(actor, person) else []
     return fhir.care_plan_bundle(
         project,
         objectives=selectors.objectives_of(project),

@@ -436,3 +436,18 @@ class TestApi:
             content_type="application/json",
         )
         assert missing.status_code == 404
+
+
+def test_the_fhir_care_team_only_for_who_may_see_the_coordination_data(built):
+    from maillage.access.enums import Category
+    from maillage.people.tests.factories import ObjectionFactory
+
+    ObjectionFactory(person=built.person, category=Category.COORDINATION, organisation=built.partner_org)
+    kinds = [e["resource"]["resourceType"] for e in fhir_bundle_of(actor_for(built.partner), built.person)["entry"]]
+    assert "CarePlan" in kinds and "CareTeam" in kinds  # the bundle keeps its shape...
+    team = next(
+        e["resource"]
+        for e in fhir_bundle_of(actor_for(built.partner), built.person)["entry"]
+        if e["resource"]["resourceType"] == "CareTeam"
+    )
+    assert "participant" not in team  # ...with nobody named in the team
