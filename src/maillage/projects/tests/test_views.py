@@ -12,7 +12,7 @@ from maillage.core.tests.helpers import guard_fields, post_form
 from maillage.people.models import Relation
 from maillage.projects import services
 from maillage.projects.enums import AgreementAnswer, AgreementHow, Carrier, ObjectiveStatus
-from maillage.projects.models import Objective, Project, ProjectAction, ProjectVersion, Review
+from maillage.projects.models import Objective, Project, ProjectAction, Review
 from maillage.projects.tests.factories import action, objective
 
 pytestmark = pytest.mark.django_db
