@@ -71,17 +71,31 @@ class PersonSearchIn(PageIn):
 
 class PersonSummaryOut(Schema):
     id: UUID
-    identity_shared: bool
-    first_name: str | None = None
-    last_name: str | None = None
+    identity_shared: bool = Field(
+        True,
+        description="Always true: a person whose identity is not shared with you cannot be opened, so is not listed.",
+        json_schema_extra={"deprecated": True},
+    )
+    first_name: str
+    last_name: str
     birth_date: dt.date | None = None
 
 
 class PersonPageOut(Schema):
-    count: int
+    count: int = Field(
+        description="The persons your organisations follow now (the list) or whose name matches (the search). On "
+        "the list, it includes those whose identity is not shared with you, who are left out of the pages."
+    )
     page: int
     page_size: int
-    items: list[PersonSummaryOut]
+    items: list[PersonSummaryOut] = Field(
+        description="Only the persons whose file you may open (their identity is shared with you), by name."
+    )
+    left_out: int = Field(
+        0,
+        description="How many persons of this page were left out because their identity is not shared with you "
+        "(a file cannot be opened without it). A page may then hold fewer than `page_size` items.",
+    )
 
 
 class IdentityOut(Schema):
@@ -165,7 +179,10 @@ class SightingPageOut(Schema):
 @router.get(
     "/persons",
     response={200: PersonPageOut, **ERRORS},
-    summary="The persons my organisations follow now (paginated)",
+    summary="The persons my organisations follow now, those whose file I may open (paginated)",
+    description="Pages are cut in the list of every person your organisations follow, by name; then the persons "
+    "whose identity is not shared with you are left out of the page (they cannot be opened) and counted in "
+    "`left_out`. Deciding page by page keeps a large caseload fast.",
 )
 @person_data(categories=[Category.IDENTITY], action=Action.LIST)
 def person_list(request: HttpRequest, paging: Query[PageIn]) -> PersonPageOut:
@@ -198,19 +215,20 @@ def person_search(request: HttpRequest, search: PersonSearchIn) -> PersonPageOut
 
 
 def _summary_page(persons: list, categories: dict, *, count: int, paging: PageIn) -> PersonPageOut:
-    items = []
-    for person in persons:
-        shared = Category.IDENTITY in categories[person.pk]
-        items.append(
-            PersonSummaryOut(
-                id=person.public_id,
-                identity_shared=shared,
-                first_name=person.first_name if shared else None,
-                last_name=person.last_name if shared else None,
-                birth_date=person.birth_date if shared else None,
-            )
+    """The page's persons whose identity is shared (as the page list: never a row that cannot be opened)."""
+    shown = [person for person in persons if Category.IDENTITY in categories[person.pk]]
+    items = [
+        PersonSummaryOut(
+            id=person.public_id,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            birth_date=person.birth_date,
         )
-    return PersonPageOut(count=count, page=paging.page, page_size=paging.page_size, items=items)
+        for person in shown
+    ]
+    return PersonPageOut(
+        count=count, page=paging.page, page_size=paging.page_size, items=items, left_out=len(persons) - len(shown)
+    )
 
 
 def _identity_out(person: Person) -> IdentityOut:
