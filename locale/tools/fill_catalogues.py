@@ -37,9 +37,7 @@ def french_translations(directory: Path | None = None) -> dict[str, str | tuple[
         spec.loader.exec_module(module)
         for msgid, text in module.TRANSLATIONS.items():
             if msgid in translations and translations[msgid] != text:
-                conflicts.append(
-                    f"{msgid!r}: {origin[msgid]} says {translations[msgid]!r}, {path.name} says {text!r}"
-                )
+                conflicts.append(f"{msgid!r}: {origin[msgid]} says {translations[msgid]!r}, {path.name} says {text!r}")
                 continue
             translations[msgid] = text
             origin.setdefault(msgid, path.name)
