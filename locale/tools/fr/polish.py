@@ -9,3 +9,10 @@ TRANSLATIONS = {
         "accord tout de même."
     ),
 }
+TRANSLATIONS |= {
+    "No commune has this official code.": "Aucune commune n'a ce code officiel.",
+    "This code is a commune's in several countries: give the country too.": (
+        "Ce code est celui d'une commune dans plusieurs pays : indiquez aussi le pays."
+    ),
+    "Give the commune's official code with its country.": "Indiquez le code officiel de la commune avec son pays.",
+}

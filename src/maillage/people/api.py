@@ -44,6 +44,7 @@ from maillage.people.enums import InvolvementEndReason, NeedStatus
 from maillage.people.presenters import PersonPage, person_page
 from maillage.people.selectors import addable_organisations
 from maillage.people.services import need_category
+from maillage.territories.selectors import communes_with_code
 
 if TYPE_CHECKING:
     from maillage.people.models import Involvement, InvolvementEndProposal, Need, Person  # noqa: TID251
@@ -106,7 +107,9 @@ class IdentityOut(Schema):
     phone: str
     email: str
     preferred_language: str
-    commune: str | None
+    commune: str | None = Field(description="The name of the commune where the person lives.")
+    commune_code: str | None = Field(None, description="Its official code (NIS/INS in Belgium, INSEE in France).")
+    commune_country: str | None = Field(None, description="Its country (ISO 3166-1 alpha-2).")
 
 
 class NeedOut(Schema):
@@ -241,6 +244,8 @@ def _identity_out(person: Person) -> IdentityOut:
         email=person.email,
         preferred_language=person.preferred_language,
         commune=person.commune.name if person.commune_id else None,
+        commune_code=person.commune.code if person.commune_id else None,
+        commune_country=person.commune.country if person.commune_id else None,
     )
 
 
@@ -517,12 +522,38 @@ class IdentityIn(Schema):
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
     preferred_language: str | None = Field(None, max_length=8)
+    commune_code: str | None = Field(
+        None,
+        max_length=20,
+        description="The official code of the commune where the person lives (NIS/INS, INSEE; as `commune_code` "
+        "in the file); null removes it.",
+    )
+    commune_country: str | None = Field(
+        None,
+        min_length=2,
+        max_length=2,
+        description="The commune's country (BE, FR…), needed only when the code is a commune's in two countries.",
+    )
+
+
+def _commune(code: str | None, country: str | None):
+    """The commune of an official code, or a 422 naming the field."""
+    if code is None:
+        return None
+    communes = communes_with_code(code, country=country)
+    if not communes:
+        raise ValidationError({"commune_code": _("No commune has this official code.")})
+    if len(communes) > 1:
+        raise ValidationError(
+            {"commune_country": _("This code is a commune's in several countries: give the country too.")}
+        )
+    return communes[0]
 
 
 @router.patch(
     "/persons/{public_id}",
     response={200: IdentityOut, **WRITE_ERRORS},
-    summary="Change the person's identity or contact details, from the version you read",
+    summary="Change the person's identity, contact details or commune, from the version you read",
 )
 @person_data(categories=[Category.IDENTITY], action=Action.EDIT)
 def person_update(request: HttpRequest, public_id: UUID, payload: IdentityIn) -> IdentityOut:
@@ -531,10 +562,14 @@ def person_update(request: HttpRequest, public_id: UUID, payload: IdentityIn) ->
     person = person_for(
         actor, public_id, action=Action.EDIT, category=Category.IDENTITY, purpose=purposes.API_PERSON_UPDATE
     )
-    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    fields = payload.model_dump(exclude_unset=True, exclude={"version", "commune_code", "commune_country"})
     for name in ("last_name", "phone", "email"):
         if name in fields and fields[name] is None:
             fields[name] = ""
+    if "commune_code" in payload.model_fields_set:
+        fields["commune"] = _commune(payload.commune_code, payload.commune_country)
+    elif payload.commune_country is not None:
+        raise ValidationError({"commune_code": _("Give the commune's official code with its country.")})
     services.person_update(actor, person=person, version=payload.version, purpose=purposes.API_PERSON_UPDATE, **fields)
     return _identity_out(person)
 

@@ -35,6 +35,15 @@ def ancestors_of(territory: Territory) -> list[Territory]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def communes_with_code(code: str, *, country: str | None = None) -> list[Territory]:
+    """The communes with this official code (NIS/INS, INSEE), in `country` if given: one, or one per country
+    where two countries' codes coincide."""
+    communes = Territory.objects.filter(level=Level.COMMUNE, code=code.strip())
+    if country:
+        communes = communes.filter(country=country.strip().upper())
+    return list(communes.order_by("country")[:3])
+
+
 def communes_for_postcode(code: str, *, country: str = "BE") -> QuerySet[Territory]:
     """The communes a postcode serves (usually one; a few postcodes straddle two communes)."""
     return (
