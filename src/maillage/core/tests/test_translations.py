@@ -152,7 +152,7 @@ def test_two_dictionaries_disagreeing_stop_make_messages(tmp_path: Path, capsys)
     tool = _fill_catalogues()
     (tmp_path / "a.py").write_text('TRANSLATIONS = {"Close": "Fermer", "Open": "Ouvrir"}\n')
     (tmp_path / "b.py").write_text('TRANSLATIONS = {"Close": "Clôturer", "Open": "Ouvrir"}\n')
-    with pytest.raises(tool.ConflictingTranslations, match="'Close': a.py says 'Fermer', b.py says 'Clôturer'"):
+    with pytest.raises(tool.ConflictingTranslations, match=r"'Close': a\.py says 'Fermer', b\.py says 'Clôturer'"):
         tool.french_translations(tmp_path)
     tool.DICTIONARIES = tmp_path  # this module is a fresh copy: the real tool is untouched
     assert tool.main() == 1
