@@ -16,3 +16,6 @@ TRANSLATIONS |= {
     ),
     "Give the commune's official code with its country.": "Indiquez le code officiel de la commune avec son pays.",
 }
+TRANSLATIONS |= {
+    "locality for search": "localité pour la recherche",
+}
