@@ -43,6 +43,7 @@ from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm, SpaceM
 from maillage.people.notifications import send_space_invitation
 from maillage.people.presenters import PersonPage, person_page
 from maillage.people.selectors import addable_organisations, space_messages_of
+from maillage.people.team import team_of
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
@@ -311,6 +312,7 @@ def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dic
         "end_form": forms_.get("end_form") or SpaceEndForm(involvements=page.active_involvements),
         "message_form": forms_.get("message_form") or SpaceMessageForm(),
         "messages_sent": space_messages_of(page.person),
+        "team": team_of(page),
     }
 
 
