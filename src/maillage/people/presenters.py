@@ -99,6 +99,10 @@ class PersonPage:
         return Category.HEALTH in self.categories
 
     @property
+    def shows_project(self) -> bool:
+        return Category.PROJECT in self.categories
+
+    @property
     def shows_coordination(self) -> bool:
         return Category.COORDINATION in self.categories
 

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from maillage.access import door
 from maillage.access.enums import Action, Category
+from maillage.accounts.models import Organisation
 from maillage.core.text import fold
 from maillage.directory.models import Service, TaxonomyTerm
-from maillage.directory.search import ServiceQuery, search_services
+from maillage.directory.search import LISTED_STATUSES, ServiceQuery, search_services
 from maillage.people import purposes
 from maillage.people.models import Involvement, Person, Relation
 from maillage.projects.enums import ActionStatus, Carrier, ObjectiveStatus, ReviewStatus
@@ -187,6 +188,17 @@ def care_team_of(person: Person) -> QuerySet[Involvement]:
     )
 
 
+def care_team_organisations(person: Person) -> QuerySet[Organisation]:
+    """The organisations of the care team (those with an active involvement), for who takes part in a review."""
+    ids = Involvement.objects.active().filter(person_id=person.pk).values("organisation_id")
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def services_of_organisations(organisation_ids: Any) -> QuerySet[Service]:
+    """The listed services of these organisations: the means an action can name."""
+    return Service.objects.filter(organisation_id__in=organisation_ids, status__in=LISTED_STATUSES).order_by("name")
+
+
 def life_domain_choices() -> QuerySet[TaxonomyTerm]:
     """The directory's life domains (level 1 of the built-in taxonomy), for an objective's domain."""
     from maillage.directory.selectors import life_domains
@@ -315,9 +327,15 @@ class Contributor:
 
 
 @dataclass
+class Cell:
+    contributor: Contributor
+    actions: list[ProjectAction]
+
+
+@dataclass
 class MatrixRow:
     objective: Objective
-    cells: list[list[ProjectAction]]
+    cells: list[Cell]  # one per contributor, in the order of `Matrix.contributors`
     gap: bool  # an objective being worked on that nobody carries
 
 
@@ -392,7 +410,7 @@ def matrix(project: Project, objectives: list[Objective] | None = None) -> Matri
         for action in objective.sorted_actions:
             if action.is_open:
                 cells[_contributor(action).key].append(action)
-        rows.append(MatrixRow(objective, [cells[c.key] for c in columns], gap=not any(cells.values())))
+        rows.append(MatrixRow(objective, [Cell(c, cells[c.key]) for c in columns], gap=not any(cells.values())))
     groups: dict[str, list[ProjectAction]] = {}
     for action in open_actions:
         groups.setdefault(_same_thing(action), []).append(action)

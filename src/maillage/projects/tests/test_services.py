@@ -81,7 +81,7 @@ class TestVersionGuard:
         with pytest.raises(StaleWrite) as refused:
             services.action_add(partner, objective=other, version=read, what="Accompagner aux visites")
         assert refused.value.current_version == read + 1
-        assert [c.label for c in refused.value.changes] == ["Objective changed"]
+        assert [c.label for c in refused.value.changes] == [str(EventKind.OBJECTIVE_CHANGED.label)]
         assert "Trouver un logement" in refused.value.changes[0].now
         assert "Rita Ferrant" in refused.value.headline
         assert not goal.actions.exists()
