@@ -218,8 +218,13 @@ ALL_PERSON_ROUTES = person_routes()
 
 
 def _any_url(route) -> str:
-    """The route's URL with every parameter a fresh id: nothing behind it, so the door answers 404."""
-    return "/" + re.sub(r"<(?:uuid:|str:)?\w+>|\{\w+\}", lambda _match: str(uuid.uuid4()), route.path)
+    """The route's URL with every parameter a fresh id (a large number for an `int`): nothing behind it, so the
+    door answers 404."""
+
+    def fresh(match: re.Match) -> str:
+        return "999999" if match.group(0).startswith("<int:") else str(uuid.uuid4())
+
+    return "/" + re.sub(r"<(?:uuid:|str:|int:)?\w+>|\{\w+\}", fresh, route.path)
 
 
 @pytest.mark.django_db
