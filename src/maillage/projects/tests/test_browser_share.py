@@ -129,3 +129,71 @@ def test_the_person_reads_and_agrees_on_a_phone_and_the_pdf_downloads(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger le PDF (English)").click()
     assert download_info.value.suggested_filename == "personal-project.pdf"
+
+
+def test_a_referent_builds_the_project_in_the_pages_and_the_person_agrees_on_a_phone(
+    page, live_server, log_in, axe_check, screenshot, network, browser_errors
+):
+    """The whole flow through the pages: the referent starts the project, adds an objective in the person's words
+    and an action, proposes the version; the person agrees on a phone; the PDF downloads."""
+    # The version page the proposal leads to sets an inline style that the CSP blocks (projects' pages, not this
+    # flow's): allowed here so that this test checks its own pages; the project pages' tests own that one.
+    browser_errors.allow("violates the following Content Security Policy directive 'style-src 'self''")
+    user = UserFactory(kind=UserKind.PERSON, email="personne-pages@maillage.invalid")
+    Person.objects.filter(pk=network.person.pk).update(user=user)
+
+    log_in(page, network.referent)
+    project_url = f"{live_server.url}/projects/{network.person.public_id}/"
+    page.goto(project_url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Commencer le projet").click()
+    page.goto(project_url)
+    page.get_by_role("link", name="Ajouter un objectif").click()
+    page.get_by_label("L'objectif, avec les mots de la personne").fill(WORDS)
+    page.get_by_label("Ce qui montrera le progrès").fill("Un bail signé")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(project_url)
+    page.get_by_role("link", name="Ajouter une action").first.click()
+    page.get_by_label("Quoi", exact=True).fill("Visiter deux logements")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(project_url)
+    page.get_by_role("link", name="Proposer une version à la personne").click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert ProjectVersion.objects.filter(number=1, answer="").exists()
+
+    # The project page shows the team around the person and offers the project in plain words.
+    page.goto(project_url)
+    team = page.locator("#team")
+    assert (
+        team.get_by_text("CPAS de Namur").first.is_visible()
+        and team.get_by_text("Centre de santé mentale").is_visible()
+    )
+    axe_check(page, "project-page-with-team")
+    screenshot(page, "project-page-with-team")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Le télécharger en PDF").click()
+    pdf = pypdf.PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    assert WORDS in " ".join(p.extract_text() for p in pdf.pages).replace("\n", " ")
+    page.context.clear_cookies()
+
+    page.set_viewport_size(PHONE)
+    log_in(page, user)
+    page.goto(f"{live_server.url}/people/me/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Votre projet").click()
+    assert page.get_by_text(WORDS).is_visible()
+    page.get_by_label("Oui, mais j'ai des réserves").check()
+    page.get_by_label("Ce que vous voulez en dire").fill("D'accord, mais pas avant l'été.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer ma réponse").click()
+    assert page.get_by_text("Votre réponse est enregistrée.").is_visible()
+    version = ProjectVersion.objects.get(number=1)
+    assert version.answer == AgreementAnswer.AGREED_WITH_RESERVATIONS
+    assert (
+        version.answer_how == AgreementHow.IN_OWN_SPACE and version.answer_comment == "D'accord, mais pas avant l'été."
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe_check(page, "space-after-agreeing")
