@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "maillage.people",
     "maillage.consent",
     "maillage.access",
+    "maillage.governance",
 ]
 
 MIDDLEWARE = [
