@@ -600,7 +600,7 @@ def practice_sheet_save(
     title: str,
     text: str,
     changes_summary: str = "",
-    domains=(),
+    domains=None,
     from_review: ExperienceReview | None = None,
 ) -> PracticeSheet:
     """A new sheet, or a new version of one (any member may improve a sheet; every version is kept)."""
@@ -625,7 +625,8 @@ def practice_sheet_save(
             locked.save(update_fields=["title", "updated_by", "updated_at"])
             sheet = locked
             number = (sheet.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-        sheet.domains.set(domains)
+        if domains is not None:  # None: the new version keeps the sheet's domains
+            sheet.domains.set(domains)
         PracticeSheetVersion.objects.create(
             sheet=sheet, number=number, text=text, changes_summary=changes_summary, author=actor.user
         )

@@ -413,11 +413,10 @@ def version_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 def _version_action(request: HttpRequest, public_id, form_class, action, success: str) -> HttpResponse:
     version = _version(public_id)
-    form = (
-        form_class(request.POST, version=version.version)
-        if form_class is not forms.CommentForm
-        else (form_class(request.POST))
-    )
+    # The state changes (consultation, adoption) are made from the version shown; a comment or a signature
+    # is checked against the state of the version by the service instead.
+    versioned = form_class in (forms.ConsultationForm, forms.AdoptionForm)
+    form = form_class(request.POST, version=version.version) if versioned else form_class(request.POST)
     url = reverse("governance:version_detail", kwargs={"public_id": version.public_id})
 
     def write() -> str:
