@@ -12,6 +12,7 @@ import io
 from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -46,7 +47,7 @@ def activity_report_pdf(network: Network, year: int) -> bytes:
         bottomMargin=18 * mm,
         title=_("Activity report %(year)s — %(network)s") % {"year": year, "network": network.name},
         author=network.organisation.name,
-        lang=_("en"),
+        lang=get_language(),
     )
     table_style = TableStyle(
         [

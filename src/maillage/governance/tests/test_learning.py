@@ -117,11 +117,18 @@ class TestPracticeLibrary:
         (_arlon, arlon_admin), (_bastogne, bastogne_admin) = members
         housing = life_domains().first()
         sheet = services.practice_sheet_save(
-            arlon_admin, network, title="Orienter sans perdre le lien", text="Appeler avant d'orienter.",
+            arlon_admin,
+            network,
+            title="Orienter sans perdre le lien",
+            text="Appeler avant d'orienter.",
             domains=[housing],
         )
         services.practice_sheet_save(
-            bastogne_admin, network, sheet=sheet, title=sheet.title, text="Appeler, puis écrire.",
+            bastogne_admin,
+            network,
+            sheet=sheet,
+            title=sheet.title,
+            text="Appeler, puis écrire.",
             changes_summary="Écrire aussi",
         )
         assert [v.number for v in sheet.versions.all()] == [2, 1]

@@ -40,8 +40,13 @@ class TestObjectiveProgress:
     def test_an_objective_tied_to_an_indicator_shows_its_progress(self, network, coordinator, members, client):
         today = timezone.localdate()
         objective = services.objective_create(
-            coordinator, network, title="Élargir le réseau", indicator_key="member_organisations",
-            baseline=Decimal(2), baseline_on=today - dt.timedelta(days=200), target=Decimal(6),
+            coordinator,
+            network,
+            title="Élargir le réseau",
+            indicator_key="member_organisations",
+            baseline=Decimal(2),
+            baseline_on=today - dt.timedelta(days=200),
+            target=Decimal(6),
             target_on=today + dt.timedelta(days=200),
         )
         first = services.measurement_take(coordinator, objective, on=today - dt.timedelta(days=1))
@@ -65,15 +70,28 @@ class TestObjectiveProgress:
         today = timezone.localdate()
         with pytest.raises(ValidationError):
             services.objective_create(
-                coordinator, network, title="X", indicator_key="", indicator_label="", baseline=1, baseline_on=today,
-                target=2, target_on=today,
+                coordinator,
+                network,
+                title="X",
+                indicator_key="",
+                indicator_label="",
+                baseline=1,
+                baseline_on=today,
+                target=2,
+                target_on=today,
             )
 
     def test_the_activity_report_is_a_pdf(self, network, coordinator, members):
         today = timezone.localdate()
         services.objective_create(
-            coordinator, network, title="Rencontres", indicator_label="Journées d'immersion", baseline=0,
-            baseline_on=today, target=10, target_on=today,
+            coordinator,
+            network,
+            title="Rencontres",
+            indicator_label="Journées d'immersion",
+            baseline=0,
+            baseline_on=today,
+            target=10,
+            target_on=today,
         )
         pdf = activity_report_pdf(network, today.year)
         assert pdf.startswith(b"%PDF")

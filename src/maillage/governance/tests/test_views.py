@@ -57,8 +57,9 @@ class TestCharterThroughPages:
         version = charter.versions.get()
         client.force_login(coordinator.user)
         ends = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
-        response = post_form(client, url("consultation_open", version), {"ends_on": ends},
-                             page=url("version_detail", version))
+        response = post_form(
+            client, url("consultation_open", version), {"ends_on": ends}, page=url("version_detail", version)
+        )
         assert response.status_code == 302
         version.refresh_from_db()
         assert version.status == VersionStatus.CONSULTATION
@@ -66,14 +67,16 @@ class TestCharterThroughPages:
         client.force_login(arlon_admin.user)
         page = client.get(url("version_detail", version)).content.decode()
         assert "Send our comment" in page or "Envoyer" in page
-        response = post_form(client, url("version_comment", version), {"text": "D'accord."},
-                             page=url("version_detail", version))
+        response = post_form(
+            client, url("version_comment", version), {"text": "D'accord."}, page=url("version_detail", version)
+        )
         assert response.status_code == 302
         assert version.comments.get().member == arlon
 
         client.force_login(coordinator.user)
         response = post_form(
-            client, url("version_adopt", version),
+            client,
+            url("version_adopt", version),
             {"adopted_on": timezone.localdate().isoformat(), "adoption_record": "Comité de pilotage"},
             page=url("version_detail", version),
         )
@@ -94,8 +97,9 @@ class TestCharterThroughPages:
         services.version_adopt(coordinator, v1, adopted_on=timezone.localdate(), adoption_record="x")
         v2 = services.version_draft(coordinator, charter, text="Article 1. Confiance mutuelle.", changes_summary="")
         client.force_login(arlon_admin.user)
-        page = client.get(reverse("governance:version_compare", kwargs={"public_id": v2.public_id,
-                                                                         "other_id": v1.public_id}))
+        page = client.get(
+            reverse("governance:version_compare", kwargs={"public_id": v2.public_id, "other_id": v1.public_id})
+        )
         html = page.content.decode()
         assert page.status_code == 200
         assert "<ins>" in html and "mutuelle" in html
@@ -106,9 +110,14 @@ class TestReviewPage:
         (_arlon, arlon_admin), _ = members
         client.force_login(arlon_admin.user)
         response = post_form(
-            client, url("review_create", network),
-            {"kind": "DIFFICULTY", "title": "Une attente", "what_happened": "Née le 14/02/1961, elle a attendu.",
-             "what_we_learnt": "Appeler."},
+            client,
+            url("review_create", network),
+            {
+                "kind": "DIFFICULTY",
+                "title": "Une attente",
+                "what_happened": "Née le 14/02/1961, elle a attendu.",
+                "what_we_learnt": "Appeler.",
+            },
         )
         assert response.status_code == 302
         html = client.get(response.url).content.decode()
