@@ -5,6 +5,10 @@ Each module in locale/tools/fr/ defines ``TRANSLATIONS``: msgid -> French text, 
 entry msgid -> (singular, plural). A dictionary entry wins over what the .po holds (so corrections
 stick); entries of the .po absent from the dictionaries keep their translation. Prints what is still
 untranslated or fuzzy in French. Run by `make messages`, before compilemessages.
+
+Two dictionaries giving different French for one msgid is an error (exit status 1, nothing written): which
+one won depended on file names, so a word could change on screen when a helper added a dictionary. Give
+one of them a context (`pgettext`) when the two meanings really differ.
 """
 
 import importlib.util
@@ -17,16 +21,31 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent
 DICTIONARIES = Path(__file__).resolve().parent / "fr"
 
 
-def french_translations() -> dict[str, str | tuple[str, str]]:
+class ConflictingTranslations(ValueError):
+    """Two dictionaries translate one msgid differently."""
+
+
+def french_translations(directory: Path | None = None) -> dict[str, str | tuple[str, str]]:
+    """Every dictionary of `directory` (fr/) merged; raises `ConflictingTranslations` naming each disagreement."""
+    directory = directory or DICTIONARIES
     translations: dict[str, str | tuple[str, str]] = {}
-    for path in sorted(DICTIONARIES.glob("*.py")):
+    origin: dict[str, str] = {}
+    conflicts = []
+    for path in sorted(directory.glob("*.py")):
         spec = importlib.util.spec_from_file_location(f"fr_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         for msgid, text in module.TRANSLATIONS.items():
             if msgid in translations and translations[msgid] != text:
-                print(f"{path.name}: {msgid!r} translated differently elsewhere", file=sys.stderr)
+                conflicts.append(f"{msgid!r}: {origin[msgid]} says {translations[msgid]!r}, {path.name} says {text!r}")
+                continue
             translations[msgid] = text
+            origin.setdefault(msgid, path.name)
+    if conflicts:
+        raise ConflictingTranslations(
+            "Two dictionaries give different French for one msgid; keep one (or add a context):\n  "
+            + "\n  ".join(conflicts)
+        )
     return translations
 
 
@@ -87,7 +106,11 @@ def fill_french(path: Path, translations: dict[str, str | tuple[str, str]]) -> l
 
 
 def main() -> int:
-    translations = french_translations()
+    try:
+        translations = french_translations()
+    except ConflictingTranslations as error:
+        print(error, file=sys.stderr)
+        return 1
     for path in sorted(LOCALE_DIR.glob("en/LC_MESSAGES/*.po")):
         print(f"{path.relative_to(LOCALE_DIR)}: {fill_english(path)} entries, msgstr = msgid")
     for path in sorted(LOCALE_DIR.glob("fr/LC_MESSAGES/*.po")):

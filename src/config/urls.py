@@ -22,6 +22,7 @@ urlpatterns = [
     path("people/", include("maillage.people.urls")),
     path("consent/", include("maillage.consent.urls")),
     path("access/", include("maillage.access.urls")),
+    path("coordination/", include("maillage.coordination.urls")),
     path("network/", include("maillage.governance.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", (api_patterns, api_app_name, api_namespace)),

@@ -142,7 +142,7 @@ TRANSLATIONS = {
     "versions": "versions",
     "written by": "écrit par",
     "comment": "commentaire",
-    "written on": "écrit le",
+    "date written": "date d'écriture",
     "comments": "commentaires",
     "signed by": "signée par",
     "as": "en qualité de",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "maillage.people",
     "maillage.consent",
     "maillage.access",
+    "maillage.coordination",
     "maillage.governance",
 ]
 
@@ -261,6 +262,29 @@ STORAGES["audit_seals"] = {
 BACKUP_AGE_RECIPIENTS = env_list("BACKUP_AGE_RECIPIENTS")
 BACKUP_AGE_IDENTITY = env_secret("BACKUP_AGE_IDENTITY")
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+
+# Attachments of coordination notes: a local folder outside the web root by default; S3-compatible object storage
+# (django-storages) when ATTACHMENTS_S3_BUCKET is set. Never served by URL: only through the door.
+if os.environ.get("ATTACHMENTS_S3_BUCKET"):
+    STORAGES["coordination_attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["ATTACHMENTS_S3_BUCKET"],
+            "endpoint_url": os.environ.get("ATTACHMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ATTACHMENTS_S3_REGION") or None,
+            "access_key": env_secret("ATTACHMENTS_S3_ACCESS_KEY") or None,
+            "secret_key": env_secret("ATTACHMENTS_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["coordination_attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(os.environ.get("ATTACHMENTS_DIR", VAR_DIR / "attachments")), "base_url": None},
+    }
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -16,6 +16,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "audit_seals": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "coordination_attachments": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 # Test-only keys (never used anywhere else): the audit chain's HMAC key, the seal signing key, the backup key.
 AUDIT_HMAC_KEYS = {"test-1": "test-only-audit-key-not-secret-0123456789"}

@@ -11,13 +11,32 @@ from maillage.access.enums import Category
 from maillage.accounts.models import Organisation
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.models import LEGAL_BASIS_HELP
+from maillage.consent.selectors import opens_nothing_without_identity
 from maillage.core.choices import CollatedModelChoiceField
 from maillage.core.forms import GuardedForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ConsentForm(GuardedForm):
+class ConfirmsOpeningNothing:
+    """For a form with `categories` and a hidden `without_identity` box: a sharing without the identity opens
+    nothing (`opens_nothing_without_identity`), so it is shown again with a warning and the box, ticked to
+    record it all the same. The professional's and the person's forms say it in their own words."""
+
+    opens_nothing_message: str
+
+    def warn_if_opens_nothing(self, person, *, recipient_organisation) -> None:
+        """Call after a valid `is_valid()`, with the chosen recipient (None: the care team)."""
+        if self.cleaned_data["without_identity"]:
+            return
+        if opens_nothing_without_identity(
+            person, recipient_organisation=recipient_organisation, categories=self.cleaned_data["categories"]
+        ):
+            self.fields["without_identity"].widget = forms.CheckboxInput()
+            self.add_error("categories", self.opens_nothing_message)  # now invalid: save_once writes nothing
+
+
+class ConsentForm(ConfirmsOpeningNothing, GuardedForm):
     recipient = CollatedModelChoiceField(
         label=_("Recipient"),
         queryset=Organisation.objects.none(),
@@ -40,20 +59,14 @@ class ConsentForm(GuardedForm):
         label=_("Record it without the identity all the same"), required=False, widget=forms.HiddenInput
     )
 
+    opens_nothing_message = _(
+        "Without the identity, the recipient cannot open the file: these categories would open nothing. "
+        "Add the identity, or tick the box below to record it as it is."
+    )
+
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = organisations
-
-    def ask_to_confirm(self) -> None:
-        """The sharing would open nothing: say so, and let the next sending confirm it with a ticked box."""
-        self.fields["without_identity"].widget = forms.CheckboxInput()
-        self.add_error(
-            "categories",
-            _(
-                "Without the identity, the recipient cannot open the file: these categories would open nothing. "
-                "Add the identity, or tick the box below to record it as it is."
-            ),
-        )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -60,12 +60,8 @@ def consent_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
         actor, public_id, action=Action.SHARE, category=Category.IDENTITY, purpose=purposes.CONSENT_WRITE
     )
     form = ConsentForm(request.POST or None, organisations=_involved_organisations(person))
-    if form.is_bound and form.is_valid() and not form.cleaned_data["without_identity"]:
-        data = form.cleaned_data
-        if consent_selectors.opens_nothing_without_identity(
-            person, recipient_organisation=data["recipient"], categories=data["categories"]
-        ):
-            form.ask_to_confirm()  # the form is now invalid: save_once shows it again, nothing is written
+    if form.is_bound and form.is_valid():
+        form.warn_if_opens_nothing(person, recipient_organisation=form.cleaned_data["recipient"])
 
     def write() -> str:
         data = form.values

@@ -730,24 +730,31 @@ def facet_counts(query: ServiceQuery) -> dict[str, dict[str, int]]:
     """How many services each value of each filter in `FACETS` would find, given the rest of the query.
 
     A facet's count ignores its own filter (choosing another kind shows how many there are), not the others'.
-    One grouped statement: the matches of the query without its facet filters, each row flagged with whether
-    it passes each facet filter. Open-now is not applied (it is decided in Python). A service meant for no
-    situation in particular counts under every situation."""
+    One statement over the matches of the query without its facet filters (with a place, over the ids the place's
+    candidates matched), each row flagged with whether it passes each facet filter, and one sum per value. Open-now
+    is not applied (it is decided in Python). A service meant for no situation in particular counts under every
+    situation."""
     query = clean(query)
     conditions = _conditions(query)
     counts: dict[str, dict[str, int]] = {name: dict.fromkeys(enum.values, 0) for name, enum in FACETS.items()}
     if conditions is None:
         return counts
     joins, join_params, where, where_params, _relevance, groups = conditions
-    source, source_params = "directory_service s", []
+    planning = TEXT_PLANNING if groups else SEARCH_PLANNING
     if query.commune_id or query.postcode or query.place or query.latitude is not None:
         place, _suggestions = resolve_place(query)
         if place is None:
             return counts
+        # The matches among the place's candidates, as the search finds them (the candidates joined to the
+        # services and filtered together: fetched alone, a 30 km radius gave thousands of rows to send back).
         radius = query.radius_km if place.has_point else None
         candidates_sql, candidates_params = _place_candidates(place, radius)
-        with connection.cursor() as cursor:
-            cursor.execute(candidates_sql, candidates_params)
+        with _cursor(PLACE_PLANNING) as cursor:
+            cursor.execute(
+                f"SELECT s.id, p.lat, p.lon, p.located FROM ({candidates_sql}) p "  # noqa: S608
+                f"JOIN directory_service s ON s.id = p.sid {' '.join(joins)} WHERE {' AND '.join(where)}",
+                [*candidates_params, *join_params, *where_params],
+            )
             sids = {
                 sid
                 for sid, latitude, longitude, located in cursor.fetchall()
@@ -757,45 +764,59 @@ def facet_counts(query: ServiceQuery) -> dict[str, dict[str, int]]:
                 or longitude is None
                 or distance_km(place.latitude, place.longitude, latitude, longitude) <= radius
             }
+        if not sids:
+            return counts
         test, value = _id_list(sids)
-        where.append(f"s.id {test}")
-        where_params.append(value)
+        joins, join_params, where, where_params, planning = [], [], [f"s.id {test}"], [value], SEARCH_PLANNING
     filters = _facet_filters(query)
     flags, flag_params = [], []
     for name in FACETS:
         sql, params = filters.get(name, ("1 = 1", []))
         flags.append(f"CASE WHEN {sql} THEN 1 ELSE 0 END AS f_{name}")
         flag_params += params
-    each = "jsonb_array_elements_text({0})" if connection.vendor == "postgresql" else "json_each({0})"
-    element = "e" if connection.vendor == "postgresql" else "e.value"
-
-    def others(name: str) -> str:
-        return " AND ".join(f"m.f_{other} = 1" for other in FACETS if other != name)
-
+    counted, count_params = [], []
+    for name, _value, test, params in _facet_values():
+        others = " AND ".join([f"m.f_{other} = 1" for other in FACETS if other != name] + [test])
+        counted.append(f"SUM(CASE WHEN {others} THEN 1 ELSE 0 END)")
+        count_params += params
+    # One pass over the matches, one sum per value of each facet: unnesting the JSON lists and grouping them
+    # (one scan of the matches per facet) cost more than the search itself on PostgreSQL.
     statement = (
-        f"WITH m AS (SELECT s.kinds, s.situations, s.is_free, s.remote, s.on_site, {', '.join(flags)} "  # noqa: S608
-        f"FROM {source} {' '.join(joins)} WHERE {' AND '.join(where)}) "
-        f"SELECT 'kind', {element}, COUNT(*) FROM m, {each.format('m.kinds')} e WHERE {others('kind')} "
-        f"GROUP BY {element} "
-        f"UNION ALL SELECT 'situation', {element}, COUNT(*) FROM m, {each.format('m.situations')} e "
-        f"WHERE {others('situation')} GROUP BY {element} "
-        f"UNION ALL SELECT 'situation', '', COUNT(*) FROM m WHERE {others('situation')} "
-        f"AND m.situations = {EMPTY_JSON_LIST[connection.vendor == 'postgresql']} "
-        "UNION ALL SELECT 'fees', CASE WHEN m.is_free THEN 'free' ELSE 'paid' END, COUNT(*) FROM m "
-        f"WHERE m.is_free IS NOT NULL AND {others('fees')} GROUP BY CASE WHEN m.is_free THEN 'free' ELSE 'paid' END "
-        f"UNION ALL SELECT 'mode', 'remote', COUNT(*) FROM m WHERE m.remote AND {others('mode')} "
-        f"UNION ALL SELECT 'mode', 'on_site', COUNT(*) FROM m WHERE m.on_site AND {others('mode')}"
+        f"SELECT {', '.join(counted)} FROM (SELECT s.kinds, s.situations, s.is_free, s.remote, s.on_site, "  # noqa: S608
+        f"{', '.join(flags)} FROM directory_service s {' '.join(joins)} WHERE {' AND '.join(where)}) m"
     )
-    with _cursor(TEXT_PLANNING if groups else SEARCH_PLANNING) as cursor:
-        cursor.execute(statement, [*source_params, *flag_params, *join_params, *where_params])
-        rows = cursor.fetchall()
-    for name, value, count in rows:
-        if name == "situation" and value == "":
-            for situation in counts["situation"]:
-                counts["situation"][situation] += count
-        elif value in counts[name]:
-            counts[name][value] += count
+    with _cursor(planning) as cursor:
+        cursor.execute(statement, [*count_params, *flag_params, *join_params, *where_params])
+        sums = cursor.fetchone()
+    for (name, value, _test, _params), count in zip(_facet_values(), sums, strict=True):
+        counts[name][value] = int(count or 0)
     return counts
+
+
+def _facet_values() -> list[tuple[str, str, str, list]]:
+    """`(facet, value, SQL test of a match row m, its parameters)` for each value of each facet in `FACETS`."""
+    postgresql = connection.vendor == "postgresql"
+
+    def listed(column: str, value: str) -> tuple[str, list]:
+        if postgresql:
+            return f"m.{column} @> %s::jsonb", [json.dumps([value])]
+        # SQLite keeps the list as JSON text: a quoted code is found only as a whole element ('"AID"' is not in
+        # '"FINANCIAL_AID"'), and instr() is much cheaper than json_each() on every row.
+        return f"instr(m.{column}, %s) > 0", [json.dumps(value)]
+
+    empty = EMPTY_JSON_LIST[postgresql]
+    values = []
+    for value in ServiceKind.values:
+        values.append(("kind", value, *listed("kinds", value)))
+    values.append(("fees", Fees.FREE, "m.is_free = %s", [True]))
+    values.append(("fees", Fees.PAID, "m.is_free = %s", [False]))
+    for value in Situation.values:
+        # A service meant for no situation in particular counts under every situation.
+        sql, params = listed("situations", value)
+        values.append(("situation", value, f"(m.situations = {empty} OR {sql})", params))
+    values.append(("mode", DeliveryMode.REMOTE, "m.remote = %s", [True]))
+    values.append(("mode", DeliveryMode.ON_SITE, "m.on_site = %s", [True]))
+    return values
 
 
 EMPTY_JSON_LIST = ("'[]'", "'[]'::jsonb")

@@ -232,7 +232,7 @@ class VersionComment(PublicIdModel):
         USER, verbose_name=_("written by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("comment"))
-    created_at = models.DateTimeField(_("written on"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date written"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("comment")
@@ -449,7 +449,7 @@ class ReviewComment(PublicIdModel):
     member = models.ForeignKey(NetworkMember, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("comment"))
-    created_at = models.DateTimeField(_("written on"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date written"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("comment on a review")
@@ -497,7 +497,7 @@ class PracticeSheetVersion(models.Model):
     text = models.TextField(_("text"))
     changes_summary = models.CharField(_("what changes"), max_length=255, blank=True)
     author = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(_("written on"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date written"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("version of a practice sheet")

@@ -44,6 +44,7 @@ from maillage.people.enums import InvolvementEndReason, NeedStatus
 from maillage.people.presenters import PersonPage, person_page
 from maillage.people.selectors import addable_organisations
 from maillage.people.services import need_category
+from maillage.territories.selectors import communes_with_code
 
 if TYPE_CHECKING:
     from maillage.people.models import Involvement, InvolvementEndProposal, Need, Person  # noqa: TID251
@@ -71,17 +72,31 @@ class PersonSearchIn(PageIn):
 
 class PersonSummaryOut(Schema):
     id: UUID
-    identity_shared: bool
-    first_name: str | None = None
-    last_name: str | None = None
+    identity_shared: bool = Field(
+        True,
+        description="Always true: a person whose identity is not shared with you cannot be opened, so is not listed.",
+        json_schema_extra={"deprecated": True},
+    )
+    first_name: str
+    last_name: str
     birth_date: dt.date | None = None
 
 
 class PersonPageOut(Schema):
-    count: int
+    count: int = Field(
+        description="The persons your organisations follow now (the list) or whose name matches (the search). On "
+        "the list, it includes those whose identity is not shared with you, who are left out of the pages."
+    )
     page: int
     page_size: int
-    items: list[PersonSummaryOut]
+    items: list[PersonSummaryOut] = Field(
+        description="Only the persons whose file you may open (their identity is shared with you), by name."
+    )
+    left_out: int = Field(
+        0,
+        description="How many persons of this page were left out because their identity is not shared with you "
+        "(a file cannot be opened without it). A page may then hold fewer than `page_size` items.",
+    )
 
 
 class IdentityOut(Schema):
@@ -92,7 +107,9 @@ class IdentityOut(Schema):
     phone: str
     email: str
     preferred_language: str
-    commune: str | None
+    commune: str | None = Field(description="The name of the commune where the person lives.")
+    commune_code: str | None = Field(None, description="Its official code (NIS/INS in Belgium, INSEE in France).")
+    commune_country: str | None = Field(None, description="Its country (ISO 3166-1 alpha-2).")
 
 
 class NeedOut(Schema):
@@ -165,7 +182,10 @@ class SightingPageOut(Schema):
 @router.get(
     "/persons",
     response={200: PersonPageOut, **ERRORS},
-    summary="The persons my organisations follow now (paginated)",
+    summary="The persons my organisations follow now, those whose file I may open (paginated)",
+    description="Pages are cut in the list of every person your organisations follow, by name; then the persons "
+    "whose identity is not shared with you are left out of the page (they cannot be opened) and counted in "
+    "`left_out`. Deciding page by page keeps a large caseload fast.",
 )
 @person_data(categories=[Category.IDENTITY], action=Action.LIST)
 def person_list(request: HttpRequest, paging: Query[PageIn]) -> PersonPageOut:
@@ -198,19 +218,20 @@ def person_search(request: HttpRequest, search: PersonSearchIn) -> PersonPageOut
 
 
 def _summary_page(persons: list, categories: dict, *, count: int, paging: PageIn) -> PersonPageOut:
-    items = []
-    for person in persons:
-        shared = Category.IDENTITY in categories[person.pk]
-        items.append(
-            PersonSummaryOut(
-                id=person.public_id,
-                identity_shared=shared,
-                first_name=person.first_name if shared else None,
-                last_name=person.last_name if shared else None,
-                birth_date=person.birth_date if shared else None,
-            )
+    """The page's persons whose identity is shared (as the page list: never a row that cannot be opened)."""
+    shown = [person for person in persons if Category.IDENTITY in categories[person.pk]]
+    items = [
+        PersonSummaryOut(
+            id=person.public_id,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            birth_date=person.birth_date,
         )
-    return PersonPageOut(count=count, page=paging.page, page_size=paging.page_size, items=items)
+        for person in shown
+    ]
+    return PersonPageOut(
+        count=count, page=paging.page, page_size=paging.page_size, items=items, left_out=len(persons) - len(shown)
+    )
 
 
 def _identity_out(person: Person) -> IdentityOut:
@@ -223,6 +244,8 @@ def _identity_out(person: Person) -> IdentityOut:
         email=person.email,
         preferred_language=person.preferred_language,
         commune=person.commune.name if person.commune_id else None,
+        commune_code=person.commune.code if person.commune_id else None,
+        commune_country=person.commune.country if person.commune_id else None,
     )
 
 
@@ -499,12 +522,38 @@ class IdentityIn(Schema):
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
     preferred_language: str | None = Field(None, max_length=8)
+    commune_code: str | None = Field(
+        None,
+        max_length=20,
+        description="The official code of the commune where the person lives (NIS/INS, INSEE; as `commune_code` "
+        "in the file); null removes it.",
+    )
+    commune_country: str | None = Field(
+        None,
+        min_length=2,
+        max_length=2,
+        description="The commune's country (BE, FR…), needed only when the code is a commune's in two countries.",
+    )
+
+
+def _commune(code: str | None, country: str | None):
+    """The commune of an official code, or a 422 naming the field."""
+    if code is None:
+        return None
+    communes = communes_with_code(code, country=country)
+    if not communes:
+        raise ValidationError({"commune_code": _("No commune has this official code.")})
+    if len(communes) > 1:
+        raise ValidationError(
+            {"commune_country": _("This code is a commune's in several countries: give the country too.")}
+        )
+    return communes[0]
 
 
 @router.patch(
     "/persons/{public_id}",
     response={200: IdentityOut, **WRITE_ERRORS},
-    summary="Change the person's identity or contact details, from the version you read",
+    summary="Change the person's identity, contact details or commune, from the version you read",
 )
 @person_data(categories=[Category.IDENTITY], action=Action.EDIT)
 def person_update(request: HttpRequest, public_id: UUID, payload: IdentityIn) -> IdentityOut:
@@ -513,10 +562,14 @@ def person_update(request: HttpRequest, public_id: UUID, payload: IdentityIn) ->
     person = person_for(
         actor, public_id, action=Action.EDIT, category=Category.IDENTITY, purpose=purposes.API_PERSON_UPDATE
     )
-    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    fields = payload.model_dump(exclude_unset=True, exclude={"version", "commune_code", "commune_country"})
     for name in ("last_name", "phone", "email"):
         if name in fields and fields[name] is None:
             fields[name] = ""
+    if "commune_code" in payload.model_fields_set:
+        fields["commune"] = _commune(payload.commune_code, payload.commune_country)
+    elif payload.commune_country is not None:
+        raise ValidationError({"commune_code": _("Give the commune's official code with its country.")})
     services.person_update(actor, person=person, version=payload.version, purpose=purposes.API_PERSON_UPDATE, **fields)
     return _identity_out(person)
 

@@ -34,6 +34,7 @@ from maillage.accounts.models import Organisation, User
 from maillage.consent import selectors as consent_selectors
 from maillage.consent import services as consent_services
 from maillage.consent.enums import HowGiven, LegalBasis
+from maillage.consent.forms import ConfirmsOpeningNothing
 from maillage.core.forms import GuardedForm, refusal_text, save_once
 from maillage.core.versioning import StaleWrite
 from maillage.people import ecomap, invitations, purposes, services, writes
@@ -42,6 +43,7 @@ from maillage.people.forms import InviteForm, SpaceAddForm, SpaceEndForm, SpaceM
 from maillage.people.notifications import send_space_invitation
 from maillage.people.presenters import PersonPage, person_page
 from maillage.people.selectors import addable_organisations, space_messages_of
+from maillage.people.team import team_of
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
@@ -252,26 +254,39 @@ def _own_person(request: HttpRequest, purpose: str) -> Person:
     )
 
 
-class GrantForm(GuardedForm):
+def _organisation_choices(page: PersonPage, first: tuple[str, str]) -> list[tuple[str, str]]:
+    """`first`, then each organisation of the person's network once, by public id."""
+    choices = [first]
+    seen: set[int] = set()
+    for involvement in page.active_involvements:
+        if involvement.organisation_id not in seen:
+            seen.add(involvement.organisation_id)
+            choices.append((str(involvement.organisation.public_id), involvement.organisation.name))
+    return choices
+
+
+class GrantForm(ConfirmsOpeningNothing, GuardedForm):
     recipient = forms.ChoiceField(label=gettext_lazy("With whom"))
     categories = forms.MultipleChoiceField(
         label=gettext_lazy("What"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+    without_identity = forms.BooleanField(
+        label=gettext_lazy("Agree to it without my identity all the same"), required=False, widget=forms.HiddenInput
     )
     purpose = forms.CharField(
         label=gettext_lazy("What for, in your words"),
         max_length=255,
         initial=gettext_lazy("To help me with my project"),
     )
+    opens_nothing_message = gettext_lazy(
+        "Without “Identity and contact”, they cannot open your file: what you chose would show them nothing. "
+        "Add “Identity and contact”, or tick the box below to agree all the same."
+    )
 
     def __init__(self, *args: Any, page: PersonPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("team", _("All the organisations that support me"))]
-        seen: set[int] = set()
-        for involvement in page.active_involvements:
-            if involvement.organisation_id not in seen:
-                seen.add(involvement.organisation_id)
-                choices.append((str(involvement.organisation.public_id), involvement.organisation.name))
-        self.fields["recipient"].choices = choices
+        everyone = ("team", _("All the organisations that support me"))
+        self.fields["recipient"].choices = _organisation_choices(page, everyone)
 
 
 class ObjectForm(GuardedForm):
@@ -281,13 +296,7 @@ class ObjectForm(GuardedForm):
 
     def __init__(self, *args: Any, page: PersonPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("all", _("No organisation at all"))]
-        seen: set[int] = set()
-        for involvement in page.active_involvements:
-            if involvement.organisation_id not in seen:
-                seen.add(involvement.organisation_id)
-                choices.append((str(involvement.organisation.public_id), involvement.organisation.name))
-        self.fields["organisation"].choices = choices
+        self.fields["organisation"].choices = _organisation_choices(page, ("all", _("No organisation at all")))
 
 
 def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dict[str, Any]:
@@ -303,6 +312,7 @@ def _space_context(request: HttpRequest, page: PersonPage, **forms_: Any) -> dic
         "end_form": forms_.get("end_form") or SpaceEndForm(involvements=page.active_involvements),
         "message_form": forms_.get("message_form") or SpaceMessageForm(),
         "messages_sent": space_messages_of(page.person),
+        "team": team_of(page),
     }
 
 
@@ -337,6 +347,8 @@ def space_consent_grant(request: HttpRequest) -> HttpResponse:
     person = _own_person(request, purposes.CONSENT_WRITE)
     page = person_page(request.actor, person)
     form = GrantForm(request.POST, page=page)
+    if form.is_valid():
+        form.warn_if_opens_nothing(person, recipient_organisation=_organisation(form.cleaned_data["recipient"]))
 
     def write() -> str:
         consent_services.consent_record(

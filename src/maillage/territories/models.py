@@ -57,6 +57,10 @@ class PostalCode(models.Model):
     country = models.CharField(_("country"), max_length=2)
     code = models.CharField(_("postcode"), max_length=10, db_index=True)
     locality = models.CharField(_("locality"), max_length=150)
+    # The locality folded (`core.text.fold`): "recogne" or "BRAS" finds the village, then its commune.
+    search_locality = models.CharField(
+        _("locality for search"), max_length=150, db_index=True, editable=False, default=""
+    )
     commune = models.ForeignKey(
         Territory, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="postal_codes"
     )
@@ -73,5 +77,17 @@ class PostalCode(models.Model):
             )
         ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.locality and not self.search_locality:
+            self.search_locality = fold(self.locality)  # also for bulk_create, which does not call save()
+
     def __str__(self) -> str:
         return f"{self.code} {self.locality}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_locality = fold(self.locality)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "locality" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_locality"}
+        super().save(*args, **kwargs)

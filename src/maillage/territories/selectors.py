@@ -35,6 +35,15 @@ def ancestors_of(territory: Territory) -> list[Territory]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def communes_with_code(code: str, *, country: str | None = None) -> list[Territory]:
+    """The communes with this official code (NIS/INS, INSEE), in `country` if given: one, or one per country
+    where two countries' codes coincide."""
+    communes = Territory.objects.filter(level=Level.COMMUNE, code=code.strip())
+    if country:
+        communes = communes.filter(country=country.strip().upper())
+    return list(communes.order_by("country")[:3])
+
+
 def communes_for_postcode(code: str, *, country: str = "BE") -> QuerySet[Territory]:
     """The communes a postcode serves (usually one; a few postcodes straddle two communes)."""
     return (
@@ -73,12 +82,22 @@ def place_names(text: str) -> list[str]:
 
 def communes_named(text: str, *, limit: int = 8) -> list[Territory]:
     """Communes whose name is `text`, accents, case, hyphens and "St"/"Ste" aside ("st hubert" finds Saint-Hubert);
-    when none is, those whose name starts with it. A name two communes share gives both."""
+    when none is, the communes of the villages (localities of a postcode) of that name ("Recogne" and "Bras" are
+    Libramont-Chevigny); when none is, those whose name starts with it. A name two communes share gives both."""
     names = place_names(text)
     if not names:
         return []
     exact = list(Territory.objects.filter(level=Level.COMMUNE, search_name__in=names).order_by("name", "id")[:limit])
-    return exact or communes_starting_with(text, limit=limit)
+    return exact or communes_of_localities(names, limit=limit) or communes_starting_with(text, limit=limit)
+
+
+def communes_of_localities(names: list[str], *, limit: int = 8) -> list[Territory]:
+    """The communes with a village (a postcode's locality) whose folded name is one of `names`, by name."""
+    return list(
+        Territory.objects.filter(level=Level.COMMUNE, postal_codes__search_locality__in=names)
+        .distinct()
+        .order_by("name", "id")[:limit]
+    )
 
 
 def communes_starting_with(text: str, *, limit: int = 8) -> list[Territory]:

@@ -117,6 +117,11 @@ REFERENT_AND_PERSON_ONLY = {
 }
 
 
+# List routes whose rows are meetings, not persons (a calendar): the matrix's person has none, so they never show
+# them; coordination/tests check that a meeting shows its person only where the door shares them.
+LISTS_OF_MEETINGS = {"maillage.coordination.views.calendar"}
+
+
 def _expected_for_route(case: Case, route) -> bool:
     allowed = expected(case)
     if f"{route.view.__module__}.{route.view.__qualname__}" in REFERENT_AND_PERSON_ONLY:
@@ -127,7 +132,7 @@ def _expected_for_route(case: Case, route) -> bool:
 def _url(route, person) -> str | None:
     path = "/" + route.path
     if "<uuid:public_id>" in path or "{public_id}" in path:
-        return path.replace("<uuid:public_id>", str(person.public_id)).replace("{public_id}", str(person.public_id))
+        path = path.replace("<uuid:public_id>", str(person.public_id)).replace("{public_id}", str(person.public_id))
     if "<" in path or "{" in path:
         return None  # other parameters: covered by the app's own tests
     return path
@@ -144,6 +149,8 @@ def test_route_obeys_the_matrix(route, client):
         url = _url(route, situation.person)
         if url is None:
             pytest.skip(f"{route.label}: parameters other than public_id")
+        if f"{route.view.__module__}.{route.view.__qualname__}" in LISTS_OF_MEETINGS:
+            pytest.skip(f"{route.label}: lists meetings, not persons")
         client.force_login(situation.user)
         response = client.get(url)
         checked += 1

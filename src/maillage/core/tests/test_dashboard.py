@@ -120,7 +120,14 @@ class TestProfessional:
     def test_a_first_day_shows_empty_states_that_say_what_to_do(self, client, professional):
         client.force_login(professional.user)
         response = client.get("/")
-        assert [card.key for card in response.context["cards"]] == ["waiting", "recent", "emergency", "services"]
+        assert [card.key for card in response.context["cards"]] == [
+            "waiting",
+            "meetings-week",
+            "mentions",
+            "recent",
+            "emergency",
+            "services",
+        ]
         assert "Rien ne vous attend" in response.text
         assert "Ouvrez un dossier depuis la liste des personnes que vous suivez" in response.text
         assert "Vous n&#x27;avez aucun accès d&#x27;urgence ouvert" in response.text
@@ -140,9 +147,10 @@ class TestProfessional:
 
     # Session, user and memberships (3), our stale services (1), the door's grants (1), the recent files (1),
     # the proposals awaiting an answer (1), my open emergency accesses (1), the door's facts for the listing (1),
-    # the audit batch (savepoint, chain head, entries in one statement, head update, release: 5), the network
-    # the organisation belongs to (1, governance); beyond 5 recent files, their count (1).
-    DASHBOARD_QUERIES = 15
+    # the audit batch (savepoint, chain head, entries in one statement, head update, release: 5); beyond 5
+    # recent files, their count (1); my meetings this week (1) and the notes that mention me (1); the network
+    # the organisation belongs to (1, governance).
+    DASHBOARD_QUERIES = 17
 
     def test_query_count_is_pinned_whatever_the_number_of_files(self, client, professional, django_assert_num_queries):
         for index in range(3):

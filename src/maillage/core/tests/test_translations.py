@@ -131,3 +131,29 @@ def test_translations_keep_placeholders_and_html(po_path: Path):
             if text and sorted(PLACEHOLDER.findall(text)) not in accepted:
                 problems.append(f"{entry.msgid!r} -> {text!r}")
     assert not problems, "Placeholders or HTML differ from the source:\n" + "\n".join(problems)
+
+
+def _fill_catalogues():
+    import importlib.util
+
+    path = LOCALE_DIR / "tools" / "fill_catalogues.py"
+    spec = importlib.util.spec_from_file_location("fill_catalogues", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_french_dictionaries_agree():
+    """`make messages` stops when two dictionaries give different French for one msgid."""
+    assert _fill_catalogues().french_translations()
+
+
+def test_two_dictionaries_disagreeing_stop_make_messages(tmp_path: Path, capsys):
+    tool = _fill_catalogues()
+    (tmp_path / "a.py").write_text('TRANSLATIONS = {"Close": "Fermer", "Open": "Ouvrir"}\n')
+    (tmp_path / "b.py").write_text('TRANSLATIONS = {"Close": "Clôturer", "Open": "Ouvrir"}\n')
+    with pytest.raises(tool.ConflictingTranslations, match=r"'Close': a\.py says 'Fermer', b\.py says 'Clôturer'"):
+        tool.french_translations(tmp_path)
+    tool.DICTIONARIES = tmp_path  # this module is a fresh copy: the real tool is untouched
+    assert tool.main() == 1
+    assert "'Close'" in capsys.readouterr().err

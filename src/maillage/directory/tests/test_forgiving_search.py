@@ -155,6 +155,31 @@ class TestPlaces:
         assert results.place.label == commune
         assert service in names(results)
 
+    @pytest.mark.parametrize(
+        ("typed", "commune", "service"),
+        [
+            ("Recogne", "Libramont-Chevigny", "Service logement du CPAS"),
+            ("bras", "Libramont-Chevigny", "Service logement du CPAS"),
+            ("Ste-Marie-Chevigny", "Libramont-Chevigny", "Service logement du CPAS"),
+            ("AMBERLOUP", "Sainte-Ode", "Épicerie sociale de Tillet"),
+        ],
+    )
+    def test_a_village_is_its_commune(self, directory, typed, commune, service):
+        results = search_services(ServiceQuery(place=typed))
+        assert results.place.label == commune and [c.name for c in results.place.communes] == [commune]
+        assert service in names(results)
+        assert "Maison de la solidarité" not in names(results)
+
+    def test_a_village_name_two_communes_share_offers_both(self, places):
+        PostalCode.objects.create(country="BE", code="6681", locality="Bras", commune=places["ode"])
+        results = search_services(ServiceQuery(place="Bras"))
+        assert results.place_not_found
+        assert [c.name for c in results.place_suggestions] == ["Libramont-Chevigny", "Sainte-Ode"]
+
+    def test_a_commune_of_the_name_wins_over_a_village(self, places):
+        PostalCode.objects.create(country="BE", code="6870", locality="Sainte-Ode", commune=places["hubert"])
+        assert [c.name for c in communes_named("Sainte-Ode")] == ["Sainte-Ode"]
+
     def test_an_abbreviation_still_begins_other_names(self, places):
         assert [c.name for c in communes_named("ste")] == ["Sainte-Ode", "Stembert"]
 

@@ -63,6 +63,41 @@ class TestSharingWithoutIdentity:
         assert post_form(client, consent_url(newcomer), data).status_code == 302
 
 
+class TestSharingWithoutIdentityFromTheOwnSpace:
+    """The person's 'let someone see more' warns like the professional's form, in the person's words."""
+
+    def grant(self, client, data):
+        url = reverse("people:space_consent_grant")
+        return post_form(client, url, data, page=reverse("people:space_home"))
+
+    def test_a_grant_that_would_open_nothing_is_flagged_then_confirmed(self, client, own):
+        ObjectionFactory(person=own.person, organisation=own.partner_org, category=Category.IDENTITY)
+        client.force_login(own.person.user)
+        before = Consent.objects.filter(person=own.person).count()
+        data = {"recipient": str(own.partner_org.public_id), "categories": ["SOCIAL"], "purpose": "Mon projet"}
+        response = self.grant(client, data)
+        html = response.content.decode()
+        assert response.status_code == 422
+        assert "on ne peut pas ouvrir votre dossier" in html
+        assert 'type="checkbox" name="without_identity"' in html
+        assert Consent.objects.filter(person=own.person).count() == before
+        fields = guard_fields(html, reverse("people:space_consent_grant"))
+        confirmed = client.post(reverse("people:space_consent_grant"), {**data, **fields, "without_identity": "on"})
+        assert confirmed.status_code == 302
+        assert Consent.objects.filter(person=own.person).count() == before + 1
+
+    def test_no_warning_with_the_identity(self, client, own):
+        ObjectionFactory(person=own.person, organisation=own.partner_org, category=Category.SOCIAL)
+        client.force_login(own.person.user)
+        data = {"recipient": "team", "categories": ["IDENTITY", "HEALTH"], "purpose": "Mon projet"}
+        assert self.grant(client, data).status_code == 302
+
+    def test_no_warning_when_they_already_see_the_identity(self, client, own):
+        client.force_login(own.person.user)
+        data = {"recipient": str(own.partner_org.public_id), "categories": ["HEALTH"], "purpose": "Mon projet"}
+        assert self.grant(client, data).status_code == 302
+
+
 class TestTheListOpens:
     def test_a_person_whose_identity_is_not_shared_is_not_listed(self, client, network):
         hidden = PersonFactory(first_name="Zoé", last_name="Invisible")

@@ -102,3 +102,60 @@ class TestEdit:
         assert client.get(edit_url(network.person)).status_code == 404
         client.force_login(network.admin)
         assert client.post(edit_url(network.person), self.data(network.person)).status_code == 404
+
+
+class TestApi:
+    """PATCH /api/v1/people/persons/{id} changes the commune too, named by its official code."""
+
+    @pytest.fixture
+    def write(self, network):
+        from maillage.people.tests.test_views_api import token_for
+
+        return token_for(network.referent, ["persons:read", "persons:write"])
+
+    def patch(self, client, person, body, headers):
+        path = f"/api/v1/people/persons/{person.public_id}"
+        return client.patch(path, body, content_type="application/json", headers=headers)
+
+    def test_the_commune_is_set_by_its_code_then_removed(self, client, network, communes, write):
+        response = self.patch(client, network.person, {"version": 1, "commune_code": "90001"}, write)
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["commune"], body["commune_code"], body["commune_country"]) == ("Érezée", "90001", "BE")
+        assert Person.objects.get(pk=network.person.pk).commune == communes["Érezée"]
+        assert self.patch(client, network.person, {"version": 2, "phone": "1"}, write).json()["commune"] == "Érezée"
+        cleared = self.patch(client, network.person, {"version": 3, "commune_code": None}, write)
+        assert cleared.status_code == 200 and cleared.json()["commune"] is None
+        assert Person.objects.get(pk=network.person.pk).commune is None
+
+    def test_a_code_two_countries_share_needs_the_country(self, client, network, communes, write):
+        Territory.objects.create(country="FR", level=Level.COMMUNE, code="90001", name="Belfort")
+        ambiguous = self.patch(client, network.person, {"version": 1, "commune_code": "90001"}, write)
+        assert ambiguous.status_code == 422 and ambiguous.json()["errors"][0]["field"] == "commune_country"
+        chosen = self.patch(
+            client, network.person, {"version": 1, "commune_code": "90001", "commune_country": "fr"}, write
+        )
+        assert chosen.status_code == 200 and chosen.json()["commune"] == "Belfort"
+
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({"commune_code": "00000"}, "commune_code"),
+            ({"commune_code": "90001", "commune_country": "NL"}, "commune_code"),
+            ({"commune_country": "BE"}, "commune_code"),
+            ({"commune_code": "x" * 21}, "commune_code"),
+        ],
+    )
+    def test_a_bad_commune_answers_422_naming_the_field_and_changes_nothing(
+        self, client, network, communes, write, body, field
+    ):
+        response = self.patch(client, network.person, {"version": 1, "phone": "081 11 11 11", **body}, write)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == field and response.json()["errors"][0]["message"]
+        person = Person.objects.get(pk=network.person.pk)
+        assert person.phone != "081 11 11 11" and person.version == 1
+
+    def test_openapi_describes_the_commune(self, client):
+        schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+        assert "commune_code" in schemas["IdentityIn"]["properties"]
+        assert "commune_code" in schemas["IdentityOut"]["properties"]

@@ -32,6 +32,29 @@ class TestList:
         assert body["count"] == 1 and body["items"][0]["last_name"] == "Fontaine"
         assert AccessEvent.objects.filter(person_id=network.person.pk, action=Action.LIST).exists()
 
+    def test_a_person_whose_identity_is_not_shared_is_left_out_and_counted(self, client, network):
+        """As on the page: a row that cannot be opened is never listed; `left_out` says how many were."""
+        hidden = PersonFactory(first_name="Zoé", last_name="Aaaaa")  # sorts first: on page 1 with Fontaine
+        InvolvementFactory(person=hidden, organisation=network.referent_org, professional=network.referent)
+        ConsentFactory(person=hidden, categories=[Category.SOCIAL])  # opens nothing
+        body = client.get(f"{BASE}/persons", headers=token_for(network.referent)).json()
+        assert [item["last_name"] for item in body["items"]] == ["Fontaine"]
+        assert str(hidden.public_id) not in str(body)
+        assert body["left_out"] == 1 and body["count"] == 2
+        assert client.get(f"{BASE}/persons/{hidden.public_id}", headers=token_for(network.referent)).status_code == 404
+        first = client.get(f"{BASE}/persons?page_size=1", headers=token_for(network.referent)).json()
+        assert first["items"] == [] and first["left_out"] == 1
+        second = client.get(f"{BASE}/persons?page=2&page_size=1", headers=token_for(network.referent)).json()
+        assert [item["last_name"] for item in second["items"]] == ["Fontaine"] and second["left_out"] == 0
+
+    def test_openapi_says_rows_that_cannot_be_opened_are_left_out(self, client):
+        schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+        page = schemas["PersonPageOut"]["properties"]
+        assert "identity is not shared" in page["left_out"]["description"]
+        summary = schemas["PersonSummaryOut"]["properties"]
+        assert summary["identity_shared"]["deprecated"] is True
+        assert summary["last_name"]["type"] == "string"
+
     @pytest.mark.parametrize("role", ["stranger", "admin", "coordinator", "staff"])
     def test_others_get_an_empty_list(self, client, network, role):
         body = client.get(f"{BASE}/persons", headers=token_for(getattr(network, role))).json()

@@ -56,6 +56,13 @@ class TestPostcodes:
     def test_territory_for_postcode(self, luxembourg, postcode, commune):
         assert territory_for_postcode(postcode).name == commune
 
+    @pytest.mark.parametrize(
+        ("typed", "commune"),
+        [("Recogne", "Libramont-Chevigny"), ("Bras", "Libramont-Chevigny"), ("athus", "Aubange")],
+    )
+    def test_the_imported_villages_name_their_commune(self, luxembourg, typed, commune):
+        assert [c.name for c in communes_named(typed)] == [commune]
+
     def test_unknown_postcode(self, luxembourg):
         assert territory_for_postcode("1000") is None
         assert territory_for_postcode("6800", country="FR") is None
