@@ -154,8 +154,6 @@ TRANSLATIONS = {
     "carried by": "portée par",
     "relative": "proche",
     "what": "quoi",
-    "from": "à partir du",
-    "until": "jusqu'au",
     "how often": "à quelle fréquence",
     "with which means": "avec quels moyens",
     "directory service": "service du répertoire",

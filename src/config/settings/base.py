@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "maillage.access",
     "maillage.projects",
     "maillage.coordination",
+    "maillage.governance",
 ]
 
 MIDDLEWARE = [

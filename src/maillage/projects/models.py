@@ -185,8 +185,8 @@ class ProjectAction(TrackedModel):
     )
     organisation = _organisation(_("organisation"))
     what = models.TextField(_("what"))
-    starts_on = models.DateField(_("from"), null=True, blank=True)
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     frequency = models.CharField(_("how often"), max_length=20, choices=Frequency, default=Frequency.ONCE)
     means = models.TextField(_("with which means"), blank=True)
     service = models.ForeignKey(

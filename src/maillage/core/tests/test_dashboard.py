@@ -148,8 +148,9 @@ class TestProfessional:
     # Session, user and memberships (3), our stale services (1), the door's grants (1), the recent files (1),
     # the proposals awaiting an answer (1), my open emergency accesses (1), the door's facts for the listing (1),
     # the audit batch (savepoint, chain head, entries in one statement, head update, release: 5); beyond 5
-    # recent files, their count (1); my meetings this week (1) and the notes that mention me (1).
-    DASHBOARD_QUERIES = 16
+    # recent files, their count (1); my meetings this week (1) and the notes that mention me (1); the network
+    # the organisation belongs to (1, governance).
+    DASHBOARD_QUERIES = 17
 
     def test_query_count_is_pinned_whatever_the_number_of_files(self, client, professional, django_assert_num_queries):
         for index in range(3):

@@ -34,6 +34,9 @@ PUBLIC_GET_TEMPLATES = {
     "directory/templates/directory/search.html",
     # "Who saw my file" filters: an organisation id, a visitor kind, two dates, a box; no typed words.
     "access/templates/access/who_saw.html",
+    # The network's practice library: words about practices and a life domain; reviews and sheets are checked
+    # for personal data before they are shared (governance.privacy_check).
+    "governance/templates/governance/sheet_list.html",
 }
 
 
