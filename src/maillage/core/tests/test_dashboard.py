@@ -125,6 +125,7 @@ class TestProfessional:
             "meetings-week",
             "mentions",
             "recent",
+            "project-reviews",
             "emergency",
             "services",
         ]
@@ -150,7 +151,8 @@ class TestProfessional:
     # the audit batch (savepoint, chain head, entries in one statement, head update, release: 5); beyond 5
     # recent files, their count (1); my meetings this week (1) and the notes that mention me (1); the network
     # the organisation belongs to (1, governance).
-    DASHBOARD_QUERIES = 17
+    # The project reviews due this week: the persons followed, then their planned reviews (2).
+    DASHBOARD_QUERIES = 19
 
     def test_query_count_is_pinned_whatever_the_number_of_files(self, client, professional, django_assert_num_queries):
         for index in range(3):
