@@ -10,10 +10,9 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
@@ -30,15 +29,11 @@ from maillage.core.models import PublicIdModel, TrackedModel
 from maillage.core.versioning import VersionedModel
 
 
-class _AttachmentStorage(LazyObject):
+def attachment_storage() -> Storage:
     """The "coordination_attachments" storage (settings.STORAGES): a local folder outside the web root by
-    default, S3-compatible object storage in production. Resolved lazily so tests can swap it."""
-
-    def _setup(self) -> None:
-        self._wrapped = storages["coordination_attachments"]
-
-
-attachment_storage = _AttachmentStorage()
+    default, S3-compatible object storage in production. A callable, so migrations record this function
+    and not one machine's folder, and each settings module (tests: in memory) picks its own."""
+    return storages["coordination_attachments"]
 
 
 def attachment_name(instance: "Attachment", filename: str) -> str:
