@@ -91,6 +91,7 @@ TRANSLATIONS = {
     "unmet need": "besoin non couvert",
     "unmet needs": "besoins non couverts",
     "the numbers behind it": "les chiffres qui la justifient",
+    "links": "liens",
     "alert": "alerte",
     "alerts": "alertes",
 }
