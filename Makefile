@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access prod clean help
+.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access bench-analytics prod clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ bench-directory: install ## Directory benchmark: 100k services, import and searc
 
 bench-access: install ## Access benchmark: 1M persons, decision, person page, audit verify
 	$(MANAGE) bench_access $(BENCH_ARGS)
+
+bench-analytics: install ## Network analytics benchmark: synthetic region, snapshot stages, igraph vs NetworkX betweenness
+	$(MANAGE) bench_analytics $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var staticfiles
