@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from maillage.access import door
 from maillage.access.enums import Category, Reason
@@ -147,9 +148,9 @@ class TestDeclineAndRedirect:
 class TestRefusals:
     def test_illegal_move_is_refused_with_a_message(self, scene):
         referral = send(scene)
-        with pytest.raises(IllegalTransition) as error:
+        with translation.override("en"), pytest.raises(IllegalTransition) as error:
             services.referral_complete(scene.receiver, referral=referral, outcome=Outcome.NEED_MET)
-        assert "cannot become" in error.value.message
+        assert error.value.message == "A referral that is “Sent” cannot become “Completed”."
         referral.refresh_from_db()
         assert referral.status == ReferralStatus.SENT
 
