@@ -91,4 +91,6 @@ TRANSLATIONS = {
     "The sending organisation no longer works with the person: ask the referent to add yours.": "L'organisation qui oriente n'accompagne plus la personne : demandez au référent d'ajouter la vôtre.",
     "Another partner accepted this need.": "Un autre partenaire a accepté ce besoin.",
     "Only a declined referral can be proposed to another partner.": "Seule une orientation refusée peut être proposée à un autre partenaire.",
+    "A referral waits for your answer": "Une orientation attend votre réponse",
+    "A referral from %(sender)s to %(receiver)s (%(domain)s, %(urgency)s) waits for an answer since %(days)s days. Reference: %(id)s.": "Une orientation de %(sender)s vers %(receiver)s (%(domain)s, %(urgency)s) attend une réponse depuis %(days)s jours. Référence : %(id)s.",
 }

@@ -1,5 +1,7 @@
 """Scenarios of the issue's "Checked by", run through the services (the door and the version guard included)."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -211,3 +213,57 @@ def test_inbox_counters(scene):
     send(scene)
     counts = selectors.counters(selectors.inbox(scene.receiver_org.pk))
     assert counts["SENT"] == 1 and counts["pending"] == 1
+
+
+def test_fhir_export_validates(scene):
+    from maillage.referrals import fhir
+
+    referral = send(scene)
+    services.referral_decline(scene.receiver, referral=referral, reason=DeclineReason.NO_CAPACITY)
+    bundle = fhir.referral_bundle(referral)
+    request, task = bundle["entry"][0]["resource"], bundle["entry"][1]["resource"]
+    assert request["resourceType"] == "ServiceRequest" and request["status"] == "revoked"
+    assert task["status"] == "rejected" and task["businessStatus"]["coding"][0]["code"] == "DECLINED"
+    assert scene.network.person.last_name not in json.dumps(bundle)
+
+
+class TestReminders:
+    def test_unanswered_reminded_then_escalated_then_expired(self, scene, mailoutbox, settings):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from maillage.referrals import tasks
+        from maillage.referrals.models import Referral
+
+        settings.REFERRAL_DELAYS = {"remind_after_days": 5, "expire_after_days": 30}
+        referral = send(scene)
+        earlier = timezone.now() - dt.timedelta(days=6)
+        Referral.objects.filter(pk=referral.pk).update(sent_at=earlier, status_changed_at=earlier)
+        assert tasks.referrals_sweep.call() == {"expired": 0, "reminded": 1}
+        referral.refresh_from_db()
+        assert referral.reminders_sent == 1
+        assert scene.network.person.first_name not in mailoutbox[-1].body
+        earlier = timezone.now() - dt.timedelta(days=11)
+        Referral.objects.filter(pk=referral.pk).update(sent_at=earlier, status_changed_at=earlier)
+        sent = len(mailoutbox)
+        tasks.referrals_sweep.call()
+        referral.refresh_from_db()
+        assert referral.reminders_sent == 2
+        assert len(mailoutbox) > sent  # the referent too (escalation)
+        earlier = timezone.now() - dt.timedelta(days=31)
+        Referral.objects.filter(pk=referral.pk).update(sent_at=earlier, status_changed_at=earlier)
+        assert tasks.referrals_sweep.call()["expired"] == 1
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.EXPIRED
+
+
+def test_demo_makes_referrals_in_every_status(db):
+    from django.core.management import call_command
+
+    from maillage.referrals.models import Referral
+
+    call_command("demo", "--organisations", "12", "--services", "20", "--persons", "80", verbosity=0)
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert len(statuses) >= 8
+    assert all(r.transitions.exists() for r in Referral.objects.all()[:20])
