@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.access import audit, door
+from maillage.access import audit, door, referral_door
 from maillage.access.enums import Action, Category, Outcome, Reason
 from maillage.accounts.actors import actor_for
 from maillage.accounts.enums import OrganisationStatus, Role
@@ -88,7 +88,7 @@ def pass_door(actor: Any, referral: Referral, party: str, *, action: str, purpos
     if party == Party.SYSTEM:
         return door.Decision(True, Reason.DUTY_TO_ALERT)
     if party == Party.RECEIVER and not people_selectors.involvement_active(person, referral.receiver_organisation):
-        decision = door.referral_receiver(
+        decision = referral_door.referral_receiver(
             actor,
             person,
             organisation_id=referral.receiver_organisation_id,
@@ -172,7 +172,7 @@ def referral_create(
         errors["expected"] = _("Say what you expect from the partner.")
     shared = sorted({str(c) for c in shared_categories})
     if not errors:
-        allowed = door.categories_shareable(actor, person, receiver_organisation)
+        allowed = referral_door.categories_shareable(actor, person, receiver_organisation)
         refused = [Category(c).label for c in shared if c not in allowed]
         if refused:
             errors["shared_categories"] = _("The person's consent does not allow sharing: %(categories)s.") % {

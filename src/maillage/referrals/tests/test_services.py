@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import translation
 
-from maillage.access import door
+from maillage.access import door, referral_door
 from maillage.access.enums import Category, Reason
 from maillage.access.models import AccessEvent
 from maillage.core.versioning import StaleWrite
@@ -56,7 +56,7 @@ class TestSend:
             categories=[Category.HEALTH, Category.DOCUMENTS],
             explicit=True,
         )
-        shareable = door.categories_shareable(scene.sender, scene.network.person, scene.receiver_org)
+        shareable = referral_door.categories_shareable(scene.sender, scene.network.person, scene.receiver_org)
         assert Category.DOCUMENTS in shareable and Category.HEALTH not in shareable
         with pytest.raises(ValidationError) as error:
             send(scene, categories=[Category.HEALTH])
