@@ -331,4 +331,18 @@ TRANSLATIONS = {
     "The calendar address no longer works.": "L'adresse de l'agenda ne fonctionne plus.",
     "Maillage: my concertation meetings": "Maillage : mes réunions de concertation",
     "Coordination: notes, contacts, meetings": "Coordination : notes, contacts, réunions",
+    # Decisions into the personalised project
+    "Under which objective of the project": "Sous quel objectif du projet",
+    "By": "Pour le",
+    "A decision is added to the project by a professional of the network.": "Une décision est ajoutée au projet par un·e professionnel·le du réseau.",
+    "Record the minutes first: decisions come from a meeting that was held.": "Notez d'abord le compte rendu : les décisions viennent d'une réunion qui a eu lieu.",
+    "Choose an objective of the person's project.": "Choisissez un objectif du projet de la personne.",
+    "Decided at the concertation meeting of %(date)s.": "Décidé à la réunion de concertation du %(date)s.",
+    "This decision is already an action of the personalised project.": "Cette décision est déjà une action du projet personnalisé.",
+    "Make it a project action": "En faire une action du projet",
+    "Start the person's personalised project first: the decision then becomes an action.": "Commencez d'abord le projet personnalisé de la personne : la décision en deviendra ensuite une action.",
+    "Add an objective to the personalised project first: an action serves an objective.": "Ajoutez d'abord un objectif au projet personnalisé : une action sert un objectif.",
+    "The decision is now an action of the personalised project.": "La décision est maintenant une action du projet personnalisé.",
+    "Make the decision a project action": "Faire de la décision une action du projet",
+    "Add to the personalised project": "Ajouter au projet personnalisé",
 }

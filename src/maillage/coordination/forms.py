@@ -16,6 +16,7 @@ from maillage.coordination.attachments import check_upload
 from maillage.coordination.enums import MEETING_TIME_ZONES, Attendance, ContactKind, CrisisKind
 from maillage.core.forms import GuardedForm
 from maillage.core.text import collation_key
+from maillage.projects.enums import Carrier
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -302,3 +303,55 @@ class PeriodForm(forms.Form):
     def period(self) -> tuple[dt.date, str, str]:
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("day") or dt.date.today(), data.get("span") or "week", data.get("scope") or "mine"  # noqa: DTZ011
+
+
+class DecisionActionForm(GuardedForm):
+    """A meeting's decision turned into an action of the personalised project, in one step: under which open
+    objective, carried by whom (the person, a relative, an organisation of the care team), by when. Carries the
+    project's version: the project's own rules (one version, each organisation changes only its own) apply."""
+
+    what = forms.CharField(label=_("What"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    objective = forms.ChoiceField(label=_("Under which objective of the project"))
+    who = forms.ChoiceField(label=_("Who carries it"), widget=forms.RadioSelect)
+    ends_on = forms.DateField(label=_("By"), required=False, widget=DATE)
+
+    def __init__(
+        self,
+        *args: Any,
+        objectives: Iterable[Any] = (),
+        relatives: Iterable[Any] = (),
+        involvements: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.objectives = {str(o.public_id): o for o in objectives}
+        self.relatives = {f"relation-{r.pk}": r for r in relatives}
+        self.involvements = {f"involvement-{i.pk}": i for i in involvements}
+        self.fields["objective"].choices = [(key, str(o)) for key, o in self.objectives.items()]
+        if len(self.objectives) == 1:
+            self.initial.setdefault("objective", next(iter(self.objectives)))
+        who = [("person", _("The person"))]
+        who += _sorted((key, f"{r.name} ({_('relative')})") for key, r in self.relatives.items())
+        who += _sorted(
+            (
+                key,
+                f"{i.organisation.name} ({i.professional.get_full_name()})"
+                if i.professional_id
+                else i.organisation.name,
+            )
+            for key, i in self.involvements.items()
+        )
+        self.fields["who"].choices = who
+
+    def carrier(self) -> dict[str, Any]:
+        """The project service's carrier arguments for the choice made."""
+        who = self.cleaned_data["who"]
+        if who in self.relatives:
+            return {"carrier": Carrier.RELATION, "relation": self.relatives[who]}
+        if who in self.involvements:
+            return {"carrier": Carrier.ORGANISATION, "involvement": self.involvements[who]}
+        return {"carrier": Carrier.PERSON}
+
+    @property
+    def chosen_objective(self) -> Any:
+        return self.objectives[self.cleaned_data["objective"]]

@@ -9,6 +9,10 @@ Who may do what, in plain words:
    Any involved professional convenes a meeting (the referent usually does), records its minutes, opens or
    closes a crisis, records a disagreement. The person adds points to the agenda of meetings about them.
 4. Mails go out after the commit, through tasks that ask the door (`notify`) first.
+5. A decision of a held meeting becomes an action of the person's personalised project in one step, by a
+   professional who may edit the meeting and write the project: the project's own service adds the action, so
+   its rules hold (the project's version, an organisation's action added only by that organisation or the
+   referent). A decision becomes one action, once.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from maillage.access.door import require
@@ -42,6 +46,7 @@ from maillage.coordination.models import (
     NoteRevision,
     Participant,
 )
+from maillage.projects import services as project_services
 
 
 def _user(actor: Any) -> Any:
@@ -514,3 +519,54 @@ def feed_renew(user: Any) -> CalendarFeed:
 
 def feed_revoke(user: Any) -> None:
     CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- decisions into the personalised project ---------------------------------------------------------------------
+
+
+def decision_to_action(
+    actor: Any,
+    *,
+    decision: Decision,
+    objective: Any,
+    version: int | None,
+    what: str = "",
+    carrier: str,
+    relation: Any = None,
+    involvement: Any = None,
+    ends_on: dt.date | None = None,
+) -> Any:
+    """Turn a decision of a held meeting into an action of the personalised project (rule 5), in one step.
+
+    Raises `StaleWrite` when the project changed since `version` (nothing is saved), `PermissionDenied` when the
+    action would be another organisation's, `ValidationError` for anything else that cannot be taken."""
+    meeting = decision.meeting
+    person = meeting.person
+    require(actor, person, action=Action.EDIT, category=Category.COORDINATION, purpose=purposes.MEETING_WRITE)
+    if not actor.is_professional:
+        raise PermissionDenied(_("A decision is added to the project by a professional of the network."))
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError(_("Record the minutes first: decisions come from a meeting that was held."))
+    if objective is None or objective.person_id != person.pk:
+        raise ValidationError({"objective": _("Choose an objective of the person's project.")})
+    local = timezone.localtime(meeting.starts_at)
+    means = _("Decided at the concertation meeting of %(date)s.") % {"date": formats.date_format(local, "DATE_FORMAT")}
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if locked.action_id is not None:
+            raise ValidationError(_("This decision is already an action of the personalised project."))
+        action = project_services.action_add(
+            actor,
+            objective=objective,
+            version=version,
+            what=(what or decision.text).strip(),
+            carrier=carrier,
+            relation=relation,
+            involvement=involvement,
+            ends_on=ends_on,
+            means=means,
+        )
+        locked.action_id = action.pk
+        locked.save(update_fields=["action_id"])
+        decision.action_id = action.pk
+    return action

@@ -27,6 +27,11 @@ urlpatterns = [
     path(
         "persons/<uuid:public_id>/meetings/<uuid:meeting_id>/points/", views.agenda_point_add, name="agenda_point_add"
     ),
+    path(
+        "persons/<uuid:public_id>/meetings/<uuid:meeting_id>/decisions/<int:number>/action/",
+        views.decision_action,
+        name="decision_action",
+    ),
     path("persons/<uuid:public_id>/mediations/new/", views.mediation_create, name="mediation_create"),
     path(
         "persons/<uuid:public_id>/mediations/<uuid:mediation_id>/follow/",

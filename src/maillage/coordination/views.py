@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -33,6 +32,7 @@ from maillage.coordination.forms import (
     ContactForm,
     CrisisCloseForm,
     CrisisOpenForm,
+    DecisionActionForm,
     MediationCloseForm,
     MediationFollowForm,
     MediationForm,
@@ -44,6 +44,8 @@ from maillage.coordination.forms import (
     RescheduleForm,
 )
 from maillage.core.forms import save_once
+from maillage.people import purposes as people_purposes
+from maillage.projects import selectors as project_selectors
 
 COORDINATION = Category.COORDINATION
 
@@ -435,7 +437,7 @@ def meeting_detail(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> H
         "point_form": AgendaPointForm() if planned else None,
         "can_manage": actor.is_professional,
         "local_start": timezone.localtime(meeting.starts_at, _zone(meeting)),
-        "projects_wired": _projects_available(),
+        "decisions": _decisions(actor, person, meeting),
     }
     return render(request, "coordination/meeting_detail.html", context)
 
@@ -446,8 +448,28 @@ def _zone(meeting: Any):
     return ZoneInfo(meeting.time_zone)
 
 
-def _projects_available() -> bool:
-    return apps.is_installed("maillage.projects")
+def _may_plan(actor: Any, person: Any) -> bool:
+    """May the actor add actions to the person's project (door: PROJECT, create)? The page offers it only then."""
+    return bool(actor.is_professional) and Category.PROJECT in categories_for(actor, person, Action.CREATE)
+
+
+def _decisions(actor: Any, person: Any, meeting: Any) -> list[dict[str, Any]]:
+    """Each decision with its number (its address in the meeting) and, for a professional who may write the
+    project, the link that turns it into a project action."""
+    decisions = list(meeting.decisions.all())
+    may_plan = meeting.status == MeetingStatus.HELD and any(d.action_id is None for d in decisions)
+    may_plan = may_plan and _may_plan(actor, person)
+    project_url = reverse("projects:project_detail", kwargs={"public_id": person.public_id})
+    rows = []
+    for number, decision in enumerate(decisions, start=1):
+        url = ""
+        if may_plan and decision.action_id is None:
+            url = reverse(
+                "coordination:decision_action",
+                kwargs={"public_id": person.public_id, "meeting_id": meeting.public_id, "number": number},
+            )
+        rows.append({"decision": decision, "to_project": url, "project_url": project_url})
+    return rows
 
 
 @person_data(categories=[COORDINATION], action=Action.EXPORT)
@@ -563,6 +585,68 @@ def meeting_minutes(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> 
     if response := save_once(request, form, write, success=_("The minutes were recorded.")):
         return response
     return _form_page(request, person, form, title=_("Minutes of the meeting"), submit=_("Save the minutes"))
+
+
+@person_data(categories=[COORDINATION, Category.PROJECT], action=Action.CREATE)
+@require_http_methods(["GET", "POST"])
+def decision_action(request: HttpRequest, public_id: UUID, meeting_id: UUID, number: int) -> HttpResponse:
+    """One step from a meeting's decision to an action of the personalised project: which objective, who carries
+    it, by when. 404 unless the meeting was held, the decision is not in the project yet, and the actor may write
+    the project; the project's own rules and version check apply (`services.decision_to_action`)."""
+    actor = request.actor
+    person, meeting = _meeting(request, public_id, meeting_id, purposes.MEETING_WRITE, Action.EDIT)
+    decisions = list(meeting.decisions.all())
+    if not actor.is_professional or meeting.status != MeetingStatus.HELD or not 1 <= number <= len(decisions):
+        raise Http404
+    decision = decisions[number - 1]
+    if decision.action_id is not None:
+        raise Http404
+    project = project_selectors.project_for(actor, person, action=Action.CREATE, purpose=people_purposes.PROJECT_WRITE)
+    back = _meeting_url(meeting) + "#minutes"
+    if project is None or not project.is_active:
+        messages.info(
+            request, _("Start the person's personalised project first: the decision then becomes an action.")
+        )
+        return redirect(reverse("projects:project_detail", kwargs={"public_id": person.public_id}))
+    objectives = [o for o in project_selectors.objectives_of(project) if o.is_open]
+    if not objectives:
+        messages.info(request, _("Add an objective to the personalised project first: an action serves an objective."))
+        return redirect(reverse("projects:project_detail", kwargs={"public_id": person.public_id}))
+    form = DecisionActionForm(
+        request.POST or None,
+        initial={"what": decision.text, "ends_on": decision.due_on},
+        objectives=objectives,
+        relatives=project_selectors.relatives_of(person),
+        involvements=project_selectors.care_team_of(person),
+        version=project.version,
+    )
+
+    def write() -> str:
+        data = form.values
+        services.decision_to_action(
+            actor,
+            decision=decision,
+            objective=form.chosen_objective,
+            version=form.read_version,
+            what=data["what"],
+            ends_on=data.get("ends_on"),
+            **form.carrier(),
+        )
+        return back
+
+    if response := save_once(
+        request, form, write, success=_("The decision is now an action of the personalised project.")
+    ):
+        return response
+    return _form_page(
+        request,
+        person,
+        form,
+        title=_("Make the decision a project action"),
+        intro=decision.text,
+        submit=_("Add to the personalised project"),
+        extra={"back": back},
+    )
 
 
 @person_data(categories=[COORDINATION], action=Action.CREATE)

@@ -33,6 +33,7 @@ DEMO_PARTS = [
     "maillage.directory.demo",
     "maillage.people.demo",
     "maillage.projects.demo",
+    "maillage.coordination.demo",
     "maillage.referrals.demo",
 ]
 
