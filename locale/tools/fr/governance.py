@@ -3,10 +3,6 @@
 
 TRANSLATIONS = {
     "Network life and governance": "Vie du réseau et gouvernance",
-    "meetings and visits hosted": "réunions et visites accueillies",
-    "practice sheets contributed": "fiches pratiques apportées",
-    "experience reviews shared": "retours d'expérience partagés",
-    "seats held on the network's bodies": "sièges tenus dans les instances du réseau",
     "Awaiting your organisation's signature": "En attente de la signature de votre organisation",
     "adopted on": "adoptée le",
     "Your organisation has signed the network's charter and conventions in force.": "Votre organisation a signé la charte du réseau et les conventions en vigueur.",
@@ -449,4 +445,42 @@ TRANSLATIONS = {
     "The event is published to the network.": "La rencontre est publiée pour le réseau.",
     "Your registration is cancelled.": "Votre inscription est annulée.",
     "You are registered.": "Vous êtes inscrit·e.",
+    # Contributions, in words (singular, plural).
+    "%(count)s meeting or visit hosted": (
+        "%(count)s réunion ou visite accueillie",
+        "%(count)s réunions et visites accueillies",
+    ),
+    "%(count)s practice sheet contributed": (
+        "%(count)s fiche pratique apportée",
+        "%(count)s fiches pratiques apportées",
+    ),
+    "%(count)s experience review shared": (
+        "%(count)s retour d'expérience partagé",
+        "%(count)s retours d'expérience partagés",
+    ),
+    "%(count)s seat held on the network's bodies": (
+        "%(count)s siège tenu dans les instances du réseau",
+        "%(count)s sièges tenus dans les instances du réseau",
+    ),
+    # Setting a network up, the colleges' rights, conventions to renew.
+    "The provinces, regions or districts the network covers (hold Ctrl to choose several).": "Les provinces, régions ou arrondissements que couvre le réseau (Ctrl pour en choisir plusieurs).",
+    "Comments on drafts during consultations": "Commente les projets pendant les consultations",
+    "Sits on the network's bodies": "Siège dans les instances du réseau",
+    "Takes part in meet-a-partner events": "Prend part aux rencontres entre partenaires",
+    "New end date": "Nouvelle date de fin",
+    "Conventions to renew": "Conventions à renouveler",
+    "Only a convention is renewed; the charter changes by new versions.": "Seule une convention se renouvelle ; la charte change par de nouvelles versions.",
+    "This convention was changed meanwhile: look at it again before going on.": "Cette convention a été modifiée entre-temps : relisez-la avant de continuer.",
+    "A renewal ends after the current end date.": "Un renouvellement se termine après la date de fin actuelle.",
+    "A renewal ends after today.": "Un renouvellement se termine après aujourd'hui.",
+    "Set up a network": "Créer un réseau",
+    "The network is set up: add its member organisations.": "Le réseau est créé : ajoutez ses organisations membres.",
+    "The rights of the college are saved.": "Les droits du collège sont enregistrés.",
+    "What “%(college)s” may do": "Ce que peut faire « %(college)s »",
+    "The convention is renewed.": "La convention est renouvelée.",
+    "Your organisation's network:": "Le réseau de votre organisation :",
+    'Change<span class="visually-hidden"> the rights of %(college)s</span>': 'Modifier<span class="visually-hidden"> les droits de %(college)s</span>',
+    "This convention ends on %(date)s: the parties decide whether to renew it.": "Cette convention se termine le %(date)s : les parties décident de la renouveler ou non.",
+    "Renew the convention": "Renouveler la convention",
+    "Renew": "Renouveler",
 }

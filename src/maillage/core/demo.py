@@ -34,6 +34,7 @@ DEMO_PARTS = [
     "maillage.people.demo",
     "maillage.projects.demo",
     "maillage.coordination.demo",
+    "maillage.governance.demo",
     "maillage.referrals.demo",
 ]
 

@@ -58,6 +58,7 @@ API_TOKENS = _Entry("accounts:tokens", _("API tokens"))
 ADMIN = _Entry("admin:index", _("Administration"))
 MY_SPACE = _Entry("people:space_home", _("My space"))
 REGISTER = _Entry("people:processing_register", _("Record of processing"))
+NETWORK = _Entry("governance:network_list", _("The network"))
 
 
 def _entries_for(actor: Actor) -> list[_Entry]:
@@ -69,7 +70,7 @@ def _entries_for(actor: Actor) -> list[_Entry]:
     if actor.is_professional:
         entries.append(PERSONS)
     if actor.membership is not None:
-        entries += [SERVICES, ORGANISATION]
+        entries += [SERVICES, ORGANISATION, NETWORK]
     if actor.is_organisation_admin:
         entries.append(MEMBERS)
     if actor.is_network_coordinator or actor.is_platform_staff:

@@ -3,8 +3,8 @@
 1. A contribution kind has a key, a label and a function `(network, member_ids) -> {member_id: count}`.
 2. Members are listed in alphabetical order and only what they brought is named: no totals compared, no
    order by count, no "top contributor".
-3. Other apps add their kinds with `register(...)` from their `AppConfig.ready`: the referrals app will add
-   "referrals taken up" there once it exists.
+3. Other apps add their kinds with `register(...)` from their `AppConfig.ready`: the referrals app adds
+   "referrals taken up" there (governance does not read the referrals' tables itself).
 """
 
 from collections.abc import Callable, Iterable
@@ -12,18 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from maillage.core.text import collation_key
-
-type Text = str | Promise
 
 
 @dataclass(frozen=True)
 class ContributionKind:
+    """`describe(n)` says it in words, in the page's language: "2 practice sheets contributed"."""
+
     key: str
-    label: Text
+    describe: Callable[[int], str]
     count: Callable[[Any, list[int]], dict[int, int]]
 
 
@@ -74,16 +73,34 @@ def _mandates(network: Any, member_ids: list[int]) -> dict[int, int]:
     return _counts(Mandate.objects.filter(body__network=network, member_id__in=member_ids), "member_id")
 
 
-register(ContributionKind("meetings_hosted", _("meetings and visits hosted"), _meetings_hosted))
-register(ContributionKind("practice_sheets", _("practice sheets contributed"), _sheets))
-register(ContributionKind("reviews", _("experience reviews shared"), _reviews))
-register(ContributionKind("mandates", _("seats held on the network's bodies"), _mandates))
+def _hosted(n: int) -> str:
+    return ngettext("%(count)s meeting or visit hosted", "%(count)s meetings and visits hosted", n) % {"count": n}
+
+
+def _sheets_words(n: int) -> str:
+    return ngettext("%(count)s practice sheet contributed", "%(count)s practice sheets contributed", n) % {"count": n}
+
+
+def _reviews_words(n: int) -> str:
+    return ngettext("%(count)s experience review shared", "%(count)s experience reviews shared", n) % {"count": n}
+
+
+def _mandates_words(n: int) -> str:
+    return ngettext(
+        "%(count)s seat held on the network's bodies", "%(count)s seats held on the network's bodies", n
+    ) % {"count": n}
+
+
+register(ContributionKind("meetings_hosted", _hosted, _meetings_hosted))
+register(ContributionKind("practice_sheets", _sheets_words, _sheets))
+register(ContributionKind("reviews", _reviews_words, _reviews))
+register(ContributionKind("mandates", _mandates_words, _mandates))
 
 
 @dataclass(frozen=True)
 class Recognition:
     member: Any
-    items: list[tuple[Text, int]]  # (what, how many), only what the member did bring
+    items: list[str]  # what the member brought, in words ("2 practice sheets contributed"); only what it did bring
 
 
 def recognitions(network: Any, members: Iterable[Any]) -> list[Recognition]:
@@ -91,6 +108,6 @@ def recognitions(network: Any, members: Iterable[Any]) -> list[Recognition]:
     ids = [m.pk for m in members]
     counted = [(kind, kind.count(network, ids)) for kind in kinds()]
     return [
-        Recognition(member, [(kind.label, counts[member.pk]) for kind, counts in counted if counts.get(member.pk)])
+        Recognition(member, [kind.describe(counts[member.pk]) for kind, counts in counted if counts.get(member.pk)])
         for member in members
     ]

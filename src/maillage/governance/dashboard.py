@@ -1,7 +1,7 @@
 """The dashboard's cards about the network's life (registered in GovernanceConfig.ready): no person data.
 
 An organisation's authorised person sees what awaits its signature; a member sees the consultations open for
-its comments; a coordinator sees the versions in preparation and the conventions to renew.
+its comments; a coordinator, and the authorised person of each party, see the conventions that end soon.
 """
 
 from collections.abc import Iterable
@@ -70,6 +70,29 @@ def governance_cards(actor: Actor) -> Iterable[Card]:
                             when_label=_("comments close on"),
                         )
                         for version in open_versions[:ROWS]
+                    ],
+                )
+            )
+    coordinator = permissions.can_manage(actor, network)
+    if coordinator or (member is not None and permissions.is_authorised_signatory(actor, member)):
+        today = timezone.localdate()
+        ending = selectors.conventions_to_renew(network, today, None if coordinator else member)
+        if ending:
+            cards.append(
+                Card(
+                    key="conventions-to-renew",
+                    title=_("Conventions to renew"),
+                    order=36,
+                    count=len(ending),
+                    urgent=True,
+                    rows=[
+                        Row(
+                            agreement.title,
+                            reverse("governance:agreement_detail", kwargs={"public_id": agreement.public_id}),
+                            when=agreement.ends_on,
+                            when_label=_("ends on"),
+                        )
+                        for agreement in ending[:ROWS]
                     ],
                 )
             )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.accounts.enums import OrganisationStatus
+from maillage.accounts.enums import OrganisationStatus, Sector
 from maillage.accounts.models import Organisation, User
 from maillage.core.choices import CollatedModelChoiceField
 from maillage.core.forms import GuardedForm
@@ -12,6 +12,7 @@ from maillage.directory.selectors import life_domains
 from maillage.governance import indicators
 from maillage.governance.enums import BodyKind, College, EventKind, MemberStatus, ReviewKind, SeatRole
 from maillage.governance.models import NetworkMember
+from maillage.territories.models import Level, Territory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -32,6 +33,48 @@ class NetworkForm(GuardedForm):
         help_text=_("Who besides professionals may join (local officials, residents, associations), and why."),
     )
     founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DATE)
+    territories = forms.ModelMultipleChoiceField(
+        label=_("Territory"),
+        queryset=Territory.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("The provinces, regions or districts the network covers (hold Ctrl to choose several)."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["territories"].queryset = Territory.objects.filter(level__lte=Level.DISTRICT).order_by(
+            "level", "name"
+        )
+
+
+class NetworkCreateForm(NetworkForm):
+    """Set up a network: its coordinating organisation is a validated network-coordination organisation that
+    does not run a network yet."""
+
+    organisation = CollatedModelChoiceField(label=_("Coordinating organisation"), queryset=Organisation.objects.none())
+
+    field_order = ["organisation", "name", "mission", "openness", "founded_on", "territories"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            sector=Sector.NETWORK, status=OrganisationStatus.VALIDATED, coordinated_network__isnull=True
+        )
+
+
+class CollegeRightsForm(GuardedForm):
+    may_comment = forms.BooleanField(label=_("Comments on drafts during consultations"), required=False)
+    may_sign = forms.BooleanField(label=_("Signs the charter"), required=False)
+    may_sit = forms.BooleanField(label=_("Sits on the network's bodies"), required=False)
+    may_attend_events = forms.BooleanField(label=_("Takes part in meet-a-partner events"), required=False)
+
+
+class RenewalForm(GuardedForm):
+    """`read_ends_on` is the end date the page showed: a renewal made from an outdated page is refused."""
+
+    ends_on = forms.DateField(label=_("New end date"), widget=DATE)
+    read_ends_on = forms.DateField(widget=forms.HiddenInput, required=False)
 
 
 class MemberAddForm(GuardedForm):

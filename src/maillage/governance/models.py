@@ -63,8 +63,10 @@ class Network(TrackedModel, VersionedModel):
         return self.name
 
 
-class CollegeRights(models.Model):
+class CollegeRights(VersionedModel):
     """What the members of one college may do in the network. Professional organisations have every right."""
+
+    version_subject = ""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="college_rights")
     college = models.CharField(_("college"), max_length=30, choices=College)

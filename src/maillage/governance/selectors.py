@@ -73,6 +73,20 @@ def conventions(network: Network) -> QuerySet[Agreement]:
     return network.agreements.filter(kind=AgreementKind.CONVENTION).prefetch_related("parties__organisation")
 
 
+def conventions_to_renew(network: Network, today: dt.date, member: NetworkMember | None = None) -> list[Agreement]:
+    """Conventions in force that end within their reminder period (for one member: those it is a party to)."""
+    conventions = network.agreements.filter(
+        kind=AgreementKind.CONVENTION, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=366)
+    )
+    if member is not None:
+        conventions = conventions.filter(parties=member)
+    return [
+        agreement
+        for agreement in conventions.order_by("ends_on", "title")
+        if agreement.ends_on - dt.timedelta(days=agreement.renewal_notice_days) <= today
+    ]
+
+
 @dataclass(frozen=True)
 class SignatureLine:
     member: NetworkMember

@@ -124,14 +124,16 @@ def network_update(actor: Any, network: Network, *, version: int | None, territo
     return network
 
 
-def college_rights_update(actor: Any, network: Network, *, college: str, **rights: bool) -> CollegeRights:
+def college_rights_update(
+    actor: Any, network: Network, *, college: str, version: int | None = None, **rights: bool
+) -> CollegeRights:
+    """The coordinators set what a non-professional college may do (seed 004: the network is open)."""
     _require_coordinator(actor, network)
-    if college == College.PROFESSIONAL:
+    if college == College.PROFESSIONAL or college not in College.values:
         raise ValidationError(_("Professional organisations have every right."))
     with transaction.atomic():
-        row, _created = CollegeRights.objects.get_or_create(network=network, college=college)
-        for name, value in rights.items():
-            setattr(row, name, value)
+        row, created = CollegeRights.objects.get_or_create(network=network, college=college)
+        _apply(row, None if created else version, rights)
         row.save()
         _log(actor, network, "college_rights_update", row)
     return row
@@ -385,6 +387,29 @@ def version_sign(actor: Any, version: AgreementVersion) -> Signature:
     except IntegrityError:
         raise ValidationError(_("Your organisation has already signed this version.")) from None
     return signature
+
+
+def agreement_renew(actor: Any, agreement: Agreement, *, ends_on: dt.date, read_ends_on: dt.date | None) -> Agreement:
+    """Renew a convention until a later date, as its parties agreed; its reminder is asked again before then.
+
+    `read_ends_on` is the end date the coordinator saw: if someone renewed it meanwhile, nothing is changed."""
+    _require_coordinator(actor, agreement.network)
+    if agreement.kind != AgreementKind.CONVENTION:
+        raise ValidationError(_("Only a convention is renewed; the charter changes by new versions."))
+    with transaction.atomic():
+        current = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if current.ends_on != read_ends_on:
+            raise ValidationError(_("This convention was changed meanwhile: look at it again before going on."))
+        if current.ends_on and ends_on <= current.ends_on:
+            raise ValidationError({"ends_on": _("A renewal ends after the current end date.")})
+        if ends_on <= timezone.localdate():
+            raise ValidationError({"ends_on": _("A renewal ends after today.")})
+        current.ends_on = ends_on
+        current.renewal_reminded_at = None
+        current.updated_by = actor.user
+        current.save(update_fields=["ends_on", "renewal_reminded_at", "updated_by", "updated_at"])
+        _log(actor, agreement.network, "agreement_renew", current)
+    return current
 
 
 # Bodies ------------------------------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ from maillage.core.forms import GuardedForm, save_once
 from maillage.directory.selectors import life_domains
 from maillage.governance import contributions, forms, indicators, permissions, privacy_check, selectors, services
 from maillage.governance.diff import side_by_side
-from maillage.governance.enums import AgreementKind, ReviewStatus, VersionStatus
+from maillage.governance.enums import AgreementKind, College, ReviewStatus, VersionStatus
 from maillage.governance.models import (
     Agreement,
     AgreementVersion,
     Body,
+    CollegeRights,
     ExperienceReview,
     Network,
     NetworkMember,
@@ -80,7 +81,37 @@ def _data(request: HttpRequest):
 @login_not_required
 @require_GET
 def network_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/network_list.html", {"networks": selectors.networks()})
+    actor = request.actor
+    return render(
+        request,
+        "governance/network_list.html",
+        {
+            "networks": selectors.networks(),
+            "mine": selectors.network_for_actor(actor) if actor.is_authenticated else None,
+            "can_set_up": permissions.can_set_up_network(actor),
+        },
+    )
+
+
+@no_person_data
+@GET_POST
+def network_create(request: HttpRequest) -> HttpResponse:
+    """Platform staff or a network coordinator sets a network up, run by a network-coordination organisation."""
+    if not permissions.can_set_up_network(request.actor):
+        raise PermissionDenied
+    form = forms.NetworkCreateForm(_data(request))
+
+    def write() -> str:
+        network = services.network_create(request.actor, **form.values)
+        return reverse("governance:network_detail", kwargs={"public_id": network.public_id})
+
+    return _form_page(
+        request,
+        form,
+        write,
+        success=_("The network is set up: add its member organisations."),
+        context={"network": None, "title": _("Set up a network")},
+    )
 
 
 @no_person_data
@@ -121,6 +152,7 @@ def network_edit(request: HttpRequest, public_id) -> HttpResponse:
     network = _network(public_id)
     _coordinator(request, network)
     initial = {f: getattr(network, f) for f in ("name", "mission", "openness", "founded_on")}
+    initial["territories"] = list(network.territories.all())
     form = forms.NetworkForm(_data(request), initial=initial, version=network.version)
 
     def write() -> str:
@@ -133,6 +165,38 @@ def network_edit(request: HttpRequest, public_id) -> HttpResponse:
         write,
         success=_("The network is updated."),
         context={"network": network, "title": _("The network")},
+    )
+
+
+@no_person_data
+@GET_POST
+def college_rights_edit(request: HttpRequest, public_id, college: str) -> HttpResponse:
+    """What the members of a non-professional college may do: comment, sign, sit on bodies, attend events."""
+    network = _network(public_id)
+    _coordinator(request, network)
+    if college not in College.values or college == College.PROFESSIONAL:
+        raise Http404
+    row = CollegeRights.objects.filter(network=network, college=college).first()
+    rights = ("may_comment", "may_sign", "may_sit", "may_attend_events")
+    initial = {name: getattr(row, name) for name in rights} if row else dict.fromkeys(rights, True)
+    form = forms.CollegeRightsForm(_data(request), initial=initial, version=row.version if row else None)
+
+    def write() -> str:
+        services.college_rights_update(
+            request.actor, network, college=college, version=form.read_version, **form.values
+        )
+        return reverse("governance:network_detail", kwargs={"public_id": network.public_id}) + "#openness-title"
+
+    return _form_page(
+        request,
+        form,
+        write,
+        success=_("The rights of the college are saved."),
+        context={
+            "network": network,
+            "title": _("What “%(college)s” may do") % {"college": College(college).label},
+            "back_url": reverse("governance:network_detail", kwargs={"public_id": network.public_id}),
+        },
     )
 
 
@@ -293,6 +357,29 @@ def agreement_create(request: HttpRequest, public_id, kind: str) -> HttpResponse
     )
 
 
+@no_person_data
+@require_http_methods(["POST"])
+def agreement_renew(request: HttpRequest, public_id) -> HttpResponse:
+    agreement = _agreement(public_id)
+    _coordinator(request, agreement.network)
+    if agreement.kind != AgreementKind.CONVENTION:
+        raise Http404
+    form = forms.RenewalForm(request.POST)
+    url = reverse("governance:agreement_detail", kwargs={"public_id": agreement.public_id})
+
+    def write() -> str:
+        services.agreement_renew(request.actor, agreement, **form.values)
+        return url
+
+    return _form_page(
+        request,
+        form,
+        write,
+        success=_("The convention is renewed."),
+        context={"network": agreement.network, "title": agreement.title, "back_url": url},
+    )
+
+
 def _agreement(public_id) -> Agreement:
     return get_object_or_404(Agreement.objects.select_related("network"), public_id=public_id)
 
@@ -311,6 +398,10 @@ def agreement_detail(request: HttpRequest, public_id) -> HttpResponse:
             "agreement": agreement,
             "versions": agreement.versions.all(),
             "preparing": selectors.version_in_preparation(agreement),
+            "renewal_form": forms.RenewalForm(initial={"read_ends_on": agreement.ends_on})
+            if agreement.kind == AgreementKind.CONVENTION and permissions.can_manage(request.actor, network)
+            else None,
+            "to_renew": agreement in selectors.conventions_to_renew(network, timezone.localdate()),
             "adopted": selectors.adopted_version(agreement),
             "coordinator": permissions.can_manage(request.actor, network),
         },

@@ -124,6 +124,20 @@ class TestInvitations:
         # 10:00 in Montréal is 15:00 or 16:00 in Brussels, never 10:00.
         assert timezone.localtime(meeting.starts_at).hour in (15, 16)
 
+    @pytest.mark.parametrize("zone", ["Europe/Brussels", "Europe/Paris", "America/Montreal"])
+    def test_each_time_zone_keeps_the_wall_clock_time_in_its_ics(
+        self, network, mother, zone, django_capture_on_commit_callbacks
+    ):
+        when = next_weekday(hour=9)
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting = convene(network, when=when, zone=zone)
+        assert meeting.starts_at == when.replace(tzinfo=ZoneInfo(zone))
+        calendar = parse(mail.outbox[0])
+        event = calendar.events[0]
+        assert event["DTSTART"].params["TZID"] == zone
+        assert event.decoded("DTSTART").replace(tzinfo=None) == when
+        assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == [zone]
+
     def test_update_and_cancellation_go_out_as_icalendar(self, network, mother, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             meeting = convene(network)
@@ -208,6 +222,10 @@ class TestGuard:
         start, end = aware - dt.timedelta(days=3), aware + dt.timedelta(days=5)
         assert selectors.meeting_load_by_organisation(start, end)[network.partner_org.pk] == 2
         assert selectors.meeting_load_by_person(start, end) == {network.person.pk: 2}
+        load = selectors.meeting_load_by_professional(start, end)
+        assert load[network.partner.pk] == 2 and load[network.referent.pk] == 2
+        services.meeting_cancel(actor_for(network.referent), meeting=Meeting.objects.first(), version=None)
+        assert selectors.meeting_load_by_professional(start, end)[network.partner.pk] == 1
 
 
 class TestMinutesAndThePerson:
