@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "maillage.projects",
     "maillage.coordination",
     "maillage.governance",
+    "maillage.analytics",
 ]
 
 MIDDLEWARE = [

@@ -293,6 +293,23 @@ def meeting_load_by_person(start: dt.datetime, end: dt.datetime) -> dict[int, in
     return {row["person_id"]: row["count"] for row in rows}
 
 
+def meeting_load_by_professional(start: dt.datetime, end: dt.datetime) -> dict[int, int]:
+    """{user id: meetings a professional was invited to between start and end} (not cancelled): for analytics
+    (overloaded nodes, réunionite). Counts only, no person data."""
+    rows = (
+        Participant.objects.filter(
+            kind=ParticipantKind.PROFESSIONAL,
+            user__isnull=False,
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .values("user_id")
+        .annotate(count=Count("meeting_id", distinct=True))
+    )
+    return {row["user_id"]: row["count"] for row in rows}
+
+
 def participant_of(meeting: Meeting, public_id: UUID) -> Participant | None:
     return meeting.participants.filter(public_id=public_id).first()
 

@@ -108,3 +108,43 @@ def _accented_match(words: list[str], spoken: str) -> bool:
         if first and last and (f" {first} {last} " in spoken or f" {last} {first} " in spoken):
             return True
     return False
+
+
+def caseloads(organisation_ids: list[int], on: dt.date) -> tuple[dict[int, int], dict[int, int], int]:
+    """For network analytics: ({organisation: persons followed on `on`}, {organisation: of them with a heavy
+    open need (weight 4 or 5)}, distinct persons followed by any of them). Counts only."""
+    from django.db.models import Count, Exists, OuterRef
+
+    from maillage.people.enums import OPEN_NEED_STATUSES
+    from maillage.people.models import Need
+
+    active = Involvement.objects.filter(organisation_id__in=organisation_ids).filter(_active_on(on))
+    active = active.exclude(status=InvolvementStatus.ENDED, ended_on__isnull=True)
+    load = dict(active.values_list("organisation_id").annotate(n=Count("person_id", distinct=True)).order_by())
+    heavy_need = Need.objects.filter(person_id=OuterRef("person_id"), status__in=OPEN_NEED_STATUSES, weight__gte=4)
+    heavy = dict(
+        active.filter(Exists(heavy_need))
+        .values_list("organisation_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    persons = active.values("person_id").distinct().count()
+    return load, heavy, persons
+
+
+def followed_together(network_id: int, members_sql: str, start: dt.date, end: dt.date) -> dict[tuple[int, int], int]:
+    """For network analytics: {(organisation a, organisation b), a < b: persons both followed during the period},
+    among the organisations `members_sql` selects. Counts of pairs only."""
+    from django.db import connection
+
+    table = Involvement._meta.db_table
+    active = "{t}.started_on <= %s AND ({t}.ended_on IS NULL OR {t}.ended_on >= %s) AND {t}.organisation_id IN ({m})"
+    sql = (
+        f"SELECT a.organisation_id, b.organisation_id, COUNT(DISTINCT a.person_id) FROM {table} a "  # noqa: S608
+        f"JOIN {table} b ON b.person_id = a.person_id AND a.organisation_id < b.organisation_id "
+        f"WHERE {active.format(t='a', m=members_sql)} AND {active.format(t='b', m=members_sql)} "
+        "GROUP BY a.organisation_id, b.organisation_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [end, start, network_id, end, start, network_id])
+        return {(a, b): n for a, b, n in cursor.fetchall()}

@@ -222,6 +222,10 @@ class TestGuard:
         start, end = aware - dt.timedelta(days=3), aware + dt.timedelta(days=5)
         assert selectors.meeting_load_by_organisation(start, end)[network.partner_org.pk] == 2
         assert selectors.meeting_load_by_person(start, end) == {network.person.pk: 2}
+        load = selectors.meeting_load_by_professional(start, end)
+        assert load[network.partner.pk] == 2 and load[network.referent.pk] == 2
+        services.meeting_cancel(actor_for(network.referent), meeting=Meeting.objects.first(), version=None)
+        assert selectors.meeting_load_by_professional(start, end)[network.partner.pk] == 1
 
 
 class TestMinutesAndThePerson:
