@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access bench-analytics prod clean help
+.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access bench-referrals bench-analytics prod clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ messages: install ## Update the catalogues, fill them (locale/tools: English = s
 
 bench-directory: install ## Directory benchmark: 100k services, import and search p50/p95
 	$(MANAGE) bench_directory $(BENCH_ARGS)
+
+bench-referrals: install ## Referrals benchmark: 50k referrals in one inbox, inbox page and status change p50/p95
+	$(MANAGE) bench_referrals $(BENCH_ARGS)
 
 bench-access: install ## Access benchmark: 1M persons, decision, person page, audit verify
 	$(MANAGE) bench_access $(BENCH_ARGS)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "maillage.coordination",
     "maillage.governance",
     "maillage.analytics",
+    "maillage.referrals",
 ]
 
 MIDDLEWARE = [

@@ -73,6 +73,7 @@ class Reason(models.TextChoices):
     DUTY_TO_ALERT = "DUTY_TO_ALERT", _("duty to alert the person and their referent")
     OWN_ORGANISATION = "OWN_ORGANISATION", _("their own organisation's involvement")
     REFERENT = "REFERENT", _("the person's referent")
+    REFERRAL_RECEIVER = "REFERRAL_RECEIVER", _("organisation a referral was sent to, before it answers")
     EXISTENCE_CHECK = "EXISTENCE_CHECK", _("checked whether a file exists, from the name, birth date and commune")
     # denied
     NOT_AUTHENTICATED = "NOT_AUTHENTICATED", _("not logged in")

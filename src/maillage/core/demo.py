@@ -35,6 +35,7 @@ DEMO_PARTS = [
     "maillage.projects.demo",
     "maillage.coordination.demo",
     "maillage.governance.demo",
+    "maillage.referrals.demo",
 ]
 
 DEFAULT_SIZES = {

@@ -1,0 +1,56 @@
+"""The door's rule for referrals (an addition to the rules of `maillage.access.door`, in the same words):
+
+13. An organisation a referral was sent to, while it has not answered, is not involved: its professionals see
+    only what the referral states for deciding (the need's life domain, urgency, what is expected, the
+    eligibility facts the sender wrote and the list of categories that would be shared), never the file
+    (`referral_receiver`, audited as a VIEW of COORDINATION with the reason REFERRAL_RECEIVER). The sender
+    picks the categories to share among those it may view itself, that the person has not objected to for the
+    receiver, and health only for a care provider (`categories_shareable`). On acceptance the receiver joins
+    the network (rule 8c, with the agreement the sender recorded) and the shared categories open to it by the
+    person's consent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from maillage.access.door import Decision, _audit, _bases_sql, _professional_orgs, _rows, _user_id, categories_for
+from maillage.access.enums import Action, Category, Reason
+from maillage.people.models import Person
+
+
+def referral_receiver(
+    actor: Any, person: Person, *, organisation_id: int, purpose: str = "", extra: dict[str, int] | None = None
+) -> Decision:
+    """Rule 13: may `actor` read, for its organisation `organisation_id`, the summary of a referral about
+    `person` that was sent to that organisation? The caller (the referrals services) vouches that such a
+    pending referral exists; the door checks that the actor is a PROFESSIONAL of that organisation (rule 5)
+    and that the file was not anonymised. Audited either way; the file itself stays closed.
+    """
+    if _user_id(actor) is None:
+        decision = Decision(False, Reason.NOT_AUTHENTICATED)
+    elif person.anonymised_at is not None:
+        decision = Decision(False, Reason.ANONYMISED)
+    elif organisation_id in _professional_orgs(actor):
+        decision = Decision(True, Reason.REFERRAL_RECEIVER, organisation_id=organisation_id)
+    else:
+        decision = Decision(False, Reason.NOT_PROFESSIONAL, organisation_id=organisation_id)
+    _audit(actor, person, Action.VIEW, Category.COORDINATION, purpose, decision, extra)
+    return decision
+
+
+def categories_shareable(actor: Any, person: Person, organisation: Any) -> frozenset[Category]:
+    """Rule 13: the categories `actor` may pick to share with `organisation` in a referral about `person`:
+    those it may view now, less those the person objected to for that organisation (or for all), less
+    health unless the organisation is a care provider. Writes no audit entry."""
+    viewable = categories_for(actor, person)
+    if not viewable:
+        return frozenset()
+    sql, params = _bases_sql([person.pk], [organisation.pk], timezone.now())
+    objected = {row[4] for row in _rows(sql, params) if row[0] == 2}
+    shareable = {c for c in viewable if str(c) not in objected}
+    if not organisation.is_care_provider:
+        shareable.discard(Category.HEALTH)
+    return frozenset(shareable)

@@ -1,0 +1,114 @@
+"""Closing the loop in the background (django.tasks): reminders, escalation and expiry of waiting referrals.
+
+The rules, in plain words:
+
+1. A referral waiting for its receiver's answer (sent, received, on the waiting list) longer than
+   `REMIND_AFTER_DAYS` since its last move gets a reminder to the receiving organisation; each further period
+   adds one: the second is escalated to the person's referent, the third to the network's coordinators.
+2. A referral still unanswered `EXPIRE_AFTER_DAYS` after it was sent (and not on a waiting list) expires.
+3. The delays come from `settings.REFERRAL_DELAYS` ({"remind_after_days", "expire_after_days"}).
+4. The messages carry no personal data: the life domain, the urgency, the organisations and the referral's
+   link. The referent is told only after `door.notify` lets Maillage do so (audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from maillage.access import door
+from maillage.access.enums import Recipient
+from maillage.access.tasks import referent_of
+from maillage.accounts.enums import Role
+from maillage.accounts.models import Membership
+from maillage.referrals import services
+from maillage.referrals.enums import ReferralStatus
+from maillage.referrals.models import Referral
+
+DEFAULT_DELAYS = {"remind_after_days": 5, "expire_after_days": 30}
+REMINDER_SUBJECT = gettext_noop("A referral waits for your answer")
+REMINDER_BODY = gettext_noop(
+    "A referral from %(sender)s to %(receiver)s (%(domain)s, %(urgency)s) waits for an answer since %(days)s days. "
+    "Reference: %(id)s."
+)
+
+
+def delays() -> dict[str, int]:
+    return {**DEFAULT_DELAYS, **getattr(settings, "REFERRAL_DELAYS", {})}
+
+
+def _mail(addresses: list[str], referral: Referral, days: int) -> None:
+    addresses = [a for a in addresses if a and not a.endswith(".invalid")]
+    if not addresses:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "sender": referral.sender_organisation.name,
+            "receiver": referral.receiver_organisation.name,
+            "domain": referral.life_domain.name,
+            "urgency": referral.get_urgency_display(),
+            "days": days,
+            "id": referral.public_id,
+        }
+        EmailMessage(subject=_(REMINDER_SUBJECT), body=_(REMINDER_BODY) % values, to=addresses).send()
+
+
+def _receiver_addresses(referral: Referral) -> list[str]:
+    members = Membership.objects.active().filter(
+        organisation_id=referral.receiver_organisation_id, role=Role.PROFESSIONAL
+    )
+    return [referral.receiver_organisation.email or "", *members.values_list("user__email", flat=True)]
+
+
+def _coordinator_addresses() -> list[str]:
+    members = Membership.objects.active().filter(role=Role.NETWORK_COORDINATOR)
+    return list(members.values_list("user__email", flat=True))
+
+
+def remind(referral: Referral, now: dt.datetime) -> int:
+    """Rule 1 for one referral: the level reached (0 = not yet due)."""
+    period = dt.timedelta(days=delays()["remind_after_days"])
+    since = referral.status_changed_at or referral.sent_at or referral.created_at
+    due = int((now - since) / period) if period else 0
+    if due <= referral.reminders_sent:
+        return 0
+    level = referral.reminders_sent + 1
+    Referral.objects.filter(pk=referral.pk).update(reminders_sent=level)
+    days = (now - since).days
+    _mail(_receiver_addresses(referral), referral, days)
+    if level >= 2:
+        referent = referent_of(referral.person)
+        extra = {"referral": referral.pk}
+        if referent is not None and door.notify(
+            referral.person, recipient=Recipient.REFERENT, purpose="referral_reminder", extra=extra
+        ):
+            _mail([referent.address], referral, days)
+    if level >= 3:
+        _mail(_coordinator_addresses(), referral, days)
+    return level
+
+
+@task()
+def referrals_sweep() -> dict[str, int]:
+    """Rules 1 and 2 over every waiting referral: {"expired": n, "reminded": n}."""
+    now = timezone.now()
+    expire_before = now - dt.timedelta(days=delays()["expire_after_days"])
+    counts = {"expired": 0, "reminded": 0}
+    waiting = Referral.objects.filter(
+        status__in=[ReferralStatus.SENT, ReferralStatus.RECEIVED, ReferralStatus.WAITING_LIST]
+    ).select_related("person", "life_domain", "sender_organisation", "receiver_organisation")
+    for referral in waiting.iterator(chunk_size=500):
+        if referral.status != ReferralStatus.WAITING_LIST and referral.sent_at and referral.sent_at < expire_before:
+            with transaction.atomic():
+                services.referral_expire(referral=referral)
+            counts["expired"] += 1
+        elif remind(referral, now):
+            counts["reminded"] += 1
+    return counts

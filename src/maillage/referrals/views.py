@@ -1,0 +1,133 @@
+"""Referral pages: an organisation's inbox (to answer) and outbox (to follow), one referral, and its moves.
+
+Thin: the door through `selectors.referral_for` (404 for a referral the actor has no side in), the moves through
+`services`; an illegal move or a concurrent answer answers 409 with the reason in words. The receiver, before it
+accepts, sees the summary only (never the person's name); every page is `no-store` (declared person data).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from maillage.access.door import person_data
+from maillage.access.enums import Action, Category
+from maillage.accounts.enums import Role
+from maillage.core.versioning import StaleWrite
+from maillage.referrals import selectors, services
+from maillage.referrals.enums import DeclineReason, Outcome, Party, ReferralStatus
+from maillage.referrals.machine import IllegalTransition, allowed_moves
+
+PAGE_SIZE = 50
+
+
+def _organisation(request: HttpRequest, organisation_id: UUID):
+    """One of the actor's PROFESSIONAL organisations, else 404."""
+    for membership in getattr(request.actor, "memberships", ()):
+        if membership.organisation.public_id == organisation_id and membership.role == Role.PROFESSIONAL:
+            return membership.organisation
+    raise Http404
+
+
+def _box(request: HttpRequest, organisation_id: UUID, *, outgoing: bool) -> HttpResponse:
+    organisation = _organisation(request, organisation_id)
+    status = request.GET.get("status", "")
+    if status and status not in ReferralStatus.values:
+        status = ""
+    select = selectors.outbox if outgoing else selectors.inbox
+    rows = list(select(organisation.pk, status=status)[:PAGE_SIZE])
+    counts = selectors.counters(select(organisation.pk))
+    context = {
+        "organisation": organisation,
+        "outgoing": outgoing,
+        "rows": rows,
+        "status": status,
+        "statuses": [(s.value, s.label, counts[s.value]) for s in ReferralStatus if s != ReferralStatus.DRAFT],
+        "pending": counts["pending"],
+    }
+    return render(request, "referrals/box.html", context)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.LIST)
+@require_GET
+def inbox(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+    return _box(request, organisation_id, outgoing=False)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.LIST)
+@require_GET
+def outbox(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+    return _box(request, organisation_id, outgoing=True)
+
+
+def _detail(request: HttpRequest, referral, parties, *, error: str = "", status: int = 200) -> HttpResponse:
+    moves = [ReferralStatus(m) for m in allowed_moves(referral.status, parties) if m != ReferralStatus.OBSOLETE]
+    context = {
+        "referral": referral,
+        "moves": moves,
+        "error": error,
+        "is_receiver": Party.RECEIVER in parties,
+        "shared": [Category(c).label for c in referral.shared_categories],
+        "decline_reasons": DeclineReason.choices,
+        "outcomes": Outcome.choices,
+        "transitions": referral.transitions.select_related("organisation").order_by("at", "pk"),
+    }
+    return render(request, "referrals/referral_detail.html", context, status=status)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.VIEW)
+@require_GET
+def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    referral, parties = selectors.referral_for(request.actor, referral_id)
+    return _detail(request, referral, parties)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.EDIT)
+@require_POST
+def referral_move(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """One move from the referral's page; 409 with the reason when illegal or when someone answered first."""
+    referral, parties = selectors.referral_for(request.actor, referral_id, purpose="referral_write")
+    to, data = request.POST.get("to", ""), request.POST
+    try:
+        version = int(data.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        if to == ReferralStatus.ACCEPTED:
+            services.referral_accept(request.actor, referral=referral, version=version)
+        elif to == ReferralStatus.DECLINED:
+            services.referral_decline(
+                request.actor,
+                referral=referral,
+                reason=data.get("decline_reason", ""),
+                detail=data.get("decline_detail", ""),
+                version=version,
+            )
+        elif to == ReferralStatus.COMPLETED:
+            services.referral_complete(
+                request.actor,
+                referral=referral,
+                outcome=data.get("outcome", ""),
+                reason=data.get("outcome_reason", ""),
+                version=version,
+            )
+        elif to == ReferralStatus.CANCELLED:
+            services.referral_cancel(request.actor, referral=referral, reason=data.get("reason", ""), version=version)
+        elif to in ReferralStatus.values:
+            services.referral_transition(request.actor, referral=referral, to=to, version=version)
+        else:
+            raise ValidationError({"to": ""})
+    except IllegalTransition as refusal:
+        fresh, parties = selectors.referral_for(request.actor, referral_id)
+        return _detail(request, fresh, parties, error=refusal.message, status=409)
+    except StaleWrite as stale:
+        fresh, parties = selectors.referral_for(request.actor, referral_id)
+        return _detail(request, fresh, parties, error=stale.headline, status=409)
+    except ValidationError as invalid:
+        messages = [m for values in invalid.message_dict.values() for m in values if m]
+        return _detail(request, referral, parties, error=" ".join(messages) or "—", status=422)
+    return redirect("referrals:referral_detail", referral_id=referral.public_id)
