@@ -407,26 +407,27 @@ def person_for(
     return person
 
 
-def open_file(actor: Any, public_id: UUID | str, *, purpose: str) -> tuple[Person, frozenset[Category]]:
+def open_file(
+    actor: Any, public_id: UUID | str, *, purpose: str, action: Action = Action.VIEW
+) -> tuple[Person, frozenset[Category]]:
     """For a page that shows a person's file: the person (`Http404` unless `actor` may view their identity)
     and the categories of the file `actor` may view now, from one decision.
 
-    The page shows those categories: each is audited with the identity, in one batch.
+    The page shows those categories: each is audited with the identity, in one batch. A download of what the
+    page shows (the ecomap) asks for `Action.EXPORT`, which emergency access does not give.
     """
     person = _find(public_id)
     facts = None
     if person is not None and _user_id(actor) is not None:
         facts = _facts_many(actor, [person], timezone.now())[person.pk]
-    decisions = {category: _decide(actor, person, Action.VIEW, category, facts) for category in Category}
+    decisions = {category: _decide(actor, person, action, category, facts) for category in Category}
     identity = decisions[Category.IDENTITY]
     if not identity.allowed or person is None:
-        _audit(
-            actor, person, Action.VIEW, Category.IDENTITY, purpose, identity, {"unknown": True} if not person else None
-        )
+        _audit(actor, person, action, Category.IDENTITY, purpose, identity, {"unknown": True} if not person else None)
         raise Http404
     categories = frozenset(category for category, decision in decisions.items() if decision.allowed)
     audit.record_many(
-        _event(actor, person, Action.VIEW, category, purpose, decisions[category])
+        _event(actor, person, action, category, purpose, decisions[category])
         for category in [Category.IDENTITY, *sorted(categories - {Category.IDENTITY})]
     )
     return person, categories

@@ -194,7 +194,7 @@ def person_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def person_ecomap(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The ecomap as an SVG file to download (what the page shows, no more)."""
     actor = request.actor
-    person, categories = open_file(actor, public_id, purpose=purposes.ECOMAP_DOWNLOAD)
+    person, categories = open_file(actor, public_id, purpose=purposes.ECOMAP_DOWNLOAD, action=Action.EXPORT)
     page = person_page(actor, person, categories=categories)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + ecomap.render_svg(page.ecomap())
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -117,13 +117,6 @@ REFERENT_AND_PERSON_ONLY = {
 }
 
 
-# Downloads that ask the door for the EXPORT action itself: break-the-glass, which only reads, gets none.
-EXPORTS_DECIDED_AS_EXPORT = {
-    "maillage.projects.views_share.project_document_pdf",
-    "maillage.projects.api.project_fhir",
-}
-
-
 # List routes whose rows are meetings, not persons (a calendar): the matrix's person has none, so they never show
 # them; coordination/tests check that a meeting shows its person only where the door shares them.
 LISTS_OF_MEETINGS = {"maillage.coordination.views.calendar"}
@@ -132,8 +125,8 @@ LISTS_OF_MEETINGS = {"maillage.coordination.views.calendar"}
 def _expected_for_route(case: Case, route) -> bool:
     allowed = expected(case)
     name = f"{route.view.__module__}.{route.view.__qualname__}"
-    if name in EXPORTS_DECIDED_AS_EXPORT and case.actor == ActorKind.BREAK_THE_GLASS:
-        allowed = False  # door rule 9: break-the-glass reads (VIEW, LIST, SEARCH), it never exports
+    if route.declaration["action"] == "EXPORT" and case.actor == ActorKind.BREAK_THE_GLASS:
+        allowed = False  # door rule 9: break-the-glass reads (VIEW, LIST, SEARCH); every download asks for EXPORT
     if name in REFERENT_AND_PERSON_ONLY:
         allowed = allowed and case.actor in (ActorKind.PROFESSIONAL_INVOLVED, ActorKind.THE_PERSON)
     return allowed

@@ -136,9 +136,6 @@ def test_a_referent_builds_the_project_in_the_pages_and_the_person_agrees_on_a_p
 ):
     """The whole flow through the pages: the referent starts the project, adds an objective in the person's words
     and an action, proposes the version; the person agrees on a phone; the PDF downloads."""
-    # The version page the proposal leads to sets an inline style that the CSP blocks (projects' pages, not this
-    # flow's): allowed here so that this test checks its own pages; the project pages' tests own that one.
-    browser_errors.allow("violates the following Content Security Policy directive 'style-src 'self''")
     user = UserFactory(kind=UserKind.PERSON, email="personne-pages@maillage.invalid")
     Person.objects.filter(pk=network.person.pk).update(user=user)
 
