@@ -26,6 +26,17 @@ type Progress = Callable[[str], None]
 STAGES = ("load", "graph", "indicators", "alerts", "store")
 
 
+def last_months(day: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    """The `count` whole calendar months before the month of `day`, oldest first: (first day, last day)."""
+    months = []
+    end = day.replace(day=1) - dt.timedelta(days=1)
+    for _ in range(count):
+        start = end.replace(day=1)
+        months.append((start, end))
+        end = start - dt.timedelta(days=1)
+    return months[::-1]
+
+
 def thresholds_for(network: Network) -> Thresholds:
     found = Thresholds.objects.filter(network=network).first()
     return found if found is not None else Thresholds(network=network)

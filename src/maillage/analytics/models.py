@@ -2,7 +2,7 @@
 
 A snapshot is taken for one network over one period. It keeps numbers about organisations and the links
 between them; counts of persons are kept as plain numbers and hidden under 5 wherever they are shown
-(`maillage.analytics.report.SMALL_CELL`). No person id, name or date of a person's life is stored here.
+(`maillage.analytics.cells.SMALL_CELL`). No person id, name or date of a person's life is stored here.
 """
 
 from django.core.validators import MaxValueValidator, MinValueValidator

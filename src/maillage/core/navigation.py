@@ -59,6 +59,7 @@ ADMIN = _Entry("admin:index", _("Administration"))
 MY_SPACE = _Entry("people:space_home", _("My space"))
 REGISTER = _Entry("people:processing_register", _("Record of processing"))
 NETWORK = _Entry("governance:network_list", _("The network"))
+ANALYTICS = _Entry("analytics:home", _("Network analytics"))
 
 
 def _entries_for(actor: Actor) -> list[_Entry]:
@@ -73,6 +74,8 @@ def _entries_for(actor: Actor) -> list[_Entry]:
         entries += [SERVICES, ORGANISATION, NETWORK]
     if actor.is_organisation_admin:
         entries.append(MEMBERS)
+    if actor.is_network_coordinator or actor.is_organisation_admin:
+        entries.append(ANALYTICS)
     if actor.is_network_coordinator or actor.is_platform_staff:
         entries += [VALIDATION, BREAK_GLASS_WEEK]
     if actor.is_organisation_admin or actor.is_network_coordinator or actor.is_platform_staff:

@@ -130,3 +130,20 @@ def test_task_takes_a_snapshot():
     _balanced(network)
     result = take_snapshot.enqueue(network.pk, str(TODAY - dt.timedelta(days=29)), str(TODAY))
     assert network.analytics_snapshots.get(pk=result.return_value).organisations == 4
+
+
+def test_command_takes_monthly_snapshots_for_trends(capsys):
+    from django.core.management import call_command
+
+    from maillage.analytics.presenters import is_monthly
+
+    network = NetworkFactory()
+    _balanced(network)
+    call_command("analytics", "compute", "--months", "3", "--end", "2026-03-15", "--no-progress")
+    snapshots = list(network.analytics_snapshots.order_by("period_start"))
+    assert [(s.period_start.isoformat(), s.period_end.isoformat()) for s in snapshots if is_monthly(s)] == [
+        ("2025-12-01", "2025-12-31"),
+        ("2026-01-01", "2026-01-31"),
+        ("2026-02-01", "2026-02-28"),
+    ]
+    assert len(snapshots) == 4

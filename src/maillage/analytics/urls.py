@@ -1,0 +1,16 @@
+from django.urls import path
+
+from maillage.analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisation/", views.organisation_view, name="organisation"),
+    path("network/<uuid:public_id>/", views.dashboard, name="dashboard"),
+    path("network/<uuid:public_id>/map/", views.network_map, name="map"),
+    path("network/<uuid:public_id>/organisations/", views.organisation_list, name="organisation_list"),
+    path("network/<uuid:public_id>/alerts/<slug:kind>/", views.alert_list, name="alert_list"),
+    path("network/<uuid:public_id>/report.csv", views.report_csv, name="report_csv"),
+    path("network/<uuid:public_id>/report.pdf", views.report_pdf, name="report_pdf"),
+]
