@@ -94,4 +94,8 @@ TRANSLATIONS = {
     "links": "liens",
     "alert": "alerte",
     "alerts": "alertes",
+    "share of heavy situations": "part de situations lourdes",
+    "referrals sent soon after a crisis began": "orientations envoyées peu après le début d'une crise",
+    "chains of declines it started": "chaînes de refus qu'elle a amorcées",
+    "persons sent back and forth": "personnes renvoyées de l'une à l'autre",
 }

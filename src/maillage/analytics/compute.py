@@ -55,8 +55,9 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
 
     try:
         clock = time.perf_counter()
+        limits = thresholds_for(network)
         if inputs is None:
-            inputs = sources.load(network, start, end)
+            inputs = sources.load(network, start, end, hot_potato_hours=limits.hot_potato_hours)
         clock = stage("load", clock)
         orgs = sorted(inputs.organisations)
         index = {org: i for i, org in enumerate(orgs)}
@@ -67,7 +68,7 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
         found = graphs.indicators(graph, directed if inputs.referrals_counted else None)
         per_org = _per_organisation(inputs, orgs, graph, found)
         clock = stage("indicators", clock)
-        alerts = raise_alerts(thresholds_for(network), inputs, per_org, links, found, orgs)
+        alerts = raise_alerts(limits, inputs, per_org, links, found, orgs)
         clock = stage("alerts", clock)
         with transaction.atomic():
             OrganisationMetrics.objects.bulk_create(
@@ -123,6 +124,7 @@ def _links(inputs: sources.Inputs) -> dict[tuple[int, int], dict]:
                 "referrals_declined": 0,
                 "crisis_work": 0,
                 "calm_work": 0,
+                "ping_pong": 0,
                 "weight": 0.0,
             },
         )
@@ -144,6 +146,9 @@ def _links(inputs: sources.Inputs) -> dict[tuple[int, int], dict]:
         urgent = counts.get("urgent", 0)
         row["crisis_work"] += urgent
         row["calm_work"] += counts.get("sent", 0) - urgent
+    for (a, b), n in inputs.ping_pong.items():
+        if (a, b) in links:
+            links[(a, b)]["ping_pong"] = n
     for row in links.values():
         row["weight"] = float(
             row["shared_persons"] + row["meetings"] + row["referrals_forward"] + row["referrals_back"]
@@ -156,11 +161,13 @@ def _per_organisation(inputs, orgs, graph, found: graphs.GraphIndicators) -> dic
     degrees = graph.degree()
     received: dict[int, dict[str, int]] = {}
     sent: dict[int, int] = {}
+    after_crisis: dict[int, int] = {}
     for (sender, receiver), counts in inputs.referrals.items():
         row = received.setdefault(receiver, {"sent": 0, "no_capacity": 0, "out_of_criteria": 0})
         for key in row:
             row[key] += counts.get(key, 0)
         sent[sender] = sent.get(sender, 0) + counts.get("sent", 0)
+        after_crisis[sender] = after_crisis.get(sender, 0) + counts.get("after_crisis", 0)
     top_core = max(found.coreness) if found.coreness else 0
     result = {}
     for i, org in enumerate(orgs):
@@ -178,6 +185,11 @@ def _per_organisation(inputs, orgs, graph, found: graphs.GraphIndicators) -> dic
             "caseload": inputs.caseload.get(org, 0),
             "capacity": inputs.capacity.get(org),
             "heavy": inputs.heavy.get(org, 0),
+            "heavy_share": (
+                round(inputs.heavy.get(org, 0) / inputs.caseload[org], 3) if inputs.caseload.get(org) else None
+            ),
+            "urgent_handoffs": after_crisis.get(org, 0),
+            "decline_chains": inputs.decline_chains.get(org, 0),
             "referrals_received": got.get("sent", 0),
             "referrals_sent": sent.get(org, 0),
             "declined_no_capacity": got.get("no_capacity", 0),
@@ -241,7 +253,31 @@ def raise_alerts(
                     },
                 }
             )
+        potatoes = row["urgent_handoffs"] + row["decline_chains"]
+        if potatoes and potatoes >= limits.hot_potato_min:
+            alerts.append(
+                {
+                    "kind": AlertKind.HOT_POTATO,
+                    "organisation_id": org,
+                    "facts": {
+                        "urgent_handoffs": row["urgent_handoffs"],
+                        "hours": limits.hot_potato_hours,
+                        "decline_chains": row["decline_chains"],
+                        "chain_length": sources.DECLINE_CHAIN,
+                        "threshold": limits.hot_potato_min,
+                    },
+                }
+            )
     for (a, b), row in links.items():
+        if row["ping_pong"] and row["ping_pong"] >= limits.hot_potato_min:
+            alerts.append(
+                {
+                    "kind": AlertKind.HOT_POTATO,
+                    "organisation_id": a,
+                    "other_organisation_id": b,
+                    "facts": {"ping_pong": row["ping_pong"], "threshold": limits.hot_potato_min},
+                }
+            )
         if row["crisis_work"] >= limits.crisis_only_min and row["calm_work"] == 0:
             alerts.append(
                 {

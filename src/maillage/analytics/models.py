@@ -177,6 +177,9 @@ class OrganisationMetrics(models.Model):
     declined_no_capacity = models.PositiveIntegerField(_("declined for lack of capacity"), default=0)
     declined_out_of_criteria = models.PositiveIntegerField(_("declined as out of criteria"), default=0)
     answer_hours = models.FloatField(_("median time to answer (hours)"), null=True, blank=True)
+    heavy_share = models.FloatField(_("share of heavy situations"), null=True, blank=True)
+    urgent_handoffs = models.PositiveIntegerField(_("referrals sent soon after a crisis began"), default=0)
+    decline_chains = models.PositiveIntegerField(_("chains of declines it started"), default=0)
     trust_given = models.FloatField(_("average trust given"), null=True, blank=True)
     trust_received = models.FloatField(_("average trust received"), null=True, blank=True)
     over_solicited = models.PositiveIntegerField(_("persons who may be over-solicited"), default=0)
@@ -213,6 +216,7 @@ class LinkMetrics(models.Model):
     referrals_declined = models.PositiveIntegerField(_("referrals declined"), default=0)
     crisis_work = models.PositiveIntegerField(_("joint work in crises"), default=0)
     calm_work = models.PositiveIntegerField(_("joint work outside crises"), default=0)
+    ping_pong = models.PositiveIntegerField(_("persons sent back and forth"), default=0)
     weight = models.FloatField(_("observed strength"), default=0)
     stated_trust = models.FloatField(_("stated trust"), null=True, blank=True)
 

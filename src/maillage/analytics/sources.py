@@ -25,9 +25,12 @@ class Inputs:
     heavy: dict[int, int] = field(default_factory=dict)
     shared: dict[tuple[int, int], int] = field(default_factory=dict)
     meetings: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (all, in crisis)
-    # (sender, receiver) -> counts by key: sent, taken_up, declined, no_capacity, out_of_criteria, urgent
+    # (sender, receiver) -> counts by key: sent, taken_up, declined, no_capacity, out_of_criteria, urgent (sent in
+    # a crisis or marked as one), after_crisis (sent within the hot potato's hours after a crisis began)
     referrals: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
-    answer_hours: dict[int, float] = field(default_factory=dict)
+    answer_hours: dict[int, float] = field(default_factory=dict)  # receiver -> median hours to answer
+    decline_chains: dict[int, int] = field(default_factory=dict)  # first sender -> chains of declines
+    ping_pong: dict[tuple[int, int], int] = field(default_factory=dict)  # (a, b), a < b -> persons sent back
     referrals_counted: bool = False
     persons: int = 0
 
@@ -43,7 +46,7 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def load(network: Network, start: dt.date, end: dt.date) -> Inputs:
+def load(network: Network, start: dt.date, end: dt.date, *, hot_potato_hours: int = 72) -> Inputs:
     from maillage.people import aggregates
 
     inputs = Inputs()
@@ -60,41 +63,142 @@ def load(network: Network, start: dt.date, end: dt.date) -> Inputs:
 
     inputs.meetings = coordination_aggregates.meetings_together(network.pk, _members_sql(), start, end)
     if apps.is_installed("maillage.referrals"):
-        _load_referrals(inputs, start, end)
+        _load_referrals(inputs, start, end, hot_potato_hours=hot_potato_hours)
     return inputs
 
 
-def _load_referrals(inputs: Inputs, start: dt.date, end: dt.date) -> None:
-    """Referrals between member organisations sent in the period, counted by pair and outcome."""
-    from django.db.models import Count
+# How a referral's status counts (referrals.enums.ReferralStatus): taken up once the receiver accepted it, and
+# still so after the first contact and at completion; declined only when the receiver said no. Drafts are never
+# sent (no `sent_at`); cancelled, expired, obsolete and pending referrals are sent but neither taken up nor
+# declined.
+TAKEN_UP = frozenset({"ACCEPTED", "FIRST_CONTACT_DONE", "COMPLETED"})
+DECLINED = "DECLINED"
+# A receiver's answer: accepting, declining or putting on its waiting list (marking it received is not one).
+ANSWERS = frozenset({"ACCEPTED", "DECLINED", "WAITING_LIST"})
+URGENT = "CRISIS"  # referrals.enums.Urgency.CRISIS
+DECLINE_CHAIN = 2  # declines in a row for the same person and life domain
 
-    from maillage.referrals.models import Referral  # type: ignore[import-not-found]
+
+def _load_referrals(inputs: Inputs, start: dt.date, end: dt.date, *, hot_potato_hours: int) -> None:
+    """Referrals between member organisations sent in the period: counted by pair and outcome, the receivers'
+    time to answer (from the referral's transitions), and the hot-potato signals (see `_hot_potatoes`).
+
+    Person ids are read here to link a person's referrals together and never leave this function."""
+    from maillage.coordination import aggregates as coordination_aggregates
+    from maillage.referrals.models import Referral, ReferralTransition  # type: ignore[import-not-found]
 
     orgs = list(inputs.organisations)
-    rows = (
-        Referral.objects.filter(
-            sender_organisation_id__in=orgs,
-            receiver_organisation_id__in=orgs,
-            sent_at__date__gte=start,
-            sent_at__date__lte=end,
-        )
-        .values_list("sender_organisation_id", "receiver_organisation_id", "status", "decline_reason")
-        .annotate(n=Count("id"))
-        .order_by()
+    referrals = Referral.objects.filter(
+        sender_organisation_id__in=orgs,
+        receiver_organisation_id__in=orgs,
+        sent_at__date__gte=start,
+        sent_at__date__lte=end,
     )
-    for sender, receiver, status, reason, n in rows:
+    rows = list(
+        referrals.values_list(
+            "pk",
+            "person_id",
+            "life_domain_id",
+            "sender_organisation_id",
+            "receiver_organisation_id",
+            "status",
+            "decline_reason",
+            "urgency",
+            "sent_at",
+        ).order_by("sent_at", "pk")
+    )
+    persons = {row[1] for row in rows}
+    crises = coordination_aggregates.crisis_windows(persons) if persons else {}
+    window = dt.timedelta(hours=hot_potato_hours)
+    for _pk, person, _domain, sender, receiver, status, reason, urgency, sent_at in rows:
         counts = inputs.referrals.setdefault((sender, receiver), defaultdict(int))
         status, reason = str(status or "").upper(), str(reason or "").upper()
-        counts["sent"] += n
-        if status in {"ACCEPTED", "COMPLETED"}:
-            counts["taken_up"] += n
-        if status == "DECLINED":
-            counts["declined"] += n
+        counts["sent"] += 1
+        if status in TAKEN_UP:
+            counts["taken_up"] += 1
+        if status == DECLINED:
+            counts["declined"] += 1
             if reason == "NO_CAPACITY":
-                counts["no_capacity"] += n
+                counts["no_capacity"] += 1
             elif reason == "OUT_OF_CRITERIA":
-                counts["out_of_criteria"] += n
+                counts["out_of_criteria"] += 1
+        in_crisis = any(
+            began <= sent_at and (ended is None or sent_at <= ended) for began, ended in crises.get(person, ())
+        )
+        if urgency == URGENT or in_crisis:
+            counts["urgent"] += 1
+        if any(began <= sent_at <= began + window for began, _ended in crises.get(person, ())):
+            counts["after_crisis"] += 1
+    _answer_times(inputs, ReferralTransition, [row[0] for row in rows], {row[0]: row for row in rows})
+    _hot_potatoes(inputs, rows)
     inputs.referrals_counted = True
+
+
+def _answer_times(inputs: Inputs, transitions, ids: list[int], by_id: dict[int, tuple]) -> None:
+    """The receivers' median time to answer, in hours: from the referral's move to SENT (its `sent_at` when no
+    such move is kept) to the receiver's first answer (accept, decline or waiting list)."""
+    from statistics import median
+
+    from django.db.models import Min
+
+    sent: dict[int, dt.datetime] = {}
+    answered: dict[int, dt.datetime] = {}
+    for chunk in range(0, len(ids), 2000):
+        part = ids[chunk : chunk + 2000]
+        moves = (
+            transitions.objects.filter(referral_id__in=part, to_status__in=[*ANSWERS, "SENT"])
+            .values_list("referral_id", "to_status")
+            .annotate(first=Min("at"))
+            .order_by()
+        )
+        for referral, to_status, first in moves:
+            target = sent if to_status == "SENT" else answered
+            if referral not in target or first < target[referral]:
+                target[referral] = first
+    hours: dict[int, list[float]] = defaultdict(list)
+    for referral, at in answered.items():
+        began = sent.get(referral) or by_id[referral][8]
+        if began is not None and at >= began:
+            hours[by_id[referral][4]].append((at - began).total_seconds() / 3600)
+    inputs.answer_hours = {org: round(median(values), 1) for org, values in hours.items()}
+
+
+def _hot_potatoes(inputs: Inputs, rows: list[tuple]) -> None:
+    """Two of the hot potato's signals, counted without the person (DOMAIN.md, the fruit net):
+
+    - a chain of declines: `DECLINE_CHAIN` referrals in a row for the same person and life domain were
+      declined; counted for the organisation that sent the first of them;
+    - ping-pong: a person sent by one organisation to another and back again in the period; counted once per
+      person for the pair.
+    """
+    by_situation: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    by_person: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for _pk, person, domain, sender, receiver, status, _reason, _urgency, _sent_at in rows:
+        by_situation[(person, domain)].append((sender, str(status or "").upper()))
+        by_person[person].append((sender, receiver))
+    chains: dict[int, int] = defaultdict(int)
+    for referrals in by_situation.values():
+        run_start, run = None, 0
+        for sender, status in referrals:
+            if status == DECLINED:
+                run_start = sender if run == 0 else run_start
+                run += 1
+                if run == DECLINE_CHAIN:
+                    chains[run_start] += 1
+            else:
+                run = 0
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    for moves in by_person.values():
+        seen: set[tuple[int, int]] = set()
+        counted: set[tuple[int, int]] = set()
+        for sender, receiver in moves:
+            key = (min(sender, receiver), max(sender, receiver))
+            if (receiver, sender) in seen and key not in counted:
+                pairs[key] += 1
+                counted.add(key)
+            seen.add((sender, receiver))
+    inputs.decline_chains = dict(chains)
+    inputs.ping_pong = dict(pairs)
 
 
 def empty_counts() -> dict[str, int]:

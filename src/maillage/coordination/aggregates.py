@@ -35,3 +35,17 @@ def meetings_together(
     with connection.cursor() as cursor:
         cursor.execute(sql, [start_at, end_at, network_id, network_id])
         return {(a, b): (n, crisis_n) for a, b, n, crisis_n in cursor.fetchall()}
+
+
+def crisis_windows(person_ids) -> dict[int, list[tuple[dt.datetime, dt.datetime | None]]]:
+    """For network analytics (`analytics.sources`, which keeps person ids to itself): {person: [(crisis began,
+    ended or None)]} for these persons, to tell which referrals were sent in or soon after a crisis."""
+    found: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
+    ids = list(person_ids)
+    for chunk in range(0, len(ids), 2000):
+        rows = CrisisEpisode.objects.filter(person_id__in=ids[chunk : chunk + 2000]).values_list(
+            "person_id", "started_at", "ended_at"
+        )
+        for person, began, ended in rows:
+            found.setdefault(person, []).append((began, ended))
+    return found

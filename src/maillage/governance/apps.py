@@ -8,7 +8,8 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.dashboard import register
-        from maillage.governance import dashboard, indicators
+        from maillage.governance import contributions, dashboard, indicators
 
         indicators.register_builtin()
+        contributions.register_referrals()
         register(dashboard.governance_cards)

@@ -3,14 +3,16 @@
 1. A contribution kind has a key, a label and a function `(network, member_ids) -> {member_id: count}`.
 2. Members are listed in alphabetical order and only what they brought is named: no totals compared, no
    order by count, no "top contributor".
-3. Other apps add their kinds with `register(...)` from their `AppConfig.ready`: the referrals app adds
-   "referrals taken up" there (governance does not read the referrals' tables itself).
+3. Other apps add their kinds with `register(...)` from their `AppConfig.ready`. The referrals are counted here,
+   registered from governance's own `ready` when the referrals app is installed (`register_referrals`): two
+   aggregate counts per member organisation (referrals sent, referrals accepted), never a person, a need or a row.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count
 from django.utils.translation import ngettext
 
@@ -89,6 +91,51 @@ def _mandates_words(n: int) -> str:
     return ngettext(
         "%(count)s seat held on the network's bodies", "%(count)s seats held on the network's bodies", n
     ) % {"count": n}
+
+
+def _organisations(member_ids: list[int]) -> dict[int, int]:
+    """{organisation id: member id} for the members counted."""
+    from maillage.governance.models import NetworkMember
+
+    rows = NetworkMember.objects.filter(pk__in=member_ids).values_list("organisation_id", "pk")
+    return dict(rows)
+
+
+def _by_member(member_ids: list[int], field: str, rows: Any) -> dict[int, int]:
+    """Count the referrals `rows` per member, by the organisation in `field`: one aggregate query, no person."""
+    members = _organisations(member_ids)
+    counted = _counts(rows.filter(**{f"{field}__in": list(members)}).order_by(), field)
+    return {members[organisation]: n for organisation, n in counted.items()}
+
+
+def _referrals_sent(network: Any, member_ids: list[int]) -> dict[int, int]:
+    # Aggregates only: the rows never leave this function, only a count per organisation.
+    from maillage.referrals.models import Referral  # noqa: TID251
+
+    return _by_member(member_ids, "sender_organisation_id", Referral.objects.filter(sent_at__isnull=False))
+
+
+def _referrals_accepted(network: Any, member_ids: list[int]) -> dict[int, int]:
+    from maillage.referrals.enums import ReferralStatus
+    from maillage.referrals.models import Referral  # noqa: TID251
+
+    taken = (ReferralStatus.ACCEPTED, ReferralStatus.FIRST_CONTACT_DONE, ReferralStatus.COMPLETED)
+    return _by_member(member_ids, "receiver_organisation_id", Referral.objects.filter(status__in=taken))
+
+
+def _sent_words(n: int) -> str:
+    return ngettext("%(count)s referral sent", "%(count)s referrals sent", n) % {"count": n}
+
+
+def _accepted_words(n: int) -> str:
+    return ngettext("%(count)s referral taken up", "%(count)s referrals taken up", n) % {"count": n}
+
+
+def register_referrals() -> None:
+    """Count the referrals each member sent and took up, when the referrals app is installed."""
+    if apps.is_installed("maillage.referrals"):
+        register(ContributionKind("referrals_sent", _sent_words, _referrals_sent))
+        register(ContributionKind("referrals_accepted", _accepted_words, _referrals_accepted))
 
 
 register(ContributionKind("meetings_hosted", _hosted, _meetings_hosted))

@@ -193,3 +193,47 @@ class TestContributions:
         page = client.get(url("contributions", network)).text
         assert "classement" in page and "2 réunions et visites accueillies" in page
         assert "1 fiche pratique apportée" in page
+
+
+class TestReferralContributions:
+    def test_referrals_sent_and_taken_up_are_counted_per_member_without_any_person(
+        self, client, network, coordinator, members
+    ):
+        from maillage.people.tests.factories import PersonFactory, TaxonomyTermFactory
+        from maillage.referrals.enums import ReferralStatus
+        from maillage.referrals.models import Referral
+
+        (arlon, arlon_admin), (bastogne, _bastogne_admin) = members
+        outsider = OrganisationFactory(name="Hors réseau")
+        domain = TaxonomyTermFactory()
+        person = PersonFactory(first_name="Zoé", last_name="Quenotte")
+        sent = timezone.now() - dt.timedelta(days=3)
+        rows = [
+            (arlon, bastogne.organisation, ReferralStatus.ACCEPTED, sent),
+            (arlon, bastogne.organisation, ReferralStatus.COMPLETED, sent),
+            (arlon, outsider, ReferralStatus.DECLINED, sent),
+            (arlon, outsider, ReferralStatus.DRAFT, None),  # never sent: not counted
+            (bastogne, arlon.organisation, ReferralStatus.SENT, sent),  # not answered yet: not taken up
+        ]
+        for sender, receiver, status, sent_at in rows:
+            Referral.objects.create(
+                person=person,
+                life_domain=domain,
+                sender_organisation=sender.organisation,
+                receiver_organisation=receiver if not hasattr(receiver, "organisation") else receiver.organisation,
+                expected="Un logement",
+                agreement="ORALLY",
+                status=status,
+                sent_at=sent_at,
+            )
+        with translation.override("en"):
+            rows = contributions.recognitions(network, selectors.current_members(network))
+        words = {row.member.pk: row.items for row in rows}
+        assert "3 referrals sent" in words[arlon.pk]
+        assert not any("taken up" in item for item in words[arlon.pk])
+        assert "1 referral sent" in words[bastogne.pk] and "2 referrals taken up" in words[bastogne.pk]
+
+        client.force_login(arlon_admin.user)
+        page = client.get(url("contributions", network)).text
+        assert "3 orientations envoyées" in page and "2 orientations acceptées" in page
+        assert "Quenotte" not in page and "Zoé" not in page
