@@ -36,6 +36,9 @@ PERSON_COUNTS = frozenset(
     }
 )
 
+# A share computed from person counts is hidden when one of them is (rule 2): its name -> the counts it uses.
+DERIVED = {"load": ("caseload",), "heavy_share": ("heavy", "caseload")}
+
 HIDDEN = _("fewer than 5")
 HIDDEN_SHORT = "<5"
 
@@ -47,3 +50,8 @@ def is_person_count(name: str) -> bool:
 def hidden(name: str, value) -> bool:
     """Rule 1 and 3: is this value, under this field name, a count of persons too small to show?"""
     return is_person_count(name) and isinstance(value, int | float) and value < SMALL_CELL
+
+
+def derived_hidden(name: str, row) -> bool:
+    """Rule 2: is this share of `row` computed from a hidden count?"""
+    return any(hidden(source, getattr(row, source, None)) for source in DERIVED.get(name, ()))

@@ -45,6 +45,7 @@ PERCENT = {
     "reciprocity",
     "dependence",
     "load",
+    "heavy_share",
 }
 DECIMALS = {"modularity": 2, "betweenness": 3, "answer_hours": 0, "trust_given": 1, "trust_received": 1}
 TREND_LINES = ("density", "centralisation", "fragmentation", "largest_component_share", "reciprocity")
@@ -291,6 +292,8 @@ def organisation_rows(metrics: Iterable[OrganisationMetrics], columns: list[Colu
                 values.append(
                     show("load", load) if load is not None else ("—" if not m.capacity else str(cells.HIDDEN))
                 )
+            elif cells.derived_hidden(column.name, m):
+                values.append(str(cells.HIDDEN))
             else:
                 values.append(show(column.name, getattr(m, column.name)))
         rows.append(

@@ -76,6 +76,8 @@ def sections(snapshot: Snapshot) -> list[dict]:
                     if load is not None
                     else ("—" if not m.capacity else cells.HIDDEN_SHORT)
                 )
+            elif cells.derived_hidden(column.name, m):
+                cells_.append(cells.HIDDEN_SHORT)
             else:
                 cells_.append(_cell(column.name, getattr(m, column.name)))
         organisations["rows"].append([row.name, row.sector, *cells_])
