@@ -311,10 +311,7 @@ class MinutesForm(GuardedForm):
             self.fields[f"decision_{row}_due"] = forms.DateField(
                 label=_("Decision %(number)d to be done by") % {"number": row}, required=False, widget=DATE
             )
-        next_meeting.choices = [("", "—")] + [
-            (str(m.public_id), f"{_when(m)} — {m.purpose}")
-            for m in later
-        ]
+        next_meeting.choices = [("", "—")] + [(str(m.public_id), f"{_when(m)} — {m.purpose}") for m in later]
         self.fields["next_meeting"] = next_meeting
 
     def clean(self) -> dict[str, Any]:
