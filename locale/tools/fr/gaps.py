@@ -5,4 +5,17 @@ TRANSLATIONS = {
     "%(count)s referral sent": ("%(count)s orientation envoyée", "%(count)s orientations envoyées"),
     "%(count)s referral taken up": ("%(count)s orientation acceptée", "%(count)s orientations acceptées"),
     "%(body)s: meeting": "%(body)s : réunion",
+    'The convention "%(title)s" of the network %(network)s ends on %(end)s, in %(counter)s day.': (
+        "La convention « %(title)s » du réseau %(network)s prend fin le %(end)s, dans %(counter)s jour.",
+        "La convention « %(title)s » du réseau %(network)s prend fin le %(end)s, dans %(counter)s jours.",
+    ),
+    "If its parties want to go on, agree on the renewal and record it in Maillage before that date; otherwise it "
+    "simply ends.": "Si ses parties veulent poursuivre, convenez du renouvellement et enregistrez-le dans Maillage "
+    "avant cette date ; sinon, elle prend simplement fin.",
+    'Maillage: the convention "%(title)s" is to be renewed': "Maillage : la convention « %(title)s » est à renouveler",
+    "renewal reminder": "rappel de renouvellement",
+    "renewal reminders": "rappels de renouvellement",
+    "end date reminded": "date de fin rappelée",
+    "days before the end": "jours avant la fin",
+    "e-mails sent": "courriels envoyés",
 }

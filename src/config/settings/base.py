@@ -7,6 +7,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.observability import logging_config
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("MAILLAGE_VAR_DIR", BASE_DIR / "var"))
 
@@ -79,6 +81,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request latency by route name (maillage.core.metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id in every log line of the request and in the answer's X-Request-ID.
+    "maillage.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost after static files: its `Cache-Control: no-store` on person data is the final word.
@@ -102,6 +108,7 @@ MIDDLEWARE = [
     "maillage.accounts.middleware.MfaMiddleware",
     # Last, so that a locked-out login attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -381,15 +388,13 @@ X_FRAME_OPTIONS = "DENY"
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
-# Application logs carry ids, never personal data (see docs/adr).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
+# Application logs carry ids, never personal data (see docs/adr), and the request's id: LOG_FORMAT=json writes one
+# JSON object per line (the production default), `plain` a line for a terminal (maillage.core.observability).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
+
+# /metrics answers the host itself (loopback), or anyone sending `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
 
 # The official HSDS 3.0 schemas, read (never copied) by the directory's import, export and API tests.
 HSDS_SCHEMA_DIR = Path(os.environ.get("HSDS_SCHEMA_DIR", BASE_DIR.parent / "shared/standards/hsds-3.0/schema"))
