@@ -1,6 +1,8 @@
 """The person's referrals in their own space: plain words, the decline's reason only when allowed, refusing a
 pending one with a confirmation (once, from the version shown), never someone else's."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -70,7 +72,7 @@ def test_refusing_needs_a_confirmation_then_cancels_once(scene, client, own):
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CANCELLED
     assert referral.transitions.filter(party=Party.PERSON, to_status=ReferralStatus.CANCELLED).count() == 1
-    html = client.get(reverse("referrals:space_referrals")).content.decode()
+    html = unescape(client.get(reverse("referrals:space_referrals")).content.decode())
     assert "You refused it" in html or "Vous l'avez refusée" in html
 
 
