@@ -18,4 +18,13 @@ TRANSLATIONS = {
     "end date reminded": "date de fin rappelée",
     "days before the end": "jours avant la fin",
     "e-mails sent": "courriels envoyés",
+    "Not said": "Non précisé",
+    "Decision %(number)d": "Décision %(number)d",
+    "Who carries decision %(number)d": "Qui porte la décision %(number)d",
+    "Decision %(number)d to be done by": "Décision %(number)d à réaliser pour le",
+    "Write the decision that is carried or dated.": "Écrivez la décision que vous attribuez ou datez.",
+    "A decision is done after the meeting, not before it.": "Une décision se réalise après la réunion, pas avant.",
+    "carried by %(who)s": "portée par %(who)s",
+    "by %(day)s": "pour le %(day)s",
+    "carried by": "portée par",
 }
