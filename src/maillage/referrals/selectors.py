@@ -227,3 +227,10 @@ def unopened_count(organisation_id: int) -> int:
     """How many referrals sent to the organisation are still "sent" (nobody marked them received): a number,
     for the header's counter (the inbox index serves it)."""
     return Referral.objects.filter(receiver_organisation_id=organisation_id, status=ReferralStatus.SENT).count()
+
+
+def network_delays_of(network: Any) -> Any:
+    """The network's own referral delays (None: the platform's)."""
+    from maillage.referrals.models import NetworkDelays
+
+    return NetworkDelays.objects.filter(network=network).first()

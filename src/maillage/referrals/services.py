@@ -512,3 +512,32 @@ def referral_redirect(
         redirected_from=referral,
         **values,
     )
+
+
+# --- a network's delays --------------------------------------------------------------------------------------
+
+
+def network_delays_set(
+    actor: Any, *, network: Any, remind_after_days: int, expire_after_days: int, version: int | None = None
+) -> Any:
+    """A network's coordinators set its referral delays (no person data). `PermissionDenied` for anyone else;
+    `ValidationError` when a referral would expire before its first reminder; `StaleWrite` from an old page."""
+    from maillage.governance.permissions import can_manage
+    from maillage.referrals.models import NetworkDelays
+
+    if not can_manage(actor, network):
+        raise PermissionDenied(_("Only the network's coordinators set its referral delays."))
+    if expire_after_days <= remind_after_days:
+        raise ValidationError({"expire_after_days": _("A referral must be reminded at least once before it expires.")})
+    with transaction.atomic():
+        row = NetworkDelays.objects.filter(network=network).first()
+        if row is None:
+            row = NetworkDelays(network=network)
+        elif version is not None:
+            row.version = version
+        row.remind_after_days = remind_after_days
+        row.expire_after_days = expire_after_days
+        row.updated_by = actor.user
+        row.full_clean()
+        row.save()
+    return row
