@@ -56,6 +56,7 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
         clock = stage("graph", clock)
         found = graphs.indicators(graph, directed if inputs.referrals_counted else None)
         per_org = _per_organisation(inputs, orgs, graph, found)
+        campaign = _stated_trust(network, end, per_org, links)
         clock = stage("indicators", clock)
         alerts = raise_alerts(limits, inputs, per_org, links, found, orgs)
         clock = stage("alerts", clock)
@@ -85,6 +86,7 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
             snapshot.links = len(links)
             snapshot.persons = inputs.persons
             snapshot.referrals_counted = inputs.referrals_counted
+            snapshot.trust_campaign = campaign
             stage("store", clock)
             snapshot.stages = stages
             snapshot.status = SnapshotStatus.DONE
@@ -97,26 +99,46 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
     return snapshot
 
 
+def _empty_link() -> dict:
+    return {
+        "shared_persons": 0,
+        "meetings": 0,
+        "referrals_forward": 0,
+        "referrals_back": 0,
+        "referrals_taken_up": 0,
+        "referrals_declined": 0,
+        "crisis_work": 0,
+        "calm_work": 0,
+        "ping_pong": 0,
+        "weight": 0.0,
+    }
+
+
+def _stated_trust(network: Network, end: dt.date, per_org: dict[int, dict], links: dict):
+    """Stated trust beside observed strength (`trust` rules 4 and 5): per link and per organisation."""
+    from maillage.analytics import trust
+
+    campaign = trust.campaign_for_snapshot(network, end)
+    for row in per_org.values():
+        row["trust_given"] = row["trust_received"] = None
+    if campaign is None:
+        return None
+    found = trust.results(campaign)
+    for (a, b), link in found.links.items():
+        if link.trust is not None and (a, b) in links:  # a link not observed in this period is not drawn
+            links[(a, b)]["stated_trust"], links[(a, b)]["stated_value"] = link.trust, link.value
+    for org, result in found.organisations.items():
+        if org in per_org:
+            per_org[org]["trust_given"], per_org[org]["trust_received"] = result.given, result.received
+    return campaign
+
+
 def _links(inputs: sources.Inputs) -> dict[tuple[int, int], dict]:
     links: dict[tuple[int, int], dict] = {}
 
     def link(a: int, b: int) -> dict:
         key = (a, b) if a < b else (b, a)
-        return links.setdefault(
-            key,
-            {
-                "shared_persons": 0,
-                "meetings": 0,
-                "referrals_forward": 0,
-                "referrals_back": 0,
-                "referrals_taken_up": 0,
-                "referrals_declined": 0,
-                "crisis_work": 0,
-                "calm_work": 0,
-                "ping_pong": 0,
-                "weight": 0.0,
-            },
-        )
+        return links.setdefault(key, _empty_link())
 
     for (a, b), n in inputs.shared.items():
         link(a, b)["shared_persons"] = n
