@@ -44,7 +44,9 @@ run: migrate ## Install, migrate, load the demo when the database is empty, serv
 
 prod: install ## Serve with granian and the task worker (production profile; needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) collectstatic --no-input --verbosity 0
-	@trap 'kill 0' EXIT INT TERM; \
+	@export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-var/prometheus}; \
+	  rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"; \
+	  trap 'kill 0' EXIT INT TERM; \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) db_worker --no-reload & \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
 	    --workers $${WORKERS:-4} --working-dir src config.wsgi:application

@@ -49,3 +49,19 @@ def live_server(django_db_setup, live_server):
     request thread would open (and leak) its own.
     """
     return live_server
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis of this machine (REDIS_TEST_URL, by default 127.0.0.1:6379, database 15), or a skip saying why:
+    the tests of several application servers sharing sessions, cache and throttles need a real one."""
+    import os
+
+    import redis
+
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"no Redis reachable at {url} ({error.__class__.__name__}): set REDIS_TEST_URL")
+    return url

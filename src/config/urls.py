@@ -4,6 +4,7 @@ from django.urls import include, path
 from config.api import api
 from maillage.accounts.urls import webauthn_urlpatterns
 from maillage.core import views as core_views
+from maillage.core import views_ops
 from maillage.directory.hsds import api as hsds_api
 
 # The API authenticates by itself; these prefixes hold operations open to the public (the partner directory),
@@ -15,6 +16,9 @@ for api_pattern in api_patterns:
         api_pattern.callback.login_required = False
 
 urlpatterns = [
+    path("healthz", views_ops.healthz, name="healthz"),
+    path("readyz", views_ops.readyz, name="readyz"),
+    path("metrics", views_ops.metrics_view, name="metrics"),
     path("", include("maillage.core.urls")),
     path("accounts/", include("maillage.accounts.urls")),
     path("accounts/mfa/webauthn/", include((webauthn_urlpatterns, "otp_webauthn"))),

@@ -7,6 +7,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.observability import logging_config
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("MAILLAGE_VAR_DIR", BASE_DIR / "var"))
 
@@ -79,6 +81,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request latency by route name (maillage.core.metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id in every log line of the request and in the answer's X-Request-ID.
+    "maillage.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost after static files: its `Cache-Control: no-store` on person data is the final word.
@@ -102,6 +108,7 @@ MIDDLEWARE = [
     "maillage.accounts.middleware.MfaMiddleware",
     # Last, so that a locked-out login attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -243,10 +250,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+STORAGES = {"staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 
 # The audit chain (maillage.access.audit): each entry carries an HMAC-SHA256 made with one of these keys, named by
 # its id; new entries use AUDIT_HMAC_KEY_ID (by default the last key listed). Retired keys stay listed to verify
@@ -255,10 +259,6 @@ AUDIT_HMAC_KEYS = parse_audit_keys(env_secret("AUDIT_HMAC_KEYS"))
 AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", "").strip()
 AUDIT_SEAL_SIGNING_KEY = env_secret("AUDIT_SEAL_SIGNING_KEY")
 AUDIT_SEAL_PUBLIC_KEYS = env_list("AUDIT_SEAL_PUBLIC_KEYS")
-STORAGES["audit_seals"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": Path(os.environ.get("AUDIT_SEAL_DIR", VAR_DIR / "audit-seals"))},
-}
 
 # Backups (`maillage backup` / `maillage restore`): age encryption. A backup needs a recipient (public key);
 # a restore needs the identity (secret key), which belongs somewhere else than the backups.
@@ -266,34 +266,91 @@ BACKUP_AGE_RECIPIENTS = env_list("BACKUP_AGE_RECIPIENTS")
 BACKUP_AGE_IDENTITY = env_secret("BACKUP_AGE_IDENTITY")
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 
-# Attachments of coordination notes: a local folder outside the web root by default; S3-compatible object storage
-# (django-storages) when ATTACHMENTS_S3_BUCKET is set. Never served by URL: only through the door.
-if os.environ.get("ATTACHMENTS_S3_BUCKET"):
-    STORAGES["coordination_attachments"] = {
+# Files kept outside the database go through Django's storage API (settings.STORAGES), so that no application
+# server keeps anything on its own disk: uploads ("default"), attachments of coordination notes, audit seals.
+# A local folder each by default; with S3_BUCKET, S3-compatible object storage (django-storages) under one prefix
+# each. ATTACHMENTS_S3_BUCKET and AUDIT_SEALS_S3_BUCKET give those two a bucket of their own (object lock for the
+# seals). Attachments are never served by URL: only through the door.
+
+
+def s3_storage(environ, prefix: str, bucket: str, variable_prefix: str = "S3") -> dict:
+    """An S3-compatible storage (django-storages) for one kind of file, configured from `environ`: endpoint,
+    region and keys from `<variable_prefix>_…`, falling back to the shared `S3_…` ones."""
+
+    def value(name: str) -> str | None:
+        for variable in (f"{variable_prefix}_{name}", f"S3_{name}"):
+            if found := environ.get(variable, "").strip():
+                return found
+            if path := environ.get(f"{variable}_FILE", "").strip():
+                return Path(path).read_text().strip()
+        return None
+
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["ATTACHMENTS_S3_BUCKET"],
-            "endpoint_url": os.environ.get("ATTACHMENTS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("ATTACHMENTS_S3_REGION") or None,
-            "access_key": env_secret("ATTACHMENTS_S3_ACCESS_KEY") or None,
-            "secret_key": env_secret("ATTACHMENTS_S3_SECRET_KEY") or None,
+            "bucket_name": bucket,
+            "location": prefix,
+            "endpoint_url": value("ENDPOINT_URL"),
+            "region_name": value("REGION"),
+            "access_key": value("ACCESS_KEY"),
+            "secret_key": value("SECRET_KEY"),
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
-else:
-    STORAGES["coordination_attachments"] = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": Path(os.environ.get("ATTACHMENTS_DIR", VAR_DIR / "attachments")), "base_url": None},
+
+
+def file_storages(environ, var_dir: Path) -> dict[str, dict]:
+    """The storages of files that must outlive any one application server: local folders, or object storage."""
+    local = {
+        "default": (environ.get("MEDIA_DIR"), var_dir / "media"),
+        "coordination_attachments": (environ.get("ATTACHMENTS_DIR"), var_dir / "attachments"),
+        "audit_seals": (environ.get("AUDIT_SEAL_DIR"), var_dir / "audit-seals"),
     }
+    result = {
+        name: {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": Path(folder or default), "base_url": None},
+        }
+        for name, (folder, default) in local.items()
+    }
+    if bucket := environ.get("S3_BUCKET", "").strip():
+        result["default"] = s3_storage(environ, "media", bucket)
+        result["coordination_attachments"] = s3_storage(environ, "attachments", bucket)
+        result["audit_seals"] = s3_storage(environ, "audit-seals", bucket)
+    if bucket := environ.get("ATTACHMENTS_S3_BUCKET", "").strip():
+        result["coordination_attachments"] = s3_storage(environ, "", bucket, "ATTACHMENTS_S3")
+    if bucket := environ.get("AUDIT_SEALS_S3_BUCKET", "").strip():
+        result["audit_seals"] = s3_storage(environ, "", bucket, "AUDIT_SEALS_S3")
+    return result
+
+
+STORAGES.update(file_storages(os.environ, VAR_DIR))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# One process, one machine: the cache in memory, sessions in the database. Several application servers: set
+# REDIS_URL, and the cache (API throttles, anything cached) and the sessions live in Redis, shared by all; sessions
+# in a cache of their own (its own key prefix), so that clearing the cache logs nobody out. Login throttling
+# (django-axes) counts in the database, which every server shares already.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+
+
+def redis_caches(url: str) -> dict[str, dict]:
+    redis = "django.core.cache.backends.redis.RedisCache"
+    return {
+        "default": {"BACKEND": redis, "LOCATION": url, "KEY_PREFIX": "maillage"},
+        "sessions": {"BACKEND": redis, "LOCATION": url, "KEY_PREFIX": "maillage-session", "TIMEOUT": None},
+    }
+
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("REDIS_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
+    SESSION_ENGINE = "maillage.accounts.sessions_redis"
+    SESSION_CACHE_ALIAS = "sessions"
 
 # E-mail (Django 6.1 MAILERS). EMAIL_URL-style settings from the environment; development prints to the console.
 MAILERS = {
@@ -330,15 +387,13 @@ X_FRAME_OPTIONS = "DENY"
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
-# Application logs carry ids, never personal data (see docs/adr).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
+# Application logs carry ids, never personal data (see docs/adr), and the request's id: LOG_FORMAT=json writes one
+# JSON object per line (the production default), `plain` a line for a terminal (maillage.core.observability).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
+
+# /metrics answers the host itself (loopback), or anyone sending `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
 
 # The official HSDS 3.0 schemas, read (never copied) by the directory's import, export and API tests.
 HSDS_SCHEMA_DIR = Path(os.environ.get("HSDS_SCHEMA_DIR", BASE_DIR.parent / "shared/standards/hsds-3.0/schema"))

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, env_bool, env_secret, parse_audit_keys
+from maillage.core.observability import logging_config
 
 
 def required(name: str) -> str:
@@ -36,6 +37,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
 # HTTPS: the proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+# Probes and the scraper talk to the server directly, in plain HTTP: no redirect for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
@@ -54,3 +57,7 @@ WHITENOISE_USE_FINDERS = False
 # Every professional, admin, coordinator and staff account passes a second factor in production, whatever the
 # environment says (MFA_REQUIRED relaxes it only in development).
 MFA_REQUIRED = True
+
+# One JSON object per log line, with the request id (LOG_FORMAT=plain for a terminal).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").strip().lower()
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))

@@ -25,7 +25,10 @@ AUDIT_SEAL_SIGNING_KEY = "k0aZ+E1UO2u/CKJkPN9z8vbz0GsDK32ac7HeDL4rRy4="
 AUDIT_SEAL_PUBLIC_KEYS = []
 BACKUP_AGE_IDENTITY = "AGE-SECRET-KEY-1XPKE08PSK6QSLWXN6Q8PH7GJXK5CXW23EJYFVNSXN70QWELWQLFS8TSFVZ"
 BACKUP_AGE_RECIPIENTS = []
+# In memory and in the test database, whatever REDIS_URL says: the tests of Redis (core/tests/test_stateless.py)
+# choose it themselves, on a key prefix of their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "maillage.accounts.sessions"
 AXES_ENABLED = True
 # Most tests log in with a password only; the MFA tests (accounts/tests/test_mfa*.py) turn it on.
 MFA_REQUIRED = False

@@ -30,6 +30,7 @@ from django.utils import timezone
 from maillage.access import audit_keys, audit_workers
 from maillage.access.enums import Action, Category, Outcome, Reason
 from maillage.access.models import GENESIS_HASH, AccessEvent, AuditChainHead
+from maillage.core import metrics
 
 SEPARATOR = "\x1f"
 # `verify` checks chains at least this long in parallel, in segments of SEGMENT entries.
@@ -174,6 +175,8 @@ def record_many(events: Iterable[EventData]) -> int:
         seq, prev_hash = _lock_head_raw()
         rows = build_events(events, seq=seq, prev_hash=prev_hash, now=now)
         _insert_raw(rows)
+        actions = [str(row.action) for row in rows]
+        transaction.on_commit(lambda: metrics.count_audit_entries(actions))
     return len(rows)
 
 

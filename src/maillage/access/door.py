@@ -71,6 +71,7 @@ from maillage.access.models import BreakGlassGrant
 from maillage.accounts.enums import Role
 from maillage.consent.enums import LegalBasis
 from maillage.consent.models import Consent, Objection
+from maillage.core import metrics
 from maillage.people.enums import InvolvementRole
 from maillage.people.models import Involvement, Person
 
@@ -284,6 +285,12 @@ def _category_for_org(facts: _Facts, organisation_id: int, care_provider: bool, 
 
 
 def _decide(actor: Any, person: Person | None, action: str, category: str, facts: _Facts | None) -> Decision:
+    decision = _rule(actor, person, action, category, facts)
+    metrics.count_decision(decision.allowed, decision.reason)
+    return decision
+
+
+def _rule(actor: Any, person: Person | None, action: str, category: str, facts: _Facts | None) -> Decision:
     if _user_id(actor) is None:
         return Decision(False, Reason.NOT_AUTHENTICATED)
     if person is None:

@@ -14,11 +14,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from maillage.access.door import Decision, _audit, _bases_sql, _professional_orgs, _rows, _user_id, categories_for
 from maillage.access.enums import Action, Category, Reason
 from maillage.people.models import Person
+
+
+class NotShareable(models.TextChoices):
+    """Why a category cannot be picked for a referral (rule 13)."""
+
+    NO_BASIS = "NO_BASIS", _("the person's consent does not let your organisation share it")
+    OBJECTED = "OBJECTED", _("the person objected to sharing it with this organisation")
+    HEALTH = "HEALTH", _("health data goes only to care providers")
 
 
 def referral_receiver(
@@ -45,12 +55,27 @@ def categories_shareable(actor: Any, person: Person, organisation: Any) -> froze
     """Rule 13: the categories `actor` may pick to share with `organisation` in a referral about `person`:
     those it may view now, less those the person objected to for that organisation (or for all), less
     health unless the organisation is a care provider. Writes no audit entry."""
+    return frozenset(c for c, why in why_not_shareable(actor, person, organisation).items() if not why)
+
+
+def why_not_shareable(actor: Any, person: Person, organisation: Any) -> dict[Category, str]:
+    """Rule 13 for each category: "" when `actor` may share it with `organisation`, else why not, as a
+    `NotShareable` value (no consent lets the sender itself see it, the person objected for that organisation,
+    health for an organisation that is not a care provider). The sending page shows the refused ones disabled
+    with this reason. Writes no audit entry."""
     viewable = categories_for(actor, person)
-    if not viewable:
-        return frozenset()
-    sql, params = _bases_sql([person.pk], [organisation.pk], timezone.now())
-    objected = {row[4] for row in _rows(sql, params) if row[0] == 2}
-    shareable = {c for c in viewable if str(c) not in objected}
-    if not organisation.is_care_provider:
-        shareable.discard(Category.HEALTH)
-    return frozenset(shareable)
+    objected: set[str] = set()
+    if viewable:
+        sql, params = _bases_sql([person.pk], [organisation.pk], timezone.now())
+        objected = {row[4] for row in _rows(sql, params) if row[0] == 2}
+    why: dict[Category, str] = {}
+    for category in Category:
+        if category not in viewable:
+            why[category] = NotShareable.NO_BASIS
+        elif str(category) in objected:
+            why[category] = NotShareable.OBJECTED
+        elif category == Category.HEALTH and not organisation.is_care_provider:
+            why[category] = NotShareable.HEALTH
+        else:
+            why[category] = ""
+    return why

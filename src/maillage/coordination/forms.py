@@ -28,6 +28,45 @@ def _sorted(choices: Iterable[tuple[Any, str]]) -> list[tuple[str, str]]:
     return sorted(((str(value), str(label)) for value, label in choices), key=lambda c: collation_key(c[1]))
 
 
+class Carriers:
+    """Who may carry a decision or an action, as choices: the person, their relatives, the care team's
+    organisations (with their professional); `of(key)` gives the carrier arguments of the project service."""
+
+    def __init__(self, relatives: Iterable[Any] = (), involvements: Iterable[Any] = ()) -> None:
+        self.relatives = {f"relation-{r.pk}": r for r in relatives}
+        self.involvements = {f"involvement-{i.pk}": i for i in involvements}
+
+    def choices(self) -> list[tuple[str, str]]:
+        who = [("person", str(_("The person")))]
+        who += _sorted((key, f"{r.name} ({_('relative')})") for key, r in self.relatives.items())
+        who += _sorted(
+            (
+                key,
+                f"{i.organisation.name} ({i.professional.get_full_name()})"
+                if i.professional_id
+                else i.organisation.name,
+            )
+            for key, i in self.involvements.items()
+        )
+        return who
+
+    def of(self, key: str) -> dict[str, Any]:
+        if key in self.relatives:
+            return {"carrier": Carrier.RELATION, "relation": self.relatives[key]}
+        if key in self.involvements:
+            return {"carrier": Carrier.ORGANISATION, "involvement": self.involvements[key]}
+        return {"carrier": Carrier.PERSON}
+
+    @staticmethod
+    def key(carrier: str, relation_id: int | None, involvement_id: int | None) -> str:
+        """The choice of a recorded carrier ("" when none was named)."""
+        if carrier == Carrier.RELATION and relation_id:
+            return f"relation-{relation_id}"
+        if carrier == Carrier.ORGANISATION and involvement_id:
+            return f"involvement-{involvement_id}"
+        return "person" if carrier == Carrier.PERSON else ""
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -214,7 +253,13 @@ class CancelForm(GuardedForm):
     pass
 
 
+DECISION_ROWS = 4
+
+
 class MinutesForm(GuardedForm):
+    """Attendance, minutes, what the person said, up to `DECISION_ROWS` decisions each with who carries it and by
+    when (both optional, checked: a carrier or a date needs its decision, a date is not before the meeting)."""
+
     minutes = forms.CharField(
         label=_("Minutes"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -225,34 +270,76 @@ class MinutesForm(GuardedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("In their own words, as they want it written."),
     )
-    decisions = forms.CharField(
-        label=_("Decisions"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One decision per line."),
-    )
     next_meeting = forms.ChoiceField(label=_("Next meeting"), required=False)
 
-    def __init__(self, *args: Any, participants: Iterable[Any] = (), later: Iterable[Any] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        participants: Iterable[Any] = (),
+        later: Iterable[Any] = (),
+        relatives: Iterable[Any] = (),
+        involvements: Iterable[Any] = (),
+        meeting_day: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.participants = list(participants)
+        self.meeting_day = meeting_day
+        self.carriers = Carriers(relatives, involvements)
+        next_meeting = self.fields.pop("next_meeting")
         for participant in self.participants:
             field = forms.ChoiceField(
                 label=participant_label(participant), choices=Attendance.choices, initial=participant.attendance
             )
             self.fields[f"attendance_{participant.pk}"] = field
-        self.fields["next_meeting"].choices = [("", "—")] + [
+        who = [("", _("Not said")), *self.carriers.choices()]
+        for row in range(1, DECISION_ROWS + 1):
+            self.fields[f"decision_{row}"] = forms.CharField(
+                label=_("Decision %(number)d") % {"number": row}, required=False, max_length=500
+            )
+            self.fields[f"decision_{row}_who"] = forms.ChoiceField(
+                label=_("Who carries decision %(number)d") % {"number": row}, required=False, choices=who
+            )
+            self.fields[f"decision_{row}_due"] = forms.DateField(
+                label=_("Decision %(number)d to be done by") % {"number": row}, required=False, widget=DATE
+            )
+        next_meeting.choices = [("", "—")] + [
             (str(m.public_id), f"{m.starts_at:%Y-%m-%d %H:%M} — {m.purpose}") for m in later
         ]
+        self.fields["next_meeting"] = next_meeting
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for row in range(1, DECISION_ROWS + 1):
+            text = (data.get(f"decision_{row}") or "").strip()
+            who, due = data.get(f"decision_{row}_who"), data.get(f"decision_{row}_due")
+            if not text and (who or due):
+                self.add_error(f"decision_{row}", _("Write the decision that is carried or dated."))
+            if due and self.meeting_day and due < self.meeting_day:
+                self.add_error(f"decision_{row}_due", _("A decision is done after the meeting, not before it."))
+        return data
 
     @property
     def attendance(self) -> dict[int, str]:
         return {p.pk: self.cleaned_data[f"attendance_{p.pk}"] for p in self.participants}
 
     @property
-    def decision_lines(self) -> list[str]:
-        return [line for line in self.cleaned_data.get("decisions", "").splitlines() if line.strip()]
+    def decision_rows(self) -> list[dict[str, Any]]:
+        """Each decision written, with its carrier arguments (when one was named) and its date."""
+        rows = []
+        for row in range(1, DECISION_ROWS + 1):
+            text = (self.cleaned_data.get(f"decision_{row}") or "").strip()
+            if not text:
+                continue
+            who = self.cleaned_data.get(f"decision_{row}_who") or ""
+            rows.append(
+                {
+                    "text": text,
+                    "due_on": self.cleaned_data.get(f"decision_{row}_due"),
+                    **(self.carriers.of(who) if who else {}),
+                }
+            )
+        return rows
 
 
 def relation_label(relation: Any) -> str:
@@ -325,32 +412,15 @@ class DecisionActionForm(GuardedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.objectives = {str(o.public_id): o for o in objectives}
-        self.relatives = {f"relation-{r.pk}": r for r in relatives}
-        self.involvements = {f"involvement-{i.pk}": i for i in involvements}
+        self.carriers = Carriers(relatives, involvements)
         self.fields["objective"].choices = [(key, str(o)) for key, o in self.objectives.items()]
         if len(self.objectives) == 1:
             self.initial.setdefault("objective", next(iter(self.objectives)))
-        who = [("person", _("The person"))]
-        who += _sorted((key, f"{r.name} ({_('relative')})") for key, r in self.relatives.items())
-        who += _sorted(
-            (
-                key,
-                f"{i.organisation.name} ({i.professional.get_full_name()})"
-                if i.professional_id
-                else i.organisation.name,
-            )
-            for key, i in self.involvements.items()
-        )
-        self.fields["who"].choices = who
+        self.fields["who"].choices = self.carriers.choices()
 
     def carrier(self) -> dict[str, Any]:
         """The project service's carrier arguments for the choice made."""
-        who = self.cleaned_data["who"]
-        if who in self.relatives:
-            return {"carrier": Carrier.RELATION, "relation": self.relatives[who]}
-        if who in self.involvements:
-            return {"carrier": Carrier.ORGANISATION, "involvement": self.involvements[who]}
-        return {"carrier": Carrier.PERSON}
+        return self.carriers.of(self.cleaned_data["who"])
 
     @property
     def chosen_objective(self) -> Any:

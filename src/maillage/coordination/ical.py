@@ -8,6 +8,8 @@
   Never the person's name, never the agenda or the minutes.
 - The personal feed (`feed`) carries even less: an event per meeting with a neutral title and no place, no
   purpose, no person (see README, "calendar feed").
+- `single_event` is the one builder of a one-event file: the network's own bodies (governance) use it for their
+  meetings, which carry no person at all.
 """
 
 from __future__ import annotations
@@ -16,23 +18,19 @@ import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from maillage.coordination.enums import MeetingStatus
 from maillage.coordination.models import Meeting
+from maillage.core.sites import absolute_url
 
 PRODID = "-//Maillage//Concertation//FR"
 
 
 def _uid(meeting: Meeting) -> str:
     return f"{meeting.public_id}@maillage"
-
-
-def _site(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
 def _calendar(method: str | None = None) -> Calendar:
@@ -44,14 +42,54 @@ def _calendar(method: str | None = None) -> Calendar:
     return calendar
 
 
-def _event(meeting: Meeting, *, detailed: bool, stamp: dt.datetime) -> Event:
-    zone = ZoneInfo(meeting.time_zone)
+def _timed_event(
+    *, uid: str, starts_at: dt.datetime, ends_at: dt.datetime, zone: dt.tzinfo, stamp: dt.datetime, sequence: int = 0
+) -> Event:
     event = Event()
-    event.add("uid", _uid(meeting))
+    event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("dtstart", meeting.starts_at.astimezone(zone))
-    event.add("dtend", meeting.ends_at.astimezone(zone))
-    event.add("sequence", meeting.sequence)
+    event.add("dtstart", starts_at.astimezone(zone))
+    event.add("dtend", ends_at.astimezone(zone))
+    event.add("sequence", sequence)
+    return event
+
+
+def single_event(
+    *,
+    uid: str,
+    summary: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    zone: dt.tzinfo,
+    location: str = "",
+    url: str = "",
+    description: str = "",
+    sequence: int = 0,
+) -> bytes:
+    """A calendar file holding one confirmed event (METHOD:PUBLISH), times in `zone` with its VTIMEZONE."""
+    calendar = _calendar("PUBLISH")
+    event = _timed_event(
+        uid=uid, starts_at=starts_at, ends_at=ends_at, zone=zone, stamp=dt.datetime.now(dt.UTC), sequence=sequence
+    )
+    event.add("summary", summary)
+    for key, value in (("location", location), ("url", url), ("description", description)):
+        if value:
+            event.add(key, value)
+    event.add("status", "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _event(meeting: Meeting, *, detailed: bool, stamp: dt.datetime) -> Event:
+    event = _timed_event(
+        uid=_uid(meeting),
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        zone=ZoneInfo(meeting.time_zone),
+        stamp=stamp,
+        sequence=meeting.sequence,
+    )
     if detailed:
         event.add("summary", _("Concertation meeting: %(purpose)s") % {"purpose": meeting.purpose})
         if meeting.place:
@@ -61,7 +99,7 @@ def _event(meeting: Meeting, *, detailed: bool, stamp: dt.datetime) -> Event:
             event.add("description", _("Video link: %(url)s") % {"url": meeting.video_url})
     else:
         event.add("summary", _("Concertation meeting (Maillage)"))
-        event.add("url", _site(reverse("coordination:meeting_open", kwargs={"meeting_id": meeting.public_id})))
+        event.add("url", absolute_url(reverse("coordination:meeting_open", kwargs={"meeting_id": meeting.public_id})))
     if meeting.status == MeetingStatus.CANCELLED:
         event.add("status", "CANCELLED")
     else:

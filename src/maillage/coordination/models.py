@@ -27,6 +27,7 @@ from maillage.coordination.enums import (
 )
 from maillage.core.models import PublicIdModel, TrackedModel
 from maillage.core.versioning import VersionedModel
+from maillage.projects.enums import Carrier
 
 
 def attachment_storage() -> Storage:
@@ -323,6 +324,25 @@ class Decision(models.Model):
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions")
     text = models.CharField(_("decision"), max_length=500)
+    # Who carries it, named in the minutes (empty: not said): the person, a relative, or an organisation of the
+    # care team (its involvement, with its professional when there is one); `responsible` is that organisation.
+    carrier = models.CharField(_("carried by"), max_length=20, choices=Carrier, blank=True)
+    relation = models.ForeignKey(
+        "people.Relation",
+        verbose_name=_("relative"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    involvement = models.ForeignKey(
+        "people.Involvement",
+        verbose_name=_("involvement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     responsible = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("who carries it"),

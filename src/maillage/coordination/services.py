@@ -47,6 +47,7 @@ from maillage.coordination.models import (
     Participant,
 )
 from maillage.projects import services as project_services
+from maillage.projects.enums import Carrier
 
 
 def _user(actor: Any) -> Any:
@@ -406,10 +407,13 @@ def meeting_record(
     minutes: str,
     person_said: str,
     attendance: dict[int, str],
-    decisions: Iterable[str] = (),
+    decisions: Iterable[str | dict[str, Any]] = (),
     next_meeting: Meeting | None = None,
 ) -> Meeting:
-    """Record what the meeting said: attendance, minutes, what the person said, decisions. It is then held."""
+    """Record what the meeting said: attendance, minutes, what the person said, decisions. It is then held.
+
+    A decision is its text, or {"text", "carrier", "relation", "involvement", "due_on"}: who carries it and by when,
+    carried into the project's action when the decision becomes one (`decision_to_action`)."""
     require(actor, meeting.person, action=Action.EDIT, category=Category.COORDINATION, purpose=purposes.MEETING_WRITE)
     if not actor.is_professional:
         raise PermissionDenied(_("The minutes are recorded by a professional of the network."))
@@ -419,6 +423,7 @@ def meeting_record(
         raise ValidationError(_("The minutes are recorded once the meeting has started."))
     if next_meeting is not None and (next_meeting.person_id != meeting.person_id or next_meeting.pk == meeting.pk):
         raise ValidationError({"next_meeting": _("Choose a later meeting about the same person.")})
+    prepared = [d for d in (_decision(meeting, entry) for entry in decisions) if d is not None]
     if version is not None:
         meeting.version = version
     meeting.minutes, meeting.person_said = minutes.strip(), person_said.strip()
@@ -429,10 +434,31 @@ def meeting_record(
             if participant.pk in attendance and attendance[participant.pk] != participant.attendance:
                 participant.attendance = attendance[participant.pk]
                 participant.save(update_fields=["attendance"])
-        for text in decisions:
-            if text.strip():
-                Decision.objects.create(meeting=meeting, text=text.strip()[:500])
+        for decision in prepared:
+            decision.save()
     return meeting
+
+
+def _decision(meeting: Meeting, entry: str | dict[str, Any]) -> Decision | None:
+    """A decision of the minutes: its text, and optionally who carries it (checked against the person's networks,
+    as the project will check it) and by when (not before the meeting's day)."""
+    entry = {"text": entry} if isinstance(entry, str) else dict(entry)
+    text = (entry.get("text") or "").strip()[:500]
+    if not text:
+        return None
+    decision = Decision(meeting=meeting, text=text, due_on=entry.get("due_on"))
+    if decision.due_on and decision.due_on < timezone.localtime(meeting.starts_at).date():
+        raise ValidationError({"decisions": _("A decision is done after the meeting, not before it.")})
+    if entry.get("carrier"):
+        who = project_services.carrier_check(
+            meeting.person,
+            carrier=entry["carrier"],
+            relation=entry.get("relation"),
+            involvement=entry.get("involvement"),
+        )
+        decision.carrier, decision.relation, decision.involvement = who["carrier"], who["relation"], who["involvement"]
+        decision.responsible = who["organisation"]
+    return decision
 
 
 def agenda_point_add(actor: Any, *, meeting: Meeting, text: str) -> AgendaPoint:
@@ -524,6 +550,9 @@ def feed_revoke(user: Any) -> None:
 # --- decisions into the personalised project ---------------------------------------------------------------------
 
 
+DECIDED = object()  # `decision_to_action`'s "as the minutes said"
+
+
 def decision_to_action(
     actor: Any,
     *,
@@ -531,12 +560,15 @@ def decision_to_action(
     objective: Any,
     version: int | None,
     what: str = "",
-    carrier: str,
+    carrier: str | None = None,
     relation: Any = None,
     involvement: Any = None,
-    ends_on: dt.date | None = None,
+    ends_on: dt.date | object | None = DECIDED,
 ) -> Any:
     """Turn a decision of a held meeting into an action of the personalised project (rule 5), in one step.
+
+    Without `carrier`, the action is carried by whom the minutes named (the person when none was named); without
+    `ends_on`, it is due when the minutes said (`None` clears it).
 
     Raises `StaleWrite` when the project changed since `version` (nothing is saved), `PermissionDenied` when the
     action would be another organisation's, `ValidationError` for anything else that cannot be taken."""
@@ -549,6 +581,11 @@ def decision_to_action(
         raise ValidationError(_("Record the minutes first: decisions come from a meeting that was held."))
     if objective is None or objective.person_id != person.pk:
         raise ValidationError({"objective": _("Choose an objective of the person's project.")})
+    if carrier is None:
+        carrier = decision.carrier or Carrier.PERSON
+        relation, involvement = decision.relation, decision.involvement
+    if ends_on is DECIDED:
+        ends_on = decision.due_on
     local = timezone.localtime(meeting.starts_at)
     means = _("Decided at the concertation meeting of %(date)s.") % {"date": formats.date_format(local, "DATE_FORMAT")}
     with transaction.atomic():

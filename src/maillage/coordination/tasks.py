@@ -7,7 +7,6 @@ the meeting's purpose, time and place (what every invitee is told anyway) with i
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
 from django.urls import reverse
@@ -21,10 +20,7 @@ from maillage.accounts.models import User
 from maillage.coordination import ical, purposes
 from maillage.coordination.enums import MeetingStatus, ParticipantKind
 from maillage.coordination.models import Meeting, Note
-
-
-def _site(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+from maillage.core.sites import absolute_url
 
 
 def _deliverable(address: str) -> bool:
@@ -48,7 +44,7 @@ def tell_of_mention(note_id: int, user_id: int) -> None:
         readable = False
     with translation.override(user.preferred_language):
         if readable:
-            url = _site(reverse("coordination:thread", kwargs={"public_id": person.public_id}))
+            url = absolute_url(reverse("coordination:thread", kwargs={"public_id": person.public_id}))
             body = _(
                 "You were mentioned in a coordination note in Maillage.\nRead it in the thread of file %(id)s: %(url)s"
             ) % {"id": person.public_id, "url": url}

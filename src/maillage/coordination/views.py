@@ -29,6 +29,7 @@ from maillage.coordination.enums import MeetingStatus
 from maillage.coordination.forms import (
     AgendaPointForm,
     CancelForm,
+    Carriers,
     ContactForm,
     CrisisCloseForm,
     CrisisOpenForm,
@@ -46,6 +47,7 @@ from maillage.coordination.forms import (
 from maillage.core.forms import save_once
 from maillage.people import purposes as people_purposes
 from maillage.projects import selectors as project_selectors
+from maillage.projects.enums import Carrier
 
 COORDINATION = Category.COORDINATION
 
@@ -453,10 +455,26 @@ def _may_plan(actor: Any, person: Any) -> bool:
     return bool(actor.is_professional) and Category.PROJECT in categories_for(actor, person, Action.CREATE)
 
 
+def _carried_by(decision: Any) -> str:
+    """Who carries a decision, in words ("" when the minutes did not say)."""
+    if decision.carrier == Carrier.PERSON:
+        return _("The person")
+    if decision.carrier == Carrier.RELATION and decision.relation:
+        return f"{decision.relation.name} ({_('relative')})"
+    if decision.carrier == Carrier.ORGANISATION and decision.involvement:
+        involvement = decision.involvement
+        if involvement.professional_id:
+            return f"{involvement.organisation.name} ({involvement.professional.get_full_name()})"
+        return involvement.organisation.name
+    return ""
+
+
 def _decisions(actor: Any, person: Any, meeting: Any) -> list[dict[str, Any]]:
     """Each decision with its number (its address in the meeting) and, for a professional who may write the
     project, the link that turns it into a project action."""
-    decisions = list(meeting.decisions.all())
+    decisions = list(
+        meeting.decisions.select_related("relation", "involvement__organisation", "involvement__professional")
+    )
     may_plan = meeting.status == MeetingStatus.HELD and any(d.action_id is None for d in decisions)
     may_plan = may_plan and _may_plan(actor, person)
     project_url = reverse("projects:project_detail", kwargs={"public_id": person.public_id})
@@ -468,7 +486,9 @@ def _decisions(actor: Any, person: Any, meeting: Any) -> list[dict[str, Any]]:
                 "coordination:decision_action",
                 kwargs={"public_id": person.public_id, "meeting_id": meeting.public_id, "number": number},
             )
-        rows.append({"decision": decision, "to_project": url, "project_url": project_url})
+        rows.append(
+            {"decision": decision, "to_project": url, "project_url": project_url, "carried_by": _carried_by(decision)}
+        )
     return rows
 
 
@@ -564,6 +584,9 @@ def meeting_minutes(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> 
         initial=initial,
         participants=meeting.participants.all(),
         later=later,
+        relatives=project_selectors.relatives_of(person),
+        involvements=project_selectors.care_team_of(person),
+        meeting_day=timezone.localtime(meeting.starts_at, _zone(meeting)).date(),
         version=meeting.version,
     )
 
@@ -577,7 +600,7 @@ def meeting_minutes(request: HttpRequest, public_id: UUID, meeting_id: UUID) -> 
             minutes=data.get("minutes", ""),
             person_said=data.get("person_said", ""),
             attendance=form.attendance,
-            decisions=form.decision_lines,
+            decisions=form.decision_rows,
             next_meeting=chosen,
         )
         return _meeting_url(meeting)
@@ -614,7 +637,11 @@ def decision_action(request: HttpRequest, public_id: UUID, meeting_id: UUID, num
         return redirect(reverse("projects:project_detail", kwargs={"public_id": person.public_id}))
     form = DecisionActionForm(
         request.POST or None,
-        initial={"what": decision.text, "ends_on": decision.due_on},
+        initial={
+            "what": decision.text,
+            "ends_on": decision.due_on,
+            "who": Carriers.key(decision.carrier, decision.relation_id, decision.involvement_id),
+        },
         objectives=objectives,
         relatives=project_selectors.relatives_of(person),
         involvements=project_selectors.care_team_of(person),

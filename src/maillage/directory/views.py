@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage.access.door import no_person_data
+from maillage.accounts.enums import OrganisationStatus, Role
 from maillage.accounts.models import Organisation
 from maillage.core.confirm import confirmation
 from maillage.directory import services
@@ -134,7 +135,19 @@ def service_detail(request: HttpRequest, public_id) -> HttpResponse:
             "mobilisers": [Mobiliser(who).label for who in service.mobilisable_by or () if who in Mobiliser.values],
             "is_stale": service.updated_at < timezone.now() - STALE_AFTER,
             "can_edit": can_edit_listing(request.actor, service.organisation_id),
+            # "Orienter": a professional of another organisation refers one of the persons it follows.
+            "can_orient": _can_orient(request.actor, service),
         },
+    )
+
+
+def _can_orient(actor, service: Service) -> bool:
+    membership = getattr(actor, "membership", None) if actor.is_authenticated else None
+    return (
+        membership is not None
+        and membership.role == Role.PROFESSIONAL
+        and membership.organisation_id != service.organisation_id
+        and service.organisation.status == OrganisationStatus.VALIDATED
     )
 
 

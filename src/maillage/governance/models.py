@@ -189,6 +189,29 @@ class Agreement(TrackedModel):
         return self.title
 
 
+class RenewalReminder(models.Model):
+    """A renewal reminder sent for a convention: one per convention, end date and threshold (days before the end),
+    so the daily run never sends it twice, and a renewal (a new end date) asks again."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="renewal_reminders")
+    ends_on = models.DateField(_("end date reminded"))
+    days_before = models.PositiveSmallIntegerField(_("days before the end"))
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.PositiveSmallIntegerField(_("e-mails sent"), default=0)
+
+    class Meta:
+        verbose_name = _("renewal reminder")
+        verbose_name_plural = _("renewal reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "ends_on", "days_before"], name="governance_one_reminder_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.ends_on} -{self.days_before}"
+
+
 class AgreementVersion(TrackedModel, VersionedModel):
     """One version of a charter or convention: drafted, open for comments, adopted, then signed by members."""
 

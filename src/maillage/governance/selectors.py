@@ -21,6 +21,7 @@ from maillage.governance.models import (
     NetworkMember,
     Objective,
     PartnerEvent,
+    RenewalReminder,
 )
 
 
@@ -85,6 +86,35 @@ def conventions_to_renew(network: Network, today: dt.date, member: NetworkMember
         for agreement in conventions.order_by("ends_on", "title")
         if agreement.ends_on - dt.timedelta(days=agreement.renewal_notice_days) <= today
     ]
+
+
+LAST_REMINDER_DAYS = 7  # besides the convention's own notice period, a last reminder a week before the end
+
+
+def renewal_thresholds(agreement: Agreement) -> list[int]:
+    """The days before the end at which a convention's renewal is reminded, largest first."""
+    return sorted(
+        {agreement.renewal_notice_days, min(LAST_REMINDER_DAYS, agreement.renewal_notice_days)}, reverse=True
+    )
+
+
+def renewal_reminders_due(today: dt.date) -> list[tuple[int, int]]:
+    """[(convention id, threshold)] for each convention in force whose end is at most `threshold` days away and
+    not yet reminded at that threshold for that end date: the smallest threshold crossed only (a convention
+    created five days before its end gets one reminder, not two)."""
+    conventions = Agreement.objects.filter(
+        kind=AgreementKind.CONVENTION, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=366)
+    ).order_by("ends_on", "pk")
+    sent = set(
+        RenewalReminder.objects.filter(agreement__in=conventions).values_list("agreement_id", "ends_on", "days_before")
+    )
+    due = []
+    for agreement in conventions:
+        left = (agreement.ends_on - today).days
+        crossed = [days for days in renewal_thresholds(agreement) if left <= days]
+        if crossed and (agreement.pk, agreement.ends_on, crossed[-1]) not in sent:
+            due.append((agreement.pk, crossed[-1]))
+    return due
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import Organisation, User
+from maillage.core.sites import absolute_url
 from maillage.governance import indicators, permissions, privacy_check
 from maillage.governance.enums import (
     AgreementKind,
@@ -482,6 +484,27 @@ def meeting_record(
             Decision.objects.create(meeting=meeting, text=text, position=position)
         _log(actor, body.network, "meeting_record", meeting)
     return meeting
+
+
+BODY_MEETING_LENGTH = dt.timedelta(hours=2)  # a body meeting has no recorded end: calendars get two hours
+
+
+def body_meeting_ics(meeting: BodyMeeting) -> bytes:
+    """The body meeting as an iCalendar file, through coordination's builder: the body, the place, the agenda
+    (a network body's agenda names no person), and the address of the body's page."""
+    from maillage.coordination import ical
+
+    body = meeting.body
+    return ical.single_event(
+        uid=f"{meeting.public_id}@maillage-governance",
+        summary=_("%(body)s: meeting") % {"body": body.name},
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + BODY_MEETING_LENGTH,
+        zone=timezone.get_default_timezone(),
+        location=meeting.place,
+        url=absolute_url(reverse("governance:body_detail", kwargs={"public_id": body.public_id})),
+        description=meeting.agenda,
+    )
 
 
 # Objectives --------------------------------------------------------------------------------------------------

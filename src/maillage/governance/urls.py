@@ -31,6 +31,7 @@ urlpatterns = [
     path("body/<uuid:public_id>/", views.body_detail, name="body_detail"),
     path("body/<uuid:public_id>/mandates/", views.mandate_add, name="mandate_add"),
     path("body/<uuid:public_id>/meetings/", views.meeting_record, name="meeting_record"),
+    path("body-meeting/<uuid:public_id>/calendar.ics", views.body_meeting_ics, name="body_meeting_ics"),
     path("<uuid:public_id>/objectives/", views.objective_list, name="objective_list"),
     path("<uuid:public_id>/objectives/new/", views.objective_create, name="objective_create"),
     path("<uuid:public_id>/report/<int:year>/", views.activity_report, name="activity_report"),

@@ -26,6 +26,7 @@ from maillage.governance.models import (
     Agreement,
     AgreementVersion,
     Body,
+    BodyMeeting,
     CollegeRights,
     ExperienceReview,
     Network,
@@ -680,6 +681,17 @@ def body_detail(request: HttpRequest, public_id) -> HttpResponse:
             "meeting_form": forms.MeetingForm(network=network) if coordinator else None,
         },
     )
+
+
+@no_person_data
+@require_GET
+def body_meeting_ics(request: HttpRequest, public_id) -> HttpResponse:
+    """A meeting of a network body as an .ics file, for the network's members and coordinators (no person in it)."""
+    meeting = get_object_or_404(BodyMeeting.objects.select_related("body__network"), public_id=public_id)
+    _member_or_coordinator(request, meeting.body.network)
+    response = HttpResponse(services.body_meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reunion-reseau.ics"'
+    return response
 
 
 @no_person_data

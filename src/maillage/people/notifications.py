@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -23,13 +22,10 @@ from maillage.access import door
 from maillage.access.enums import Recipient
 from maillage.access.tasks import contact_of, own_address, referent_of, referent_opens_file
 from maillage.accounts.models import User
+from maillage.core.sites import absolute_url
 from maillage.people import invitations, purposes
 from maillage.people.enums import EndProposalStatus, JoinRequestStatus
 from maillage.people.models import Involvement, InvolvementEndProposal, JoinRequest, SpaceMessage
-
-
-def _site(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
 def _tell_referent(person: Any, *, purpose: str, extra: dict, subject: str, body: str, organisation: str) -> None:
@@ -51,7 +47,7 @@ def send_space_invitation(user_id: int) -> None:
     if user is None:
         return
     context = {
-        "activate_url": _site(reverse("people:space_activate", kwargs={"token": invitations.link_token(user)})),
+        "activate_url": absolute_url(reverse("people:space_activate", kwargs={"token": invitations.link_token(user)})),
         "days": invitations.invitation_days(),
     }
     if user.email.endswith(".invalid"):

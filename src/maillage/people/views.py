@@ -52,6 +52,7 @@ from maillage.people.forms import (
 )
 from maillage.people.presenters import person_page
 from maillage.people.selectors import addable_organisations
+from maillage.referrals import services as referral_services
 
 if TYPE_CHECKING:
     from maillage.people.models import Person  # noqa: TID251 -- annotations only: the door hands out the instances
@@ -156,6 +157,8 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "join_requests": joins.join_requests_waiting(person) if page.is_referent else [],
         # The door lets whoever reads a category through an involvement change it too; break-the-glass only reads.
         "can_edit_identity": Category.IDENTITY in categories and not page.grant,
+        # "Orienter" a need to a partner (the referrals app decides again when the form is sent).
+        "can_refer": referral_services.may_refer(actor, person, viewable=categories, emergency=bool(page.grant)),
         # Only the referent organisation the person wrote to reads their messages.
         "space_messages": (
             selectors.space_messages_to(person, [page.referent.organisation_id])

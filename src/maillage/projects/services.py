@@ -448,6 +448,12 @@ def _carrier_fields(person: Person, values: dict[str, Any]) -> dict[str, Any]:
     raise ValidationError({"carrier": _("Choose who carries this action.")})
 
 
+def carrier_check(person: Person, *, carrier: str, relation: Any = None, involvement: Any = None) -> dict[str, Any]:
+    """Who may carry an action of the person's project (a decision of a meeting names one in advance): the
+    fields to set, or `ValidationError` (same rules as `action_add`)."""
+    return _carrier_fields(person, {"carrier": carrier, "relation": relation, "involvement": involvement})
+
+
 def action_add(
     actor: Any,
     *,

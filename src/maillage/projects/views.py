@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -41,6 +42,7 @@ from maillage.projects.forms import (
     ReviewRecordForm,
     VersionProposeForm,
 )
+from maillage.referrals import services as referral_services
 
 TIMELINE_ROWS = 8
 
@@ -66,6 +68,11 @@ class Context:
     def url(self, name: str = "project_detail", anchor: str = "", **kwargs: Any) -> str:
         path = reverse(f"projects:{name}", kwargs={"public_id": self.person.public_id, **kwargs})
         return f"{path}#{anchor}" if anchor else path
+
+    @cached_property
+    def can_refer(self) -> bool:
+        """ "Orienter" an objective to a partner (the referrals app decides again when the form is sent)."""
+        return self.can_write and referral_services.may_refer(self.actor, self.person, viewable=self.categories)
 
     def as_dict(self) -> dict[str, Any]:
         return {"ctx": self, "person": self.person, "project": self.project}

@@ -6,15 +6,25 @@ and audits what it shows: the receiver, before it accepts, through the door's ru
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from maillage.access.door import persons_visible_to
 from maillage.access.enums import Action
-from maillage.referrals.enums import PENDING_STATUSES, Party, ReferralStatus
+from maillage.directory.search import ServiceQuery, search_services
+from maillage.directory.selectors import public_service
+from maillage.people.enums import OPEN_NEED_STATUSES
+from maillage.people.models import Involvement, Need
+from maillage.projects.enums import ObjectiveStatus
+from maillage.projects.models import Objective
+from maillage.referrals.enums import PENDING_STATUSES, Outcome, Party, ReferralStatus
 from maillage.referrals.models import Referral
 from maillage.referrals.services import parties_of, pass_door
 
@@ -57,3 +67,137 @@ def counters(rows: QuerySet[Referral]) -> dict[str, int]:
         counts[row["status"]] = row["n"]
     counts["pending"] = sum(counts[str(s)] for s in PENDING_STATUSES)
     return counts
+
+
+# --- sending: the candidates and the experience between two organisations ----------------------------------
+
+
+@dataclass
+class Experience:
+    """What happened to the referrals one organisation sent to another (the sender's own history only)."""
+
+    sent: int = 0
+    accepted: int = 0  # accepted, first contact done or completed
+    declined: int = 0
+    need_met: int = 0
+    pending: int = 0
+
+    @property
+    def any(self) -> bool:
+        return self.sent > 0
+
+
+@dataclass
+class Candidate:
+    service: Any
+    distance_km: float | None
+    is_stale: bool
+    experience: Experience = field(default_factory=Experience)
+    involved: bool = False  # its organisation already works with the person
+
+    @property
+    def capacity_fresh(self) -> bool:
+        return self.service.capacity_is_fresh
+
+
+TAKEN_UP = (ReferralStatus.ACCEPTED, ReferralStatus.FIRST_CONTACT_DONE, ReferralStatus.COMPLETED)
+
+
+def experience(sender_organisation_id: int, receiver_ids: list[int]) -> dict[int, Experience]:
+    """{receiver organisation id: Experience} of the referrals `sender_organisation_id` sent them (drafts aside),
+    in one query: the candidates' "you sent them n, m accepted, k declined, j with the need met"."""
+    found = {pk: Experience() for pk in receiver_ids}
+    rows = (
+        Referral.objects.filter(sender_organisation_id=sender_organisation_id)
+        .filter(receiver_organisation_id__in=receiver_ids)
+        .exclude(status=ReferralStatus.DRAFT)
+        .order_by()
+        .values("receiver_organisation_id", "status", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        seen = found[row["receiver_organisation_id"]]
+        seen.sent += row["n"]
+        if row["status"] in TAKEN_UP:
+            seen.accepted += row["n"]
+        elif row["status"] == ReferralStatus.DECLINED:
+            seen.declined += row["n"]
+        elif row["status"] in PENDING_STATUSES:
+            seen.pending += row["n"]
+        if row["outcome"] == Outcome.NEED_MET:
+            seen.need_met += row["n"]
+    return found
+
+
+def _age(person: Any) -> int | None:
+    if person.birth_date is None:
+        return None
+    today = timezone.localdate()
+    born = person.birth_date
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def candidates(
+    person: Any, life_domain: Any, *, sender_organisation_id: int, exclude_organisations: Iterable[int] = (), limit=20
+) -> list[Candidate]:
+    """Services of validated partners for `life_domain`, where the person lives (zones and remote services
+    included) and for their age (the directory's search and ranking, which counts capacity), less the sender's
+    own and `exclude_organisations` (a redirect leaves out the one that declined); each with the sender's
+    experience of its organisation. The caller has the person through the door."""
+    query = ServiceQuery(need=life_domain.code, commune_id=person.commune_id, age=_age(person), page_size=limit)
+    excluded = {sender_organisation_id, *exclude_organisations}
+    hits = [hit for hit in search_services(query).hits if hit.service.organisation_id not in excluded]
+    involved = set(Involvement.objects.active().filter(person_id=person.pk).values_list("organisation_id", flat=True))
+    seen = experience(sender_organisation_id, sorted({hit.service.organisation_id for hit in hits}))
+    return [
+        Candidate(
+            service=hit.service,
+            distance_km=hit.distance_km,
+            is_stale=hit.is_stale,
+            experience=seen[hit.service.organisation_id],
+            involved=hit.service.organisation_id in involved,
+        )
+        for hit in hits
+    ]
+
+
+def candidate_service(public_id: Any) -> Any:
+    """A listed service of a validated organisation (the directory's public listing), or None."""
+    return public_service(public_id)
+
+
+def need_of(person: Any, public_id: Any) -> Any:
+    """One open need of the person (already through the door), or `Http404`."""
+    try:
+        return (
+            Need.objects.select_related("term")
+            .filter(person_id=person.pk, status__in=OPEN_NEED_STATUSES)
+            .get(public_id=public_id)
+        )
+    except (Need.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def needs_of(person: Any) -> list[Any]:
+    """The person's open needs, heaviest first (what a referral can be about)."""
+    return list(Need.objects.select_related("term").filter(person_id=person.pk, status__in=OPEN_NEED_STATUSES))
+
+
+def objective_of(person: Any, public_id: Any) -> Any:
+    """One active objective of the person's project (with a life domain), or `Http404`."""
+    try:
+        return (
+            Objective.objects.select_related("life_domain")
+            .filter(person_id=person.pk, status=ObjectiveStatus.ACTIVE, life_domain__isnull=False)
+            .get(public_id=public_id)
+        )
+    except (Objective.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def followed_by(actor: Any, organisation_id: int) -> QuerySet[Any]:
+    """The persons `organisation_id` (one of the actor's) follows now through an active involvement, among
+    those the door shows the actor (a break-the-glass grant does not make a person "one of mine"). The
+    caller audits what it lists (`audit_list`)."""
+    followed = Involvement.objects.active().filter(organisation_id=organisation_id).values("person_id")
+    return persons_visible_to(actor).filter(pk__in=followed)

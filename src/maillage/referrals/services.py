@@ -118,6 +118,21 @@ def _record(actor: Any, referral: Referral, action: str, decision: door.Decision
 # --- sending ------------------------------------------------------------------------------------------------
 
 
+def may_refer(actor: Any, person: Person, *, viewable: Iterable[str] | None = None, emergency: bool = False) -> bool:
+    """Whether the pages offer "Orienter" for this person: a professional acting for its current organisation,
+    which the door lets create the person's COORDINATION data (an emergency access does not). A page that has
+    the door's categories already (`viewable`, and whether they come from an emergency access) passes them: the
+    same rule for an involved organisation, no second decision. Writes no audit entry; `referral_create`
+    decides again, audited."""
+    membership = getattr(actor, "membership", None)
+    if membership is None or membership.role != Role.PROFESSIONAL or emergency:
+        return False
+    if viewable is not None:
+        return Category.COORDINATION in set(viewable)
+    decision = door.decide(actor, person, Action.CREATE, Category.COORDINATION)
+    return decision.allowed and not decision.break_glass
+
+
 def referral_create(
     actor: Any,
     *,

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from maillage.referrals import views
+from maillage.referrals import views, views_send
 
 app_name = "referrals"
 
 urlpatterns = [
     path("organisation/<uuid:organisation_id>/inbox/", views.inbox, name="inbox"),
     path("organisation/<uuid:organisation_id>/outbox/", views.outbox, name="outbox"),
+    path("person/<uuid:public_id>/send/", views_send.referral_send, name="referral_send"),
+    path("service/<uuid:service_id>/orient/", views_send.service_orient, name="service_orient"),
     path("<uuid:referral_id>/", views.referral_detail, name="referral_detail"),
     path("<uuid:referral_id>/move/", views.referral_move, name="referral_move"),
+    path("<uuid:referral_id>/redirect/", views_send.referral_redirect, name="referral_redirect"),
 ]

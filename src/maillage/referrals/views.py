@@ -71,6 +71,7 @@ def _detail(request: HttpRequest, referral, parties, *, error: str = "", status:
         "moves": moves,
         "error": error,
         "is_receiver": Party.RECEIVER in parties,
+        "can_redirect": Party.SENDER in parties and referral.status == ReferralStatus.DECLINED,
         "shared": [Category(c).label for c in referral.shared_categories],
         "decline_reasons": DeclineReason.choices,
         "outcomes": Outcome.choices,

@@ -2,6 +2,7 @@
 its version check, and an organisation's action added only by that organisation or the referent."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -166,3 +167,93 @@ class TestDecisionToAction:
                 referent, decision=decision, objective=objective, version=None, carrier=Carrier.PERSON
             )
         assert ProjectAction.objects.count() == 1
+
+
+class TestDecisionCarrierInTheMinutes:
+    """The minutes name who carries each decision (the person, a relative, an organisation of the care team with
+    its professional) and by when; both are checked, and both become the project action's."""
+
+    def minutes(self, network, client, data):
+        meeting = convene(network)
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(days=1))
+        meeting.refresh_from_db()
+        client.force_login(network.referent)
+        url = reverse(
+            "coordination:meeting_minutes",
+            kwargs={"public_id": network.person.public_id, "meeting_id": meeting.public_id},
+        )
+        present = {f"attendance_{p.pk}": "PRESENT" for p in meeting.participants.all()}
+        return meeting, url, post_form(client, url, {"minutes": "Tour de table.", **present, **data})
+
+    def test_the_minutes_name_who_carries_a_decision_and_by_when_and_the_action_takes_both(self, network, client):
+        referent = actor_for(network.referent)
+        project = project_services.project_start(referent, person=network.person, title="Projet de vie")
+        objective = project_services.objective_add(
+            referent, project=project, own_words="Un logement.", indicator="Un bail signé"
+        )
+        due = timezone.localdate() + dt.timedelta(days=20)
+        meeting, _url, response = self.minutes(
+            network,
+            client,
+            {
+                "decision_1": "Visiter deux logements",
+                "decision_1_who": f"involvement-{network.partner_involvement.pk}",
+                "decision_1_due": due.isoformat(),
+                "decision_2": "Appeler la propriétaire",
+                "decision_2_who": "person",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        meeting.refresh_from_db()
+        first, second = meeting.decisions.all()
+        assert first.carrier == Carrier.ORGANISATION and first.involvement == network.partner_involvement
+        assert first.responsible == network.partner_org and first.due_on == due
+        assert second.carrier == Carrier.PERSON and second.due_on is None
+        html = client.get(urls(network, meeting)[0]).content.decode()
+        assert network.partner_org.name in html
+        # The one-step page offers them already chosen ...
+        form_page = client.get(urls(network, meeting, 1)[1]).content.decode()
+        chosen = re.search(r'<input type="radio" name="who" value="([^"]+)"[^>]*checked', form_page)
+        assert chosen and chosen.group(1) == f"involvement-{network.partner_involvement.pk}"
+        assert f'value="{due.isoformat()}"' in form_page
+        # ... and the service carries them when the caller does not say otherwise.
+        project.refresh_from_db()
+        action = services.decision_to_action(referent, decision=first, objective=objective, version=project.version)
+        assert action.carrier == Carrier.ORGANISATION and action.organisation == network.partner_org
+        assert action.ends_on == due
+
+    def test_a_carrier_or_a_date_without_decision_or_a_date_before_the_meeting_is_refused(self, network, client):
+        yesterday_but_one = timezone.localdate() - dt.timedelta(days=3)
+        meeting, _url, response = self.minutes(
+            network,
+            client,
+            {
+                "decision_1_who": "person",
+                "decision_2": "Revoir le budget",
+                "decision_2_due": yesterday_but_one.isoformat(),
+            },
+        )
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert "Écrivez la décision" in html and "après la réunion" in html
+        assert 'value="Revoir le budget"' in html  # nothing typed is lost
+        assert not meeting.decisions.exists()
+
+    def test_a_relative_no_longer_in_the_network_cannot_carry_a_decision(self, network):
+        mother = Relation.objects.get(person=network.person, name="Josiane")
+        mother.ended_on = timezone.localdate()
+        mother.save(update_fields=["ended_on"])
+        meeting = convene(network)
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(days=1))
+        meeting.refresh_from_db()
+        with pytest.raises(ValidationError):
+            services.meeting_record(
+                actor_for(network.referent),
+                meeting=meeting,
+                version=meeting.version,
+                minutes="",
+                person_said="",
+                attendance={},
+                decisions=[{"text": "Aider", "carrier": Carrier.RELATION, "relation": mother}],
+            )
+        assert not meeting.decisions.exists()

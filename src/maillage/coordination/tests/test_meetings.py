@@ -240,7 +240,8 @@ class TestMinutesAndThePerson:
         data = {
             "minutes": "Tour de table.",
             "person_said": "Je veux rester à Namur.",
-            "decisions": "Visite d'un logement\nDemande d'allocation\n",
+            "decision_1": "Visite d'un logement",
+            "decision_2": "Demande d'allocation",
         }
         for participant in meeting.participants.all():
             data[f"attendance_{participant.pk}"] = Attendance.PRESENT

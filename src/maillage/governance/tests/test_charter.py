@@ -152,3 +152,64 @@ class TestConvention:
         services.version_sign(arlon_admin, version)
         assert selectors.versions_awaiting_signature(third) == []
         assert selectors.versions_awaiting_signature(bastogne) == [version]
+
+
+class TestRenewalReminder:
+    """A convention nearing its end is reminded by e-mail: at its own notice period, then a week before; once per
+    convention, end date and threshold, however often the daily command runs; a renewal asks again."""
+
+    def test_reminders_go_once_per_threshold_and_again_after_a_renewal(
+        self, network, coordinator, members, mailoutbox, monkeypatch
+    ):
+        from django.core.management import call_command
+
+        from maillage.governance.models import RenewalReminder
+
+        (arlon, arlon_admin), (bastogne, bastogne_admin) = members
+        today = timezone.localdate()
+        convention = services.agreement_create(
+            coordinator,
+            network,
+            kind=AgreementKind.CONVENTION,
+            title="Convention logement",
+            text="Engagements",
+            parties=[arlon, bastogne],
+            starts_on=today - dt.timedelta(days=300),
+            ends_on=today + dt.timedelta(days=45),
+            renewal_notice_days=60,
+        )
+        far = services.agreement_create(
+            coordinator,
+            network,
+            kind=AgreementKind.CONVENTION,
+            title="Convention lointaine",
+            text="Engagements",
+            parties=[arlon, bastogne],
+            ends_on=today + dt.timedelta(days=200),
+        )
+        call_command("governance_remind_renewals")
+        recipients = {m.to[0] for m in mailoutbox}
+        assert recipients == {coordinator.user.email, arlon_admin.user.email, bastogne_admin.user.email}
+        assert all("Convention logement" in m.subject for m in mailoutbox)
+        assert not any("lointaine" in m.subject for m in mailoutbox)
+        french = next(m for m in mailoutbox if m.to == [arlon_admin.user.email])
+        assert "45 jours" in french.body and str(convention.public_id) in french.body
+        # The next days: nothing more until the last week.
+        call_command("governance_remind_renewals")
+        assert len(mailoutbox) == 3
+        assert RenewalReminder.objects.filter(agreement=convention).count() == 1
+        # Six days before the end: the last reminder, once.
+        monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + dt.timedelta(days=39))
+        call_command("governance_remind_renewals")
+        call_command("governance_remind_renewals")
+        assert len(mailoutbox) == 6
+        assert sorted(RenewalReminder.objects.values_list("days_before", flat=True)) == [7, 60]
+        # Renewed: the new end date is reminded again in its time.
+        monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+        convention.refresh_from_db()
+        services.agreement_renew(
+            coordinator, convention, ends_on=today + dt.timedelta(days=50), read_ends_on=convention.ends_on
+        )
+        call_command("governance_remind_renewals")
+        assert len(mailoutbox) == 9
+        assert not RenewalReminder.objects.filter(agreement=far).exists()

@@ -122,3 +122,34 @@ class TestReviewPage:
         assert response.status_code == 302
         html = client.get(response.url).content.decode()
         assert "14/02/1961" in html and 'id="flags"' in html
+
+
+class TestBodyMeetingCalendar:
+    def test_a_body_meeting_downloads_as_a_valid_ics_for_members_only(self, client, network, coordinator, members):
+        import icalendar
+
+        from maillage.accounts.tests.factories import MembershipFactory
+        from maillage.governance.enums import BodyKind
+
+        (arlon, arlon_admin), _bastogne = members
+        body = services.body_create(coordinator, network, kind=BodyKind.STEERING, name="Comité de pilotage")
+        starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=9)
+        meeting = services.meeting_record(
+            coordinator, body, starts_at=starts, place="Maison communale, Arlon", agenda="Budget 2027", hosted_by=arlon
+        )
+        ics = reverse("governance:body_meeting_ics", kwargs={"public_id": meeting.public_id})
+        client.force_login(arlon_admin.user)
+        assert ics in client.get(url("body_detail", body)).text
+        response = client.get(ics)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+        calendar = icalendar.Calendar.from_ical(response.content)
+        (event,) = calendar.walk("VEVENT")
+        assert "Comité de pilotage" in str(event["summary"])
+        assert event.decoded("dtstart") == starts
+        assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(hours=2)
+        assert str(event["location"]) == "Maison communale, Arlon" and "Budget 2027" in str(event["description"])
+        assert str(event["url"]).endswith(url("body_detail", body))
+        assert calendar.walk("VTIMEZONE")  # the time carries its zone
+        # Someone outside the network gets nothing.
+        client.force_login(MembershipFactory().user)
+        assert client.get(ics).status_code in (403, 404)
