@@ -40,6 +40,7 @@ run: migrate ## Install, migrate, load the demo when the database is empty, serv
 	@$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(MANAGE) db_worker & \
+	  $(MANAGE) periodic --loop & \
 	  $(MANAGE) runserver --skip-checks $(HOST):$(PORT)
 
 prod: install ## Serve with granian and the task worker (production profile; needs SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS)
@@ -48,6 +49,7 @@ prod: install ## Serve with granian and the task worker (production profile; nee
 	  rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"; \
 	  trap 'kill 0' EXIT INT TERM; \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) db_worker --no-reload & \
+	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) periodic --loop & \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
 	    --workers $${WORKERS:-4} --working-dir src config.wsgi:application
 

@@ -35,3 +35,13 @@ TRANSLATIONS = {
     "Keep your organisation's services, places and capacity up to date in the directory.": "Tenir à jour dans le répertoire les services, les lieux et les disponibilités de votre organisation.",
 }
 TRANSLATIONS["The request body is too large."] = "Le corps de la requête est trop volumineux."
+TRANSLATIONS.update(
+    {
+        "job": "tâche",
+        "period": "période",
+        "claimed at": "prise le",
+        "worker": "travailleur",
+        "periodic run": "exécution périodique",
+        "periodic runs": "exécutions périodiques",
+    }
+)

@@ -330,6 +330,30 @@ STORAGES.update(file_storages(os.environ, VAR_DIR))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Periodic jobs (maillage.core.periodic): `manage.py periodic --loop` runs beside every `db_worker`, and each job
+# runs once per period whatever the number of workers. Periods in TIME_ZONE; a week starts on Monday.
+PERIODIC_TASKS = [
+    {"name": "referrals_sweep", "every": "day", "after_hour": 6, "call": "maillage.referrals.tasks.referrals_sweep"},
+    {
+        "name": "search_alerts",
+        "every": "day",
+        "after_hour": 7,
+        "call": "maillage.directory.tasks.enqueue_search_alerts",
+    },
+    {
+        "name": "stale_listings",
+        "every": "week",
+        "after_hour": 8,
+        "call": "maillage.directory.tasks.enqueue_stale_reminders",
+    },
+    {
+        "name": "break_glass_digest",
+        "every": "week",
+        "after_hour": 7,
+        "call": "maillage.access.tasks.enqueue_last_week_digest",
+    },
+    {"name": "audit_seal", "every": "hour", "call": "maillage.access.tasks.enqueue_seal"},
+]
 
 # One process, one machine: the cache in memory, sessions in the database. Several application servers: set
 # REDIS_URL, and the cache (API throttles, anything cached) and the sessions live in Redis, shared by all; sessions

@@ -78,7 +78,7 @@ def _break_glass_mail(grant: BreakGlassGrant, address: str, language: str) -> No
         ) % {
             "organisation": grant.organisation.name,
             "id": grant.person.public_id,
-            "until": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M"),
+            "until": formats.date_format(timezone.localtime(grant.expires_at), "SHORT_DATETIME_FORMAT"),
         }
         EmailMessage(subject=_("Maillage: emergency access to a file"), body=body, to=[address]).send()
 
@@ -186,3 +186,18 @@ def seal_audit_chain() -> int:
 
     seal, _created = seals.seal_create()
     return seal.seq
+
+
+def enqueue_last_week_digest() -> None:
+    """The digest of the week that just ended (weekly, on Monday: maillage.core.periodic)."""
+    send_break_glass_digest.enqueue(str(Week.containing(timezone.now()).shifted(-1)))
+
+
+def enqueue_seal() -> bool:
+    """Seal the audit chain (maillage.core.periodic), when a signing key is set and the chain holds entries."""
+    from maillage.access.models import AuditChainHead
+
+    if not settings.AUDIT_SEAL_SIGNING_KEY or not AuditChainHead.objects.filter(pk=1, seq__gt=0).exists():
+        return False
+    seal_audit_chain.enqueue()
+    return True

@@ -87,3 +87,25 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PeriodicRun(models.Model):
+    """One periodic job's run for one period (`2026-12-06`, `2026-W49`, `2026-12-06T07`): the row is the claim.
+
+    Every worker host runs the scheduler (`manage.py periodic --loop`); the first to insert the row for a period
+    enqueues the job, in the same transaction, and the unique constraint refuses the others: the job runs once
+    per period whatever the number of workers (maillage.core.periodic).
+    """
+
+    job = models.CharField(_("job"), max_length=64)
+    period = models.CharField(_("period"), max_length=16)
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    worker = models.CharField(_("worker"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="core_periodicrun_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}"

@@ -11,7 +11,7 @@ from maillage.accounts.enums import Role
 from maillage.accounts.models import Membership, Organisation
 from maillage.directory import alerts
 from maillage.directory.models import SavedSearch
-from maillage.directory.selectors import stale_services
+from maillage.directory.selectors import organisations_with_stale_services, stale_services
 
 
 @task()
@@ -73,3 +73,19 @@ def send_search_alert(saved_search_id: int) -> int:
     sent = send_mail(subject, body, None, [user.email])
     alerts.saved_search_record(saved, known=known)
     return sent
+
+
+def enqueue_stale_reminders() -> int:
+    """One reminder task per organisation with stale listings (weekly, maillage.core.periodic)."""
+    organisation_ids = organisations_with_stale_services()
+    for organisation_id in organisation_ids:
+        remind_stale_listings.enqueue(organisation_id)
+    return len(organisation_ids)
+
+
+def enqueue_search_alerts() -> int:
+    """One alert task per saved search with alerts on, of an active user (daily, maillage.core.periodic)."""
+    ids = list(SavedSearch.objects.filter(alerts=True, user__is_active=True).values_list("id", flat=True))
+    for saved_search_id in ids:
+        send_search_alert.enqueue(saved_search_id)
+    return len(ids)
