@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.core.context_processors.maillage",
+                "maillage.referrals.context_processors.referral_inbox",
             ],
         },
     },

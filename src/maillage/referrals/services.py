@@ -295,7 +295,15 @@ def _move(
     referral.save(update_fields=changed)
     _transition_row(actor, referral, frm, to, party, now, reason)
     _record(actor, referral, Action.EDIT, decision, to=str(to))
+    _tell(referral.pk, str(to), str(party))
     return referral
+
+
+def _tell(referral_id: int, to: str, party: str) -> None:
+    """The other side hears of the move after the commit (`tasks.tell_of_move`: ids only in the queue)."""
+    from maillage.referrals.tasks import tell_of_move
+
+    transaction.on_commit(lambda: tell_of_move.enqueue(referral_id, to, party))
 
 
 def _locked(referral: Referral) -> Referral:

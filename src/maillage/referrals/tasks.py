@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -29,7 +30,7 @@ from maillage.access.tasks import referent_of
 from maillage.accounts.enums import Role
 from maillage.accounts.models import Membership
 from maillage.referrals import services
-from maillage.referrals.enums import ReferralStatus
+from maillage.referrals.enums import Party, ReferralStatus
 from maillage.referrals.models import Referral
 
 DEFAULT_DELAYS = {"remind_after_days": 5, "expire_after_days": 30}
@@ -93,6 +94,80 @@ def remind(referral: Referral, now: dt.datetime) -> int:
     if level >= 3:
         _mail(_coordinator_addresses(), referral, days)
     return level
+
+
+# --- notices of a move (rule 5): ids in the queue, no person's name, no typed text in a mail -------------------
+
+NEW_SUBJECT = gettext_noop("A new referral for your organisation")
+NEW_BODY = gettext_noop(
+    "%(sender)s sends %(receiver)s a referral (%(domain)s, %(urgency)s). Open it to answer: %(link)s"
+)
+MOVED_SUBJECT = gettext_noop("Your referral has moved")
+MOVED_BODY = gettext_noop(
+    "Your referral to %(receiver)s (%(domain)s) is now: %(status)s. Open it to follow it: %(link)s"
+)
+OBSOLETE_BODY = gettext_noop(
+    "The referral from %(sender)s (%(domain)s) is closed: another partner took up this need. Reference: %(link)s"
+)
+# The receiver is told of these; the sender of every answer and end.
+TELL_RECEIVER = {ReferralStatus.SENT, ReferralStatus.OBSOLETE, ReferralStatus.CANCELLED}
+TELL_SENDER = {
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.WAITING_LIST,
+    ReferralStatus.FIRST_CONTACT_DONE,
+    ReferralStatus.COMPLETED,
+    ReferralStatus.CANCELLED,
+    ReferralStatus.EXPIRED,
+    ReferralStatus.OBSOLETE,
+}
+
+
+def _link(referral: Referral) -> str:
+    path = reverse("referrals:referral_detail", kwargs={"referral_id": referral.public_id})
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def _send(addresses: list[str], subject: str, body: str, values: dict) -> int:
+    addresses = sorted({a for a in addresses if a and not a.endswith(".invalid")})
+    if not addresses:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        EmailMessage(subject=_(subject), body=_(body) % values, to=addresses).send()
+    return len(addresses)
+
+
+@task()
+def tell_of_move(referral_id: int, to: str, by_party: str) -> int:
+    """Tell the other side of a move (the receiver of a new referral, the sender of an answer): the organisations,
+    the life domain, the urgency, the status and the link; never the person (the receiver may not know who it
+    is before accepting). A side is not told of its own move. Returns the number of addresses written to."""
+    referral = (
+        Referral.objects.select_related("life_domain", "sender_organisation", "receiver_organisation", "sender")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        return 0
+    values = {
+        "sender": referral.sender_organisation.name,
+        "receiver": referral.receiver_organisation.name,
+        "domain": referral.life_domain.name,
+        "urgency": referral.get_urgency_display(),
+        "status": ReferralStatus(to).label,
+        "link": _link(referral),
+    }
+    sent = 0
+    if to in TELL_RECEIVER and by_party != Party.RECEIVER:
+        body = (
+            NEW_BODY if to == ReferralStatus.SENT else (OBSOLETE_BODY if to == ReferralStatus.OBSOLETE else MOVED_BODY)
+        )
+        subject = NEW_SUBJECT if to == ReferralStatus.SENT else MOVED_SUBJECT
+        sent += _send(_receiver_addresses(referral), subject, body, values)
+    if to in TELL_SENDER and by_party != Party.SENDER:
+        addresses = [referral.sender.email] if referral.sender and referral.sender.is_active else []
+        sent += _send(addresses or [referral.sender_organisation.email or ""], MOVED_SUBJECT, MOVED_BODY, values)
+    return sent
 
 
 @task()
