@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from maillage.analytics import gaps, sources
 from maillage.analytics import graph as graphs
-from maillage.analytics import sources
 from maillage.analytics.enums import AlertKind, SnapshotStatus
-from maillage.analytics.models import Alert, LinkMetrics, OrganisationMetrics, Snapshot, Thresholds
+from maillage.analytics.models import Alert, LinkMetrics, NeedGap, OrganisationMetrics, Snapshot, Thresholds
 from maillage.governance.models import Network
 
 type Progress = Callable[[str], None]
@@ -58,7 +58,9 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
         per_org = _per_organisation(inputs, orgs, graph, found)
         campaign = _stated_trust(network, end, per_org, links)
         clock = stage("indicators", clock)
+        unmet = gaps.unmet_needs(inputs.open_needs) if inputs.open_needs else []
         alerts = raise_alerts(limits, inputs, per_org, links, found, orgs)
+        alerts += _gap_alerts(limits, unmet)
         clock = stage("alerts", clock)
         with transaction.atomic():
             OrganisationMetrics.objects.bulk_create(
@@ -70,6 +72,19 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
                 batch_size=5000,
             )
             Alert.objects.bulk_create([Alert(snapshot=snapshot, **alert) for alert in alerts], batch_size=2000)
+            NeedGap.objects.bulk_create(
+                [
+                    NeedGap(
+                        snapshot=snapshot,
+                        commune_id=gap.commune,
+                        life_domain_id=gap.life_domain,
+                        persons=gap.persons,
+                        services_nearby=gap.services_nearby,
+                    )
+                    for gap in unmet
+                ],
+                batch_size=2000,
+            )
             for name in (
                 "density",
                 "centralisation",
@@ -97,6 +112,25 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
         snapshot.save(update_fields=["status", "stages"])
         raise
     return snapshot
+
+
+def _gap_alerts(limits: Thresholds, unmet: list) -> list[dict]:
+    """One alert per unmet need of at least the threshold (and never under the small cell: `gaps` rule 4)."""
+    return [
+        {
+            "kind": AlertKind.UNMET_NEED,
+            "commune_id": gap.commune,
+            "life_domain_id": gap.life_domain,
+            "facts": {
+                "persons": gap.persons,
+                "services_nearby": gap.services_nearby,
+                "services_with_capacity": 0,
+                "threshold": max(limits.unmet_min_persons, gaps.SMALL_CELL),
+            },
+        }
+        for gap in unmet
+        if gap.persons >= limits.unmet_min_persons
+    ]
 
 
 def _empty_link() -> dict:
