@@ -95,4 +95,5 @@ TRANSLATIONS = {
     "Referrals to the network's members follow these delays; without them, the platform's: a reminder after %(remind)s days, expiry after %(expire)s days.": "Les orientations vers les membres du réseau suivent ces délais ; sans eux, ceux de la plateforme : une relance après %(remind)s jours, l'expiration après %(expire)s jours.",
     "Save the delays": "Enregistrer les délais",
     "The network's referral delays were saved.": "Les délais des orientations du réseau ont été enregistrés.",
+    "organisation that sent a referral, until the first contact": "organisation qui a envoyé une orientation, jusqu'au premier contact",
 }

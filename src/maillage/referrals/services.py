@@ -98,7 +98,25 @@ def pass_door(actor: Any, referral: Referral, party: str, *, action: str, purpos
         if not decision.allowed:
             raise Http404
         return decision
+    if party == Party.SENDER and not people_selectors.involvement_active(person, referral.sender_organisation):
+        # Door rule 14: the sender stays responsible until the first contact, even after its involvement ended.
+        decision = referral_door.referral_sender(
+            actor,
+            person,
+            organisation_id=referral.sender_organisation_id,
+            awaiting_first_contact=referral.status in AWAITING_FIRST_CONTACT,
+            action=action,
+            purpose=purpose,
+            extra={"referral": referral.pk},
+        )
+        if not decision.allowed:
+            raise Http404
+        return decision
     return door.require(actor, person, action=action, category=Category.COORDINATION, purpose=purpose)
+
+
+# The sender stays responsible (door rule 14) while the referral waits for its first contact.
+AWAITING_FIRST_CONTACT = (*PENDING_STATUSES, ReferralStatus.ACCEPTED)
 
 
 def _record(actor: Any, referral: Referral, action: str, decision: door.Decision, **extra: Any) -> None:
