@@ -30,6 +30,7 @@ urlpatterns = [
     path("coordination/", include("maillage.coordination.urls")),
     path("network/", include("maillage.governance.urls")),
     path("referrals/", include("maillage.referrals.urls")),
+    path("trust/", include("maillage.analytics.trust_urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", (api_patterns, api_app_name, api_namespace)),
     path("api/hsds/", hsds_api.urls()),
