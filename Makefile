@@ -56,11 +56,12 @@ prod: install ## Serve with granian and the task worker (production profile; nee
 test: install ## Run the whole test suite (SQLite, or the database in DATABASE_URL)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check and format check, Django checks, missing migrations
+lint: install ## ruff check and format check, Django checks, missing migrations, migrations a rolling upgrade survives
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) migrations_compat
 
 format: install ## Format the code
 	$(VENV)/bin/ruff check --fix .

@@ -31,6 +31,7 @@ urlpatterns = [
     path("network/", include("maillage.governance.urls")),
     path("referrals/", include("maillage.referrals.urls")),
     path("analytics/", include("maillage.analytics.urls")),
+    path("trust/", include("maillage.analytics.trust_urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", (api_patterns, api_app_name, api_namespace)),
     path("api/hsds/", hsds_api.urls()),

@@ -27,4 +27,8 @@ TRANSLATIONS = {
     "carried by %(who)s": "portée par %(who)s",
     "by %(day)s": "pour le %(day)s",
     "carried by": "portée par",
+    "organisation identifier": "identifiant de l'organisation",
+    "organisation identifiers": "identifiants de l'organisation",
+    "identifier type": "type d'identifiant",
+    "identifier": "identifiant",
 }

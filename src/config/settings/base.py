@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.core.context_processors.maillage",
+                "maillage.referrals.context_processors.referral_inbox",
             ],
         },
     },
@@ -155,6 +156,19 @@ else:
     # Parameters bound by the server: psycopg then prepares the statements a connection runs again and again
     # (the access door's on every page), and PostgreSQL stops planning them each time.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+# A PostgreSQL read replica for the reads that tolerate lag (directory search, HSDS API, analytics dashboards);
+# the access door and every write use the primary (maillage.core.db_routing).
+READ_REPLICA = None
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"].strip(),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["maillage.core.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,7 +1,7 @@
 """Test profile: real databases (SQLite by default, PostgreSQL through DATABASE_URL)."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import MIDDLEWARE
+from config.settings.base import DATABASES, MIDDLEWARE
 
 # Notes every URL of the test run, scanned for persons' names (maillage/core/tests/privacy_scan.py).
 MIDDLEWARE = ["maillage.core.tests.privacy_scan.UrlRecorder", *MIDDLEWARE]
@@ -36,3 +36,8 @@ LANGUAGE_CODE = "fr"
 # Static files come from the apps directly, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A second alias on the test database, as a replica would be: the routing tests (core/tests/test_db_routing.py)
+# turn READ_REPLICA on and see which alias each query used; everywhere else everything reads "default".
+DATABASES = {"default": DATABASES["default"], "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}
+READ_REPLICA = None

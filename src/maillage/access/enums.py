@@ -74,6 +74,7 @@ class Reason(models.TextChoices):
     OWN_ORGANISATION = "OWN_ORGANISATION", _("their own organisation's involvement")
     REFERENT = "REFERENT", _("the person's referent")
     REFERRAL_RECEIVER = "REFERRAL_RECEIVER", _("organisation a referral was sent to, before it answers")
+    REFERRAL_SENDER = "REFERRAL_SENDER", _("organisation that sent a referral, until the first contact")
     EXISTENCE_CHECK = "EXISTENCE_CHECK", _("checked whether a file exists, from the name, birth date and commune")
     # denied
     NOT_AUTHENTICATED = "NOT_AUTHENTICATED", _("not logged in")

@@ -8,6 +8,12 @@
     receiver, and health only for a care provider (`categories_shareable`). On acceptance the receiver joins
     the network (rule 8c, with the agreement the sender recorded) and the shared categories open to it by the
     person's consent.
+14. The organisation that sent a referral stays responsible for it until the first contact is done: while the
+    referral is sent, received, on a waiting list or accepted (not yet contacted), its professionals keep the
+    referral's page and moves (what the referral states, its history, cancelling it) even if their own
+    involvement with the person ended meanwhile (`referral_sender`, audited as COORDINATION with the reason
+    REFERRAL_SENDER). After the first contact, or once the referral is closed, the door's other rules alone
+    apply. The file itself follows the other rules throughout.
 """
 
 from __future__ import annotations
@@ -48,6 +54,34 @@ def referral_receiver(
     else:
         decision = Decision(False, Reason.NOT_PROFESSIONAL, organisation_id=organisation_id)
     _audit(actor, person, Action.VIEW, Category.COORDINATION, purpose, decision, extra)
+    return decision
+
+
+def referral_sender(
+    actor: Any,
+    person: Person,
+    *,
+    organisation_id: int,
+    awaiting_first_contact: bool,
+    action: str = Action.VIEW,
+    purpose: str = "",
+    extra: dict[str, int] | None = None,
+) -> Decision:
+    """Rule 14: may `actor`, for the sending organisation `organisation_id`, keep acting on a referral about
+    `person` that it sent? The caller (the referrals services) vouches that the referral exists and says whether
+    it still awaits its first contact; the door checks the actor is a PROFESSIONAL of that organisation (rule 5)
+    and that the file was not anonymised. Audited either way."""
+    if _user_id(actor) is None:
+        decision = Decision(False, Reason.NOT_AUTHENTICATED)
+    elif person.anonymised_at is not None:
+        decision = Decision(False, Reason.ANONYMISED)
+    elif organisation_id not in _professional_orgs(actor):
+        decision = Decision(False, Reason.NOT_PROFESSIONAL, organisation_id=organisation_id)
+    elif not awaiting_first_contact:
+        decision = Decision(False, Reason.NOT_INVOLVED, organisation_id=organisation_id)
+    else:
+        decision = Decision(True, Reason.REFERRAL_SENDER, organisation_id=organisation_id)
+    _audit(actor, person, action, Category.COORDINATION, purpose, decision, extra)
     return decision
 
 

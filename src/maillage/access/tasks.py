@@ -78,7 +78,7 @@ def _break_glass_mail(grant: BreakGlassGrant, address: str, language: str) -> No
         ) % {
             "organisation": grant.organisation.name,
             "id": grant.person.public_id,
-            "until": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M"),
+            "until": formats.date_format(timezone.localtime(grant.expires_at), "SHORT_DATETIME_FORMAT"),
         }
         EmailMessage(subject=_("Maillage: emergency access to a file"), body=body, to=[address]).send()
 

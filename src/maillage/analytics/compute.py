@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from maillage.analytics import gaps, sources
 from maillage.analytics import graph as graphs
-from maillage.analytics import sources
 from maillage.analytics.enums import AlertKind, SnapshotStatus
-from maillage.analytics.models import Alert, LinkMetrics, OrganisationMetrics, Snapshot, Thresholds
+from maillage.analytics.models import Alert, LinkMetrics, NeedGap, OrganisationMetrics, Snapshot, Thresholds
 from maillage.governance.models import Network
 
 type Progress = Callable[[str], None]
@@ -67,8 +67,11 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
         clock = stage("graph", clock)
         found = graphs.indicators(graph, directed if inputs.referrals_counted else None)
         per_org = _per_organisation(inputs, orgs, graph, found)
+        campaign = _stated_trust(network, end, per_org, links)
         clock = stage("indicators", clock)
+        unmet = gaps.unmet_needs(inputs.open_needs) if inputs.open_needs else []
         alerts = raise_alerts(limits, inputs, per_org, links, found, orgs)
+        alerts += _gap_alerts(limits, unmet)
         clock = stage("alerts", clock)
         with transaction.atomic():
             OrganisationMetrics.objects.bulk_create(
@@ -80,6 +83,19 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
                 batch_size=5000,
             )
             Alert.objects.bulk_create([Alert(snapshot=snapshot, **alert) for alert in alerts], batch_size=2000)
+            NeedGap.objects.bulk_create(
+                [
+                    NeedGap(
+                        snapshot=snapshot,
+                        commune_id=gap.commune,
+                        life_domain_id=gap.life_domain,
+                        persons=gap.persons,
+                        services_nearby=gap.services_nearby,
+                    )
+                    for gap in unmet
+                ],
+                batch_size=2000,
+            )
             for name in (
                 "density",
                 "centralisation",
@@ -96,6 +112,7 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
             snapshot.links = len(links)
             snapshot.persons = inputs.persons
             snapshot.referrals_counted = inputs.referrals_counted
+            snapshot.trust_campaign = campaign
             stage("store", clock)
             snapshot.stages = stages
             snapshot.status = SnapshotStatus.DONE
@@ -108,26 +125,65 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
     return snapshot
 
 
+def _gap_alerts(limits: Thresholds, unmet: list) -> list[dict]:
+    """One alert per unmet need of at least the threshold (and never under the small cell: `gaps` rule 4)."""
+    return [
+        {
+            "kind": AlertKind.UNMET_NEED,
+            "commune_id": gap.commune,
+            "life_domain_id": gap.life_domain,
+            "facts": {
+                "persons": gap.persons,
+                "services_nearby": gap.services_nearby,
+                "services_with_capacity": 0,
+                "threshold": max(limits.unmet_min_persons, gaps.SMALL_CELL),
+            },
+        }
+        for gap in unmet
+        if gap.persons >= limits.unmet_min_persons
+    ]
+
+
+def _empty_link() -> dict:
+    return {
+        "shared_persons": 0,
+        "meetings": 0,
+        "referrals_forward": 0,
+        "referrals_back": 0,
+        "referrals_taken_up": 0,
+        "referrals_declined": 0,
+        "crisis_work": 0,
+        "calm_work": 0,
+        "ping_pong": 0,
+        "weight": 0.0,
+    }
+
+
+def _stated_trust(network: Network, end: dt.date, per_org: dict[int, dict], links: dict):
+    """Stated trust beside observed strength (`trust` rules 4 and 5): per link and per organisation."""
+    from maillage.analytics import trust
+
+    campaign = trust.campaign_for_snapshot(network, end)
+    for row in per_org.values():
+        row["trust_given"] = row["trust_received"] = None
+    if campaign is None:
+        return None
+    found = trust.results(campaign)
+    for (a, b), link in found.links.items():
+        if link.trust is not None and (a, b) in links:  # a link not observed in this period is not drawn
+            links[(a, b)]["stated_trust"], links[(a, b)]["stated_value"] = link.trust, link.value
+    for org, result in found.organisations.items():
+        if org in per_org:
+            per_org[org]["trust_given"], per_org[org]["trust_received"] = result.given, result.received
+    return campaign
+
+
 def _links(inputs: sources.Inputs) -> dict[tuple[int, int], dict]:
     links: dict[tuple[int, int], dict] = {}
 
     def link(a: int, b: int) -> dict:
         key = (a, b) if a < b else (b, a)
-        return links.setdefault(
-            key,
-            {
-                "shared_persons": 0,
-                "meetings": 0,
-                "referrals_forward": 0,
-                "referrals_back": 0,
-                "referrals_taken_up": 0,
-                "referrals_declined": 0,
-                "crisis_work": 0,
-                "calm_work": 0,
-                "ping_pong": 0,
-                "weight": 0.0,
-            },
-        )
+        return links.setdefault(key, _empty_link())
 
     for (a, b), n in inputs.shared.items():
         link(a, b)["shared_persons"] = n

@@ -5,13 +5,15 @@ between them; counts of persons are kept as plain numbers and hidden under 5 whe
 (`maillage.analytics.cells.SMALL_CELL`). No person id, name or date of a person's life is stored here.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.analytics.enums import AlertKind, SnapshotStatus
-from maillage.core.models import PublicIdModel
+from maillage.core.models import PublicIdModel, TrackedModel
 from maillage.core.versioning import VersionedModel
 
 
@@ -141,6 +143,14 @@ class Snapshot(PublicIdModel):
     reciprocity = models.FloatField(_("reciprocity of referrals"), null=True, blank=True)
     core_size = models.PositiveIntegerField(_("organisations in the core"), default=0)
     referrals_counted = models.BooleanField(_("referrals counted"), default=False)
+    trust_campaign = models.ForeignKey(
+        "analytics.TrustCampaign",
+        verbose_name=_("trust survey read"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     stages = models.JSONField(_("time per stage (seconds)"), default=dict, blank=True)
 
     class Meta:
@@ -219,6 +229,7 @@ class LinkMetrics(models.Model):
     ping_pong = models.PositiveIntegerField(_("persons sent back and forth"), default=0)
     weight = models.FloatField(_("observed strength"), default=0)
     stated_trust = models.FloatField(_("stated trust"), null=True, blank=True)
+    stated_value = models.FloatField(_("stated value of the partnership"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("link in a snapshot")
@@ -280,3 +291,103 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in {self.snapshot_id}"
+
+
+class TrustCampaign(TrackedModel, VersionedModel):
+    """A stated trust survey (after the PARTNER tool), opened by the network's coordinators for a period.
+
+    Each member organisation rates each partner it worked with (the links of the observed graph when the campaign
+    opened: one `TrustRating` row per rater and partner, unanswered until it answers). With `anonymous`, no
+    output says which organisation gave which rating (`maillage.analytics.trust`, rule 4).
+    """
+
+    version_subject = ""
+
+    network = models.ForeignKey(
+        "governance.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="trust_campaigns"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("open from"))
+    closes_on = models.DateField(_("open until"))
+    anonymous = models.BooleanField(
+        _("anonymous raters"),
+        default=True,
+        help_text=_("No result says which organisation gave which rating; averages received need 3 raters."),
+    )
+    observed_from = models.DateField(_("partners observed from"))
+    observed_to = models.DateField(_("partners observed until"))
+
+    class Meta:
+        verbose_name = _("trust survey")
+        verbose_name_plural = _("trust surveys")
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_on__gte=F("opens_on")), name="analytics_trust_dates")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+    def is_finished(self, today) -> bool:
+        return today > self.closes_on
+
+
+class TrustRating(VersionedModel):
+    """One member organisation's rating of one partner in a campaign (1 to 4 each; empty until it answers)."""
+
+    version_subject = ""
+    version_unlogged = ("answered_at",)
+
+    campaign = models.ForeignKey(TrustCampaign, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("rating organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+    )
+    openness = models.PositiveSmallIntegerField(
+        _("openness"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    reliability = models.PositiveSmallIntegerField(
+        _("reliability"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    shared_mission = models.PositiveSmallIntegerField(
+        _("shared mission"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    resources = models.PositiveSmallIntegerField(
+        _("resources it brings"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    involvement = models.PositiveSmallIntegerField(
+        _("its involvement"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("trust rating")
+        verbose_name_plural = _("trust ratings")
+        ordering = ["campaign", "rater", "partner"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "rater", "partner"], name="analytics_trust_rating_unique"),
+            models.CheckConstraint(condition=~models.Q(rater=F("partner")), name="analytics_trust_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rating {self.rater_id}->{self.partner_id} in {self.campaign_id}"
+
+    @property
+    def trust(self) -> float | None:
+        """Stated trust: the mean of openness, reliability and shared mission (PARTNER's trust score)."""
+        scores = (self.openness, self.reliability, self.shared_mission)
+        return sum(scores) / 3 if None not in scores else None
+
+    @property
+    def value(self) -> float | None:
+        """The value the partner brings: the mean of its resources and its involvement."""
+        scores = (self.resources, self.involvement)
+        return sum(scores) / 2 if None not in scores else None

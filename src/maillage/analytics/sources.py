@@ -32,6 +32,7 @@ class Inputs:
     decline_chains: dict[int, int] = field(default_factory=dict)  # first sender -> chains of declines
     ping_pong: dict[tuple[int, int], int] = field(default_factory=dict)  # (a, b), a < b -> persons sent back
     referrals_counted: bool = False
+    open_needs: dict[tuple[int, int], int] = field(default_factory=dict)  # (commune, life domain) -> persons
     persons: int = 0
 
 
@@ -58,6 +59,7 @@ def load(network: Network, start: dt.date, end: dt.date, *, hot_potato_hours: in
         )
     )
     inputs.caseload, inputs.heavy, inputs.persons = aggregates.caseloads(list(inputs.organisations), end)
+    inputs.open_needs = aggregates.open_needs_by_commune(list(inputs.organisations), end)
     inputs.shared = aggregates.followed_together(network.pk, _members_sql(), start, end)
     from maillage.coordination import aggregates as coordination_aggregates
 

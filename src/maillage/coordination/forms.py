@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.access.enums import Category
@@ -22,6 +24,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 MAX_FILES = 5
+
+
+def _when(meeting: Any) -> str:
+    """A meeting's start in the page's language and order, in the meeting's own time zone."""
+    local = timezone.localtime(meeting.starts_at, ZoneInfo(meeting.time_zone))
+    return formats.date_format(local, "SHORT_DATETIME_FORMAT")
 
 
 def _sorted(choices: Iterable[tuple[Any, str]]) -> list[tuple[str, str]]:
@@ -303,9 +311,7 @@ class MinutesForm(GuardedForm):
             self.fields[f"decision_{row}_due"] = forms.DateField(
                 label=_("Decision %(number)d to be done by") % {"number": row}, required=False, widget=DATE
             )
-        next_meeting.choices = [("", "—")] + [
-            (str(m.public_id), f"{m.starts_at:%Y-%m-%d %H:%M} — {m.purpose}") for m in later
-        ]
+        next_meeting.choices = [("", "—")] + [(str(m.public_id), f"{_when(m)} — {m.purpose}") for m in later]
         self.fields["next_meeting"] = next_meeting
 
     def clean(self) -> dict[str, Any]:

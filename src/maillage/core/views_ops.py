@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from maillage.access.door import no_person_data
 from maillage.accounts.mfa import MfaState, mfa_step
 from maillage.core import metrics
+from maillage.core.db_routing import replica_alias
 
 logger = logging.getLogger(__name__)
 FILE_STORAGES = ("default", "coordination_attachments", "audit_seals")
@@ -43,7 +44,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def _database() -> None:
-    for alias in settings.DATABASES:
+    """The primary, and the read replica when one is in use (maillage.core.db_routing)."""
+    for alias in dict.fromkeys(["default", replica_alias()] if replica_alias() else ["default"]):
         with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
 

@@ -327,6 +327,26 @@ class Phone(TrackedModel):
         return self.number
 
 
+class OrganisationIdentifier(TrackedModel):
+    """An official identifier of an organisation as HSDS carries it (`organization_identifier`), kept whole so
+    that an import gives it back on export: the organisation itself keeps one (`Organisation.identifier`) when its
+    scheme is one we know; the others (and their ids) live here."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="directory_identifiers"
+    )
+    identifier_scheme = models.CharField(_("identifier scheme"), max_length=255, blank=True)
+    identifier_type = models.CharField(_("identifier type"), max_length=255)
+    identifier = models.CharField(_("identifier"), max_length=255)
+
+    class Meta:
+        verbose_name = _("organisation identifier")
+        verbose_name_plural = _("organisation identifiers")
+
+    def __str__(self) -> str:
+        return f"{self.identifier_type} {self.identifier}"
+
+
 class Contact(TrackedModel):
     """A named contact for a service or an organisation, possibly at one of its locations (HSDS `contact`);
     professional details only."""

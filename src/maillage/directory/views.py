@@ -18,6 +18,7 @@ from maillage.access.door import no_person_data
 from maillage.accounts.enums import OrganisationStatus, Role
 from maillage.accounts.models import Organisation
 from maillage.core.confirm import confirmation
+from maillage.core.db_routing import lag_tolerant_view
 from maillage.directory import services
 from maillage.directory.enums import CapacityStatus, Mobiliser, ServiceKind
 from maillage.directory.forms import CapacityForm, LocationAttachForm, LocationForm, SearchForm, ServiceForm
@@ -59,6 +60,7 @@ def clear_forbidden(view):
 @no_person_data
 @login_not_required
 @require_GET
+@lag_tolerant_view
 def search(request: HttpRequest) -> HttpResponse:
     """The public search (no login). With htmx only the results are swapped; without JS the form reloads."""
     form = SearchForm(request.GET)

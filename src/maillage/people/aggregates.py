@@ -148,3 +148,30 @@ def followed_together(network_id: int, members_sql: str, start: dt.date, end: dt
     with connection.cursor() as cursor:
         cursor.execute(sql, [end, start, network_id, end, start, network_id])
         return {(a, b): n for a, b, n in cursor.fetchall()}
+
+
+def open_needs_by_commune(organisation_ids: list[int], on: dt.date) -> dict[tuple[int, int], int]:
+    """For network analytics (unmet needs): {(commune, life domain): distinct persons with a need of that domain
+    open}, among the persons these organisations followed on `on` whose commune is known. A need's life domain is
+    its term, or the term's parent for a sub-term. Counts of pairs only; the caller hides counts under
+    `SMALL_CELL`."""
+    from django.db.models import Case, Count, Exists, F, OuterRef, When
+
+    from maillage.people.enums import OPEN_NEED_STATUSES
+    from maillage.people.models import Need
+
+    followed = Involvement.objects.filter(person_id=OuterRef("person_id"), organisation_id__in=organisation_ids)
+    followed = followed.filter(_active_on(on)).exclude(status=InvolvementStatus.ENDED, ended_on__isnull=True)
+    rows = (
+        Need.objects.filter(status__in=OPEN_NEED_STATUSES, person__commune__isnull=False)
+        .filter(Exists(followed))
+        .annotate(
+            domain=Case(
+                When(term__level__gt=1, term__parent__isnull=False, then=F("term__parent_id")), default=F("term_id")
+            )
+        )
+        .values_list("person__commune_id", "domain")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    return {(commune, domain): n for commune, domain, n in rows}

@@ -90,3 +90,15 @@ class ExternalAnswerForm(GuardedForm):
         label=_("If you decline, why"), choices=[("", "—"), *DeclineReason.choices], required=False
     )
     decline_detail = forms.CharField(label=_("In a few words"), required=False, max_length=1000)
+
+
+class NetworkDelaysForm(GuardedForm):
+    remind_after_days = forms.IntegerField(
+        label=_("Remind the receiver after (days without a move)"),
+        min_value=1,
+        max_value=90,
+        help_text=_("Each further period escalates: to the person's referent, then to the network's coordinators."),
+    )
+    expire_after_days = forms.IntegerField(
+        label=_("Expire a referral left unanswered after (days)"), min_value=2, max_value=365
+    )

@@ -9,6 +9,7 @@ first contact): keep them.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -161,3 +162,33 @@ class ReferralTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class NetworkDelays(VersionedModel):
+    """A network's own delays for its referrals (issue 20, item 4), over `settings.REFERRAL_DELAYS`: set by the
+    network's coordinators; a referral between organisations of the network follows them (`tasks.delays_for`)."""
+
+    version_subject = ""
+
+    network = models.OneToOneField(
+        "governance.Network", verbose_name=_("network"), on_delete=models.CASCADE, related_name="+"
+    )
+    remind_after_days = models.PositiveSmallIntegerField(
+        _("remind after (days without a move)"),
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    expire_after_days = models.PositiveSmallIntegerField(
+        _("expire after (days without an answer)"),
+        validators=[MinValueValidator(2), MaxValueValidator(365)],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        USER, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("network's referral delays")
+        verbose_name_plural = _("networks' referral delays")
+
+    def __str__(self) -> str:
+        return f"{self.network_id}: {self.remind_after_days}/{self.expire_after_days}"

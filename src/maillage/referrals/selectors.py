@@ -16,8 +16,8 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from maillage.access.door import persons_visible_to
-from maillage.access.enums import Action
+from maillage.access.door import person_for, persons_visible_to
+from maillage.access.enums import Action, Category
 from maillage.directory.search import ServiceQuery, search_services
 from maillage.directory.selectors import public_service
 from maillage.people.enums import OPEN_NEED_STATUSES
@@ -201,3 +201,36 @@ def followed_by(actor: Any, organisation_id: int) -> QuerySet[Any]:
     caller audits what it lists (`audit_list`)."""
     followed = Involvement.objects.active().filter(organisation_id=organisation_id).values("person_id")
     return persons_visible_to(actor).filter(pk__in=followed)
+
+
+def own_person(actor: Any, *, purpose: str) -> Any:
+    """The person's own file, for their own space (the door: themselves, audited); `Http404` for anyone else."""
+    if not getattr(actor, "is_person", False):
+        raise Http404
+    own = persons_visible_to(actor).filter(user=actor.user).values_list("public_id", flat=True).first()
+    if own is None:
+        raise Http404
+    return person_for(actor, own, action=Action.VIEW, category=Category.COORDINATION, purpose=purpose)
+
+
+def referrals_of(person: Any) -> QuerySet[Referral]:
+    """The person's referrals as they see them in their own space: every one sent (drafts are the sender's)."""
+    return (
+        Referral.objects.filter(person_id=person.pk)
+        .exclude(status=ReferralStatus.DRAFT)
+        .select_related("life_domain", "sender_organisation", "receiver_organisation", "receiver_service")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def unopened_count(organisation_id: int) -> int:
+    """How many referrals sent to the organisation are still "sent" (nobody marked them received): a number,
+    for the header's counter (the inbox index serves it)."""
+    return Referral.objects.filter(receiver_organisation_id=organisation_id, status=ReferralStatus.SENT).count()
+
+
+def network_delays_of(network: Any) -> Any:
+    """The network's own referral delays (None: the platform's)."""
+    from maillage.referrals.models import NetworkDelays
+
+    return NetworkDelays.objects.filter(network=network).first()

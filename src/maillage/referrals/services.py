@@ -98,7 +98,25 @@ def pass_door(actor: Any, referral: Referral, party: str, *, action: str, purpos
         if not decision.allowed:
             raise Http404
         return decision
+    if party == Party.SENDER and not people_selectors.involvement_active(person, referral.sender_organisation):
+        # Door rule 14: the sender stays responsible until the first contact, even after its involvement ended.
+        decision = referral_door.referral_sender(
+            actor,
+            person,
+            organisation_id=referral.sender_organisation_id,
+            awaiting_first_contact=referral.status in AWAITING_FIRST_CONTACT,
+            action=action,
+            purpose=purpose,
+            extra={"referral": referral.pk},
+        )
+        if not decision.allowed:
+            raise Http404
+        return decision
     return door.require(actor, person, action=action, category=Category.COORDINATION, purpose=purpose)
+
+
+# The sender stays responsible (door rule 14) while the referral waits for its first contact.
+AWAITING_FIRST_CONTACT = (*PENDING_STATUSES, ReferralStatus.ACCEPTED)
 
 
 def _record(actor: Any, referral: Referral, action: str, decision: door.Decision, **extra: Any) -> None:
@@ -295,7 +313,15 @@ def _move(
     referral.save(update_fields=changed)
     _transition_row(actor, referral, frm, to, party, now, reason)
     _record(actor, referral, Action.EDIT, decision, to=str(to))
+    _tell(referral.pk, str(to), str(party))
     return referral
+
+
+def _tell(referral_id: int, to: str, party: str) -> None:
+    """The other side hears of the move after the commit (`tasks.tell_of_move`: ids only in the queue)."""
+    from maillage.referrals.tasks import tell_of_move
+
+    transaction.on_commit(lambda: tell_of_move.enqueue(referral_id, to, party))
 
 
 def _locked(referral: Referral) -> Referral:
@@ -504,3 +530,32 @@ def referral_redirect(
         redirected_from=referral,
         **values,
     )
+
+
+# --- a network's delays --------------------------------------------------------------------------------------
+
+
+def network_delays_set(
+    actor: Any, *, network: Any, remind_after_days: int, expire_after_days: int, version: int | None = None
+) -> Any:
+    """A network's coordinators set its referral delays (no person data). `PermissionDenied` for anyone else;
+    `ValidationError` when a referral would expire before its first reminder; `StaleWrite` from an old page."""
+    from maillage.governance.permissions import can_manage
+    from maillage.referrals.models import NetworkDelays
+
+    if not can_manage(actor, network):
+        raise PermissionDenied(_("Only the network's coordinators set its referral delays."))
+    if expire_after_days <= remind_after_days:
+        raise ValidationError({"expire_after_days": _("A referral must be reminded at least once before it expires.")})
+    with transaction.atomic():
+        row = NetworkDelays.objects.filter(network=network).first()
+        if row is None:
+            row = NetworkDelays(network=network)
+        elif version is not None:
+            row.version = version
+        row.remind_after_days = remind_after_days
+        row.expire_after_days = expire_after_days
+        row.updated_by = actor.user
+        row.full_clean()
+        row.save()
+    return row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.referrals import views, views_send
+from maillage.referrals import views, views_network, views_send, views_space
 
 app_name = "referrals"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("organisation/<uuid:organisation_id>/outbox/", views.outbox, name="outbox"),
     path("person/<uuid:public_id>/send/", views_send.referral_send, name="referral_send"),
     path("service/<uuid:service_id>/orient/", views_send.service_orient, name="service_orient"),
+    path("network/<uuid:network_id>/delays/", views_network.network_delays, name="network_delays"),
+    path("me/", views_space.space_referrals, name="space_referrals"),
+    path("me/<uuid:referral_id>/refuse/", views_space.space_referral_refuse, name="space_referral_refuse"),
     path("<uuid:referral_id>/", views.referral_detail, name="referral_detail"),
     path("<uuid:referral_id>/move/", views.referral_move, name="referral_move"),
     path("<uuid:referral_id>/redirect/", views_send.referral_redirect, name="referral_redirect"),

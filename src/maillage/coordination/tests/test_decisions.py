@@ -3,6 +3,7 @@ its version check, and an organisation's action added only by that organisation 
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -257,3 +258,19 @@ class TestDecisionCarrierInTheMinutes:
                 decisions=[{"text": "Aider", "carrier": Carrier.RELATION, "relation": mother}],
             )
         assert not meeting.decisions.exists()
+
+
+def test_the_minutes_offer_the_next_meeting_with_its_date_in_the_page_language(network, client):
+    """No raw ISO date on screen: the next meeting's choice reads as the language writes dates."""
+    meeting = convene(network)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(days=1))
+    later = convene(network)
+    client.force_login(network.referent)
+    url = reverse(
+        "coordination:meeting_minutes",
+        kwargs={"public_id": network.person.public_id, "meeting_id": meeting.public_id},
+    )
+    html = client.get(url).content.decode()
+    local = timezone.localtime(later.starts_at, ZoneInfo(later.time_zone))
+    assert f"{local:%d/%m/%Y}" in html
+    assert f"{local:%Y-%m-%d}" not in html

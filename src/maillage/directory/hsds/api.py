@@ -23,6 +23,7 @@ from maillage.access.door import no_person_data
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
 from maillage.core.api_errors import ErrorOut, install_error_handlers
+from maillage.core.db_routing import lag_tolerant_view
 from maillage.directory.hsds import exporter, mapping
 from maillage.directory.models import Service, ServiceAtLocation, Taxonomy
 from maillage.directory.search import MAX_PAGE_SIZE, ServiceQuery, search_services
@@ -306,12 +307,14 @@ def get_taxonomy_term(request: HttpRequest, id: str) -> dict[str, Any]:
 
 
 def _public(urls: tuple) -> tuple:
-    """Mark every view public for LoginRequiredMiddleware: the HSDS API is open data."""
+    """Mark every view public for LoginRequiredMiddleware: the HSDS API is open data; its reads tolerate lag
+    (a read replica may answer them, maillage.core.db_routing)."""
     patterns, app_name, namespace = urls
     for pattern in patterns:
         callback = getattr(pattern, "callback", None)
         if callback is not None:
             callback.login_required = False
+            pattern.callback = lag_tolerant_view(callback)
     return patterns, app_name, namespace
 
 

@@ -20,6 +20,7 @@ from maillage.directory.hsds.tabular import PackageWriter
 from maillage.directory.models import (
     Contact,
     Location,
+    OrganisationIdentifier,
     Phone,
     Service,
     ServiceAtLocation,
@@ -86,7 +87,9 @@ def _phones_by(field: str, phones: Iterable[Phone]) -> dict[int, list[Phone]]:
 def organisation_full(organisation: Organisation, *, services: str = "none") -> dict[str, Any]:
     """An organization with its locations; `services` is "none", "ids" (the API default) or "full"."""
     data = mapping.organisation_to_hsds(
-        organisation, phones=list(own_phones(organisation=organisation, location__isnull=True))
+        organisation,
+        phones=list(own_phones(organisation=organisation, location__isnull=True)),
+        identifiers=list(OrganisationIdentifier.objects.filter(organisation=organisation).order_by("pk")),
     )
     locations = Location.objects.filter(organisation=organisation).order_by("pk")
     if locations:
@@ -237,11 +240,18 @@ def iter_organisations(batch_size: int = BATCH_SIZE) -> Iterator[dict[str, Any]]
         for contact in organisation_contacts().filter(organisation__in=batch):
             contacts_by_org[contact.organisation_id].append(contact)
         organisation_phones = _phones_by("organisation_id", own_phones(organisation__in=batch, location__isnull=True))
+        identifiers_by_org: dict[int, list[OrganisationIdentifier]] = defaultdict(list)
+        for row in OrganisationIdentifier.objects.filter(organisation__in=batch).order_by("pk"):
+            identifiers_by_org[row.organisation_id].append(row)
         location_phones = _phones_by(
             "location_id", own_phones(location__in=[loc for locs in by_org.values() for loc in locs])
         )
         for organisation in batch:
-            data = mapping.organisation_to_hsds(organisation, phones=organisation_phones.get(organisation.pk))
+            data = mapping.organisation_to_hsds(
+                organisation,
+                phones=organisation_phones.get(organisation.pk),
+                identifiers=identifiers_by_org.get(organisation.pk, ()),
+            )
             mapping._put(
                 data,
                 "locations",

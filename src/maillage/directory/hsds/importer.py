@@ -31,6 +31,7 @@ from maillage.directory.hsds.bundle import Bundle, Rejection, read_paths
 from maillage.directory.models import (
     Contact,
     Location,
+    OrganisationIdentifier,
     Phone,
     RequiredDocument,
     Service,
@@ -666,7 +667,23 @@ class HsdsImporter:
                 "uri": mapping.text(record.get("uri")),
             }
 
+        identifier_records = bundle.records.get("organization_identifier", {})
+        identifier_orgs = self.known(
+            Organisation, "organization", [str(r.get("organization_id") or "") for r in identifier_records.values()]
+        )
+
+        def identifier(record_id: str, record: dict[str, Any]) -> dict[str, Any] | str | None:
+            organisation_pk = identifier_orgs.get(str(record.get("organization_id") or ""))
+            if organisation_pk is None:
+                return f"unknown organization {record.get('organization_id') or '(none)'}"
+            if record_id == mapping.derived_id(str(record.get("organization_id")), "identifier"):
+                return None  # the organisation's own identifier, as we export it
+            if not record.get("identifier") or not record.get("identifier_type"):
+                return "an identifier needs its type and its value"
+            return {**mapping.identifier_fields(record), "organisation_id": organisation_pk}
+
         self._linked(bundle, "phone", Phone, phone)
+        self._linked(bundle, "organization_identifier", OrganisationIdentifier, identifier)
         self._linked(bundle, "contact", Contact, contact)
         self._linked(bundle, "required_document", RequiredDocument, document)
 

@@ -443,8 +443,43 @@ def term_to_hsds(term, *, taxonomy=None, parent_public_id=None) -> dict[str, Any
     return data
 
 
-def organisation_to_hsds(organisation, *, phones=None) -> dict[str, Any]:
-    """An organisation; its phones as imported when given, else the one number it keeps."""
+def identifier_fields(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "identifier_scheme": text(record.get("identifier_scheme"), 255),
+        "identifier_type": text(record.get("identifier_type"), 255),
+        "identifier": text(record.get("identifier"), 255),
+    }
+
+
+def identifiers_to_hsds(organisation, identifiers) -> list[dict[str, Any]]:
+    """The organisation's identifiers as imported, then its own one when none of them is it (derived id)."""
+    oid = str(organisation.public_id)
+    out = [
+        {
+            "id": str(row.public_id),
+            "organization_id": oid,
+            **({"identifier_scheme": row.identifier_scheme} if row.identifier_scheme else {}),
+            "identifier_type": row.identifier_type,
+            "identifier": row.identifier,
+        }
+        for row in identifiers
+    ]
+    if organisation.identifier and organisation.identifier not in {row["identifier"] for row in out}:
+        out.append(
+            {
+                "id": derived_id(oid, "identifier"),
+                "organization_id": oid,
+                "identifier_scheme": organisation.identifier_scheme or "",
+                "identifier_type": organisation.identifier_scheme or "OTHER",
+                "identifier": organisation.identifier,
+            }
+        )
+    return out
+
+
+def organisation_to_hsds(organisation, *, phones=None, identifiers=()) -> dict[str, Any]:
+    """An organisation; its phones as imported when given, else the one number it keeps; its identifiers as
+    imported, and its own."""
     oid = str(organisation.public_id)
     data = {"id": oid, "name": organisation.name, "description": organisation.description or ""}
     _put(data, "alternate_name", organisation.alternate_name)
@@ -454,16 +489,7 @@ def organisation_to_hsds(organisation, *, phones=None) -> dict[str, Any]:
         data["phones"] = [phone_to_hsds(phone, organization_id=oid) for phone in phones]
     elif organisation.phone:
         data["phones"] = [{"id": derived_id(oid, "phone"), "organization_id": oid, "number": organisation.phone}]
-    if organisation.identifier:
-        data["organization_identifiers"] = [
-            {
-                "id": derived_id(oid, "identifier"),
-                "organization_id": oid,
-                "identifier_scheme": organisation.identifier_scheme or "",
-                "identifier_type": organisation.identifier_scheme or "OTHER",
-                "identifier": organisation.identifier,
-            }
-        ]
+    _put(data, "organization_identifiers", identifiers_to_hsds(organisation, identifiers))
     return data
 
 

@@ -256,8 +256,9 @@ class TestBadInput:
         path = tmp_path / "orgs.json"
         path.write_text(json.dumps([first, second]))
         report = import_paths([path], hsds_type="organization")
-        assert len(report.rejected) == 1
-        assert "refused by the database" in str(report.rejected[0])
+        refused, orphan = report.rejected  # the organisation, then its identifier that has nowhere to go
+        assert "refused by the database" in str(refused)
+        assert orphan.hsds_type == "organization_identifier" and "unknown organization" in str(orphan)
         assert list(Organisation.objects.values_list("name", flat=True)) == ["Org A"]
 
 

@@ -72,6 +72,15 @@ def package() -> dict[str, list[dict]]:
         "email": "accueil@csm-ardenne.example.be",
         "website": "https://csm-ardenne.example.be",
         "phones": [{"id": nested(1), "number": "+32 61 00 00 00", "type": "voice", "description": "Accueil"}],
+        "organization_identifiers": [
+            {
+                "id": nested(40),
+                "identifier_scheme": "BE-BCE_KBO",
+                "identifier_type": "BCE",
+                "identifier": "0123456789",
+            },
+            {"id": nested(41), "identifier_type": "INAMI", "identifier": "7-12345-67-890"},
+        ],
         "locations": [
             {
                 "id": BE_LOC,
@@ -125,6 +134,9 @@ def package() -> dict[str, list[dict]]:
         "name": "Centre communautaire du Plateau",
         "description": "Organisme communautaire montréalais.",
         "email": "info@plateau.example.ca",
+        "organization_identifiers": [
+            {"id": nested(42), "identifier_scheme": "CA-QC-REQ", "identifier_type": "NEQ", "identifier": "1140000000"}
+        ],
         "locations": [
             {
                 "id": QC_LOC,
@@ -273,6 +285,7 @@ def test_import_export_import_loses_nothing(tmp_path, shape):
     source = write(tmp_path / "source", package())
     given = given_records(source)
     assert {"address", "language", "phone", "schedule", "accessibility", "attribute", "contact"} <= set(given)
+    assert len(given["organization_identifier"]) == 3
 
     call("hsds_import", str(source), "--publish", "--strict")
     call("hsds_export", str(tmp_path / "first"))

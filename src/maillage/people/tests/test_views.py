@@ -123,7 +123,8 @@ class TestPersonDetailContent:
     # categories (3), the audit of the categories shown (5), the session save (2), the proposals to end an
     # involvement (1), the requests to join the network, for the referent (1), the messages the person wrote
     # to the referent (1).
-    PERSON_PAGE_QUERIES = 21
+    # The header's count of unopened referrals sent to the organisation (1).
+    PERSON_PAGE_QUERIES = 22
 
     def test_query_count_is_pinned(self, client, network, django_assert_num_queries):
         client.force_login(network.referent)
