@@ -367,6 +367,12 @@ PERIODIC_TASKS = [
         "call": "maillage.access.tasks.enqueue_last_week_digest",
     },
     {"name": "audit_seal", "every": "hour", "call": "maillage.access.tasks.enqueue_seal"},
+    {
+        "name": "convention_renewals",
+        "every": "day",
+        "after_hour": 8,
+        "call": "maillage.governance.tasks.enqueue_renewal_reminders",
+    },
 ]
 
 # One process, one machine: the cache in memory, sessions in the database. Several application servers: set

@@ -13,6 +13,7 @@ from maillage.accounts.models import Membership
 from maillage.core.sites import absolute_url
 from maillage.governance.enums import AgreementKind
 from maillage.governance.models import Agreement, RenewalReminder
+from maillage.governance.selectors import renewal_reminders_due
 
 
 def _renewal_recipients(agreement: Agreement) -> list:
@@ -76,3 +77,11 @@ def remind_convention_renewal(agreement_id: int, days_before: int) -> int:
         agreement.renewal_reminded_at = timezone.now()
         agreement.save(update_fields=["renewal_reminded_at"])
     return sent
+
+
+def enqueue_renewal_reminders() -> int:
+    """Enqueue each renewal reminder due today (maillage.core.periodic runs it daily; so does the command)."""
+    due = renewal_reminders_due(timezone.localdate())
+    for agreement_id, days_before in due:
+        remind_convention_renewal.enqueue(agreement_id, days_before)
+    return len(due)

@@ -86,6 +86,7 @@ class TestOncePerPeriod:
         assert sorted(item.split("@")[0] for item in enqueued) == [
             "audit_seal",
             "break_glass_digest",
+            "convention_renewals",
             "referrals_sweep",
             "search_alerts",
             "stale_listings",

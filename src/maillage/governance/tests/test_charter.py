@@ -213,3 +213,25 @@ class TestRenewalReminder:
         call_command("governance_remind_renewals")
         assert len(mailoutbox) == 9
         assert not RenewalReminder.objects.filter(agreement=far).exists()
+
+    def test_the_periodic_scheduler_sends_the_reminders_once_a_day(self, network, coordinator, members, mailoutbox):
+        from maillage.core import periodic
+
+        (arlon, _), (bastogne, _) = members
+        today = timezone.localdate()
+        services.agreement_create(
+            coordinator,
+            network,
+            kind=AgreementKind.CONVENTION,
+            title="Convention logement",
+            text="Engagements",
+            parties=[arlon, bastogne],
+            ends_on=today + dt.timedelta(days=5),
+        )
+        nine = timezone.make_aware(dt.datetime.combine(today, dt.time(9)))
+        assert f"convention_renewals@{today.isoformat()}" in periodic.run_due(nine, worker="a")
+        reminders = [m for m in mailoutbox if "Convention logement" in m.subject]
+        assert len(reminders) == 3
+        later = periodic.run_due(nine + dt.timedelta(hours=1), worker="b")
+        assert not any(run.startswith("convention_renewals") for run in later)
+        assert len([m for m in mailoutbox if "Convention logement" in m.subject]) == 3
