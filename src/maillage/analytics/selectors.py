@@ -108,7 +108,14 @@ def ego_links(snapshot: Snapshot, organisation_id: int) -> list[LinkMetrics]:
     from django.db.models import Q
 
     links = snapshot.link_metrics.filter(Q(source_id=organisation_id) | Q(target_id=organisation_id))
-    return list(links.select_related("source", "target").order_by("-weight", "pk"))
+    found = list(links.select_related("source", "target").order_by("-weight", "pk"))
+    campaign = snapshot.trust_campaign
+    if campaign is not None and campaign.anonymous:
+        # A link's stated trust is the mean of its two directions: a party knows its own rating, so it would read
+        # its partner's back. Anonymous campaigns show links to the coordinators only.
+        for link in found:
+            link.stated_trust = link.stated_value = None
+    return found
 
 
 def alerts_about(snapshot: Snapshot, organisation_id: int) -> list[Alert]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from maillage.accounts.actors import actor_for
 from maillage.accounts.tests.factories import MembershipFactory
-from maillage.analytics import compute, trust
+from maillage.analytics import compute, selectors, trust
 from maillage.analytics.models import TrustRating
 from maillage.analytics.tests.test_scenarios import TODAY, _follow, _members
 from maillage.core.tests.helpers import post_form
@@ -183,6 +183,19 @@ class TestResults:
         metrics = {m.organisation_id: m for m in snapshot.organisation_metrics.all()}
         assert metrics[a.pk].trust_received == 2.33 and metrics[b.pk].trust_received is None
         assert all(m.trust_given is None for m in metrics.values())
+
+    def test_an_anonymous_link_is_not_shown_to_its_own_parties(self, client, scene):
+        network, (a, b, *_), coordinator, admins = scene
+        campaign = _open(network, coordinator)
+        _answer(campaign, admins, a, b, openness=1, reliability=1, shared_mission=1)
+        _answer(campaign, admins, b, a, openness=4, reliability=4, shared_mission=4)
+        snapshot = compute.take(network, TODAY - dt.timedelta(days=89), TODAY)
+        assert snapshot.link_metrics.get(source=min(a.pk, b.pk), target=max(a.pk, b.pk)).stated_trust == 2.5
+        # b knows its own 4: from a mean of 2.5 it would read a's 1.
+        assert all(link.stated_trust is None for link in selectors.ego_links(snapshot, b.pk))
+        client.force_login(admins[b].user)
+        html = client.get(reverse("analytics:organisation")).content.decode()
+        assert "confiance déclarée" not in html and "2,5" not in html
 
     def test_named_trust_in_the_snapshot(self, scene):
         network, (a, b, *_), coordinator, admins = scene
