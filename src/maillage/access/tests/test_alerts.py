@@ -75,7 +75,8 @@ def test_break_glass_alerts_the_referent_and_the_person_through_the_task(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         grant = break_glass_open(emergency, public_id=person.public_id, reason=REASON_TYPED)
         assert mail.outbox == []  # nothing before the commit
-    assert len(callbacks) == 1
+    # One alert task after the commit (the audit's own callbacks count its entries for the metrics).
+    assert [c.__qualname__.split(".")[0] for c in callbacks if "record_many" not in c.__qualname__] == ["_grant"]
     assert [m.to for m in mail.outbox] == [["referent@example.org"], ["amina@example.org"]]
     to_referent, to_person = mail.outbox
     assert to_referent.subject == "Maillage: emergency access to a file"  # the referent reads English

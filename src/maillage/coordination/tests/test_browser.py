@@ -61,7 +61,7 @@ def test_note_meeting_minutes_and_decision_into_the_project(page, live_server, l
     page.get_by_role("link", name="Compte rendu et décisions").click()
     page.locator("#id_minutes").fill("Tour de table.")
     page.locator("#id_person_said").fill("Je veux rester à Namur.")
-    page.locator("#id_decisions").fill("Visiter deux logements à Namur")
+    page.locator("#id_decision_1").fill("Visiter deux logements à Namur")
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer le compte rendu").click()
     page.get_by_role("link", name="En faire une action du projet").click()
