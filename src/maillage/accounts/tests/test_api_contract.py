@@ -5,6 +5,7 @@ Operations that other apps add later are covered automatically: the schema is lo
 """
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -53,7 +54,9 @@ def test_interactive_docs_are_served_without_cdn(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
-    assert "cdn" not in html.lower()
+    # Nothing is fetched from another host: a check for the letters "cdn" failed on a random CSRF token.
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(source.startswith("/") and not source.startswith("//") for source in sources)
     bundle = client.get("/static/ninja/swagger-ui-bundle.js")
     assert bundle.status_code == 200
     bundle.close()
