@@ -404,10 +404,12 @@ def _move(
 
 
 def _tell(referral_id: int, to: str, party: str) -> None:
-    """The other side hears of the move after the commit (`tasks.tell_of_move`: ids only in the queue)."""
-    from maillage.referrals.tasks import tell_of_move
+    """The other side hears of the move after the commit (`tasks.tell_of_move`: ids only in the queue). A move
+    nobody is told of (marking a referral received, a side's own news) enqueues nothing: no queued job, no read."""
+    from maillage.referrals.tasks import tell_of_move, tells_anyone
 
-    transaction.on_commit(lambda: tell_of_move.enqueue(referral_id, to, party))
+    if tells_anyone(to, party):
+        transaction.on_commit(lambda: tell_of_move.enqueue(referral_id, to, party))
 
 
 def _locked(referral: Referral) -> Referral:

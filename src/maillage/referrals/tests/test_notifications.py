@@ -53,3 +53,18 @@ def test_the_header_counts_unopened_referrals(scene, client):
     services.referral_receive(scene.receiver, referral=referral)
     html = client.get(reverse("core:home")).content.decode()
     assert '<span class="badge badge-warn">1</span>' not in html
+
+
+def test_a_move_nobody_is_told_of_enqueues_nothing(scene, django_capture_on_commit_callbacks):
+    """Marking a referral received tells nobody: no task is queued for it (one job and one read fewer per move)."""
+    from unittest import mock
+
+    from maillage.referrals import tasks
+
+    referral = send(scene)
+    with mock.patch.object(tasks, "tell_of_move") as tell, django_capture_on_commit_callbacks(execute=True):
+        services.referral_receive(scene.receiver, referral=referral)
+    tell.enqueue.assert_not_called()
+    with mock.patch.object(tasks, "tell_of_move") as tell, django_capture_on_commit_callbacks(execute=True):
+        services.referral_accept(scene.receiver, referral=referral)
+    tell.enqueue.assert_called_once_with(referral.pk, "ACCEPTED", "RECEIVER")
