@@ -10,6 +10,7 @@ The rules, in plain words:
    (409 in the pages and the API). Each move names the `version` it was made from: of two concurrent answers,
    one wins, the other gets `StaleWrite` (409). Each move writes one `ReferralTransition` and one audit entry.
 3. The receiver, before it accepts, acts through the door's rule 13 (`door.referral_receiver`), never the file.
+   Its opening the referral marks it received (`referral_open`): the header counts only unopened ones.
 4. Accepting adds the receiver to the person's network through `people.services.involvement_start` (rule 8c:
    by the sender, with the agreement the sender recorded; by the person when they agreed in their own space)
    and records the person's consent to share the picked categories with it. The person's other pending
@@ -34,6 +35,7 @@ from maillage.accounts.actors import actor_for
 from maillage.accounts.enums import OrganisationStatus, Role
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.services import consent_record
+from maillage.core.versioning import StaleWrite
 from maillage.people import selectors as people_selectors
 from maillage.people import services as people_services
 from maillage.people.enums import PersonAgreement
@@ -363,6 +365,20 @@ def referral_send(actor: Any, *, referral: Referral, version: int | None = None)
 
 def referral_receive(actor: Any, *, referral: Referral, version: int | None = None) -> Referral:
     return referral_transition(actor, referral=referral, to=ReferralStatus.RECEIVED, version=version)
+
+
+def referral_open(actor: Any, *, referral: Referral) -> Referral:
+    """The receiving organisation opens a referral it was sent: "sent" becomes "received" (time, actor, audit),
+    which clears the header's counter of unopened referrals. Anyone else opening it, or a referral already
+    received, moves nothing. Of two professionals opening it at once one marks it; the other's page shows it
+    as it is (no error: they only looked)."""
+    if referral.status != ReferralStatus.SENT or Party.RECEIVER not in parties_of(actor, referral):
+        return referral
+    try:
+        return referral_receive(actor, referral=referral, version=referral.version)
+    except (StaleWrite, IllegalTransition):
+        referral.refresh_from_db()
+        return referral
 
 
 def referral_waitlist(actor: Any, *, referral: Referral, version: int | None = None, reason: str = "") -> Referral:

@@ -2,7 +2,8 @@
 
 Thin: the door through `selectors.referral_for` (404 for a referral the actor has no side in), the moves through
 `services`; an illegal move or a concurrent answer answers 409 with the reason in words. The receiver, before it
-accepts, sees the summary only (never the person's name); every page is `no-store` (declared person data).
+accepts, sees the summary only (never the person's name); every page is `no-store` (declared person data). The
+receiving organisation opening a referral marks it received (`services.referral_open`).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def _detail(request: HttpRequest, referral, parties, *, error: str = "", status:
 @require_GET
 def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     referral, parties = selectors.referral_for(request.actor, referral_id)
+    services.referral_open(request.actor, referral=referral)
     return _detail(request, referral, parties)
 
 
