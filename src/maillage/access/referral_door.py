@@ -12,8 +12,11 @@
     referral is sent, received, on a waiting list or accepted (not yet contacted), its professionals keep the
     referral's page and moves (what the referral states, its history, cancelling it) even if their own
     involvement with the person ended meanwhile (`referral_sender`, audited as COORDINATION with the reason
-    REFERRAL_SENDER). After the first contact, or once the referral is closed, the door's other rules alone
-    apply. The file itself follows the other rules throughout.
+    REFERRAL_SENDER). The person stays visible to them as before: they keep reading the person's file (VIEW,
+    LIST, SEARCH, never a write), each category on the same bases as while they were involved (a consent to
+    their organisation or the care team's sharing, less what the person objected to, health for care providers),
+    audited with the reason REFERRAL_SENDER (`door._referral_sender`, read in the door's one query of facts).
+    After the first contact, or once the referral is closed, the door's other rules alone apply.
 """
 
 from __future__ import annotations
