@@ -124,7 +124,10 @@ class Command(BaseCommand):
             f"whole machine busy {mix['machine_busy']:.0%} (other work included)"
         )
         per_page = {name: 1000 * seconds / max(1, pages["requests"]) for name, seconds in cpu.items()}
-        write("CPU per page request: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in per_page.items()))
+        write(
+            "CPU per page request (the logins' password checks included): "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in per_page.items())
+        )
         write(
             f"database connections held by the application servers: {mix['connections']} "
             f"(at most instances x processes x threads = {run.max_connections})"
