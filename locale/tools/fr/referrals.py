@@ -160,4 +160,16 @@ TRANSLATIONS = {
     "%(sender)s refers a person to %(receiver)s. Here is what you need to decide; the person's name and file are not shown before you accept.": "%(sender)s oriente une personne vers %(receiver)s. Voici ce qu'il vous faut pour décider ; le nom et le dossier de la personne ne sont pas montrés avant que vous acceptiez.",
     "This link works for this referral only, until %(until)s or until you answer. Do not pass it on.": "Ce lien fonctionne pour cette orientation seulement, jusqu'au %(until)s ou jusqu'à votre réponse. Ne le transmettez pas.",
     "Send my answer": "Envoyer ma réponse",
+    # "Who saw my file": the referrals' purposes, and the link's holder
+    "a referral of one of your needs to another organisation": "une orientation d'un de vos besoins vers une autre organisation",
+    "looked at a referral of one of your needs": "a consulté une orientation d'un de vos besoins",
+    "sent, answered or moved on a referral of one of your needs": "a envoyé une orientation d'un de vos besoins, y a répondu ou l'a fait avancer",
+    "a referral of one of your needs, read or answered through the link e-mailed to a partner": "une orientation d'un de vos besoins, lue ou répondue par le lien envoyé par e-mail à un partenaire",
+    "reminder: a referral of one of your needs waits for an answer": "rappel : une orientation d'un de vos besoins attend une réponse",
+    "a referral of one of the person's needs to another organisation": "une orientation d'un besoin de la personne vers une autre organisation",
+    "looked at a referral of one of the person's needs": "a consulté une orientation d'un besoin de la personne",
+    "sent, answered or moved on a referral of one of the person's needs": "a envoyé une orientation d'un besoin de la personne, y a répondu ou l'a fait avancer",
+    "a referral of one of the person's needs, read or answered through the link e-mailed to a partner": "une orientation d'un besoin de la personne, lue ou répondue par le lien envoyé par e-mail à un partenaire",
+    "reminder: a referral of one of the person's needs waits for an answer": "rappel : une orientation d'un besoin de la personne attend une réponse",
+    "Through the link e-mailed to the organisation": "Par le lien envoyé par e-mail à l'organisation",
 }

@@ -164,6 +164,8 @@ def test_the_units_run_what_make_prod_runs(tmp_path):
     web = units["maillage-web@.service"]
     assert re.search(r"ExecStart=/opt/m/\.venv/bin/granian --interface wsgi .*--port %i", web)
     assert "config.wsgi:application" in web and "PROMETHEUS_MULTIPROC_DIR=/run/maillage-web-%i" in web
+    # Bounded threads, hence bounded database connections (granian's WSGI default is hundreds per process).
+    assert "--blocking-threads ${WEB_THREADS}" in web and "Environment=WEB_THREADS=4" in web
     assert "ExecStart=/opt/m/.venv/bin/python manage.py db_worker --no-reload" in units["maillage-worker@.service"]
     assert "ExecStart=/opt/m/.venv/bin/python manage.py periodic --loop" in units["maillage-periodic.service"]
     for name, text in units.items():

@@ -241,3 +241,27 @@ class TestTheSender:
         client.force_login(scene.other.user)
         renew = reverse("referrals:referral_link_renew", kwargs={"referral_id": referral.public_id})
         assert client.post(renew, {"confirm": "on"}).status_code == 404
+
+
+def test_who_saw_the_file_names_the_link_not_the_system(
+    scene, outside, mailoutbox, django_capture_on_commit_callbacks, client
+):
+    """The person's "who saw my file" tells a use of the link as such, for the organisation, in words."""
+    from maillage.access.who_saw import sightings
+
+    referral, _, token = _sent(scene, outside, mailoutbox, django_capture_on_commit_callbacks)
+    client.get(_url(token))
+    events = list(AccessEvent.objects.filter(person_id=referral.person_id, reason=Reason.EXTERNAL_LINK))
+    with translation.override("en"):
+        rows = sightings(events, person_user_id=None, for_person=True)
+    assert rows and {row.who for row in rows} == {"Through the link e-mailed to the organisation"}
+    assert {row.organisation for row in rows} == {outside.name}
+    assert "e-mailed to a partner" in rows[0].why
+
+
+def test_the_link_works_as_many_days_as_set(scene, outside, settings):
+    settings.REFERRAL_LINK_DAYS = 3
+    before = timezone.now()
+    referral = send(scene, organisation=outside)
+    link = ReferralLink.objects.get(referral=referral)
+    assert before + dt.timedelta(days=3) <= link.expires_at <= timezone.now() + dt.timedelta(days=3)
