@@ -46,6 +46,15 @@ PROJECT_DOCUMENT = "project_document"
 API_PROJECT = "api_project"
 API_PROJECT_FHIR = "api_project_fhir"
 API_PROJECT_WRITE = "api_project_write"
+# Referrals (maillage.referrals).
+REFERRAL = "referral"
+REFERRAL_VIEW = "referral_view"
+REFERRAL_WRITE = "referral_write"
+REFERRAL_LINK = "referral_link"
+REFERRAL_REMINDER = "referral_reminder"
+# Referrals (maillage.referrals) through the API.
+API_REFERRAL_FHIR = "api_referral_fhir"
+API_REFERRAL_IMPORT = "api_referral_import"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -88,6 +97,13 @@ WORDS = {
     API_PROJECT: _("read your personalised project (software connection)"),
     API_PROJECT_FHIR: _("exported your personalised project to another health or care software (FHIR)"),
     API_PROJECT_WRITE: _("changed your personalised project (software connection)"),
+    REFERRAL: _("a referral of one of your needs to another organisation"),
+    REFERRAL_VIEW: _("looked at a referral of one of your needs"),
+    REFERRAL_WRITE: _("sent, answered or moved on a referral of one of your needs"),
+    REFERRAL_LINK: _("a referral of one of your needs, read or answered through the link e-mailed to a partner"),
+    REFERRAL_REMINDER: _("reminder: a referral of one of your needs waits for an answer"),
+    API_REFERRAL_FHIR: _("exported a referral concerning you to another software (FHIR)"),
+    API_REFERRAL_IMPORT: _("imported a referral concerning you from another software (FHIR)"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.
@@ -116,6 +132,15 @@ WORDS_ABOUT_THE_PERSON = {
     API_PROJECT: _("read the personalised project (software connection)"),
     API_PROJECT_FHIR: _("exported the personalised project to another health or care software (FHIR)"),
     API_PROJECT_WRITE: _("changed the personalised project (software connection)"),
+    REFERRAL: _("a referral of one of the person's needs to another organisation"),
+    REFERRAL_VIEW: _("looked at a referral of one of the person's needs"),
+    REFERRAL_WRITE: _("sent, answered or moved on a referral of one of the person's needs"),
+    REFERRAL_LINK: _(
+        "a referral of one of the person's needs, read or answered through the link e-mailed to a partner"
+    ),
+    REFERRAL_REMINDER: _("reminder: a referral of one of the person's needs waits for an answer"),
+    API_REFERRAL_FHIR: _("exported a referral concerning the person to another software (FHIR)"),
+    API_REFERRAL_IMPORT: _("imported a referral concerning the person from another software (FHIR)"),
 }
 
 

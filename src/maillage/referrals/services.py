@@ -16,6 +16,11 @@ The rules, in plain words:
    and records the person's consent to share the picked categories with it. The person's other pending
    referrals for the same need (or objective) become OBSOLETE.
 5. Declining needs a reason (and words for OTHER); completing needs an outcome; cancelling needs a reason.
+6. A receiver not on Maillage yet gets, as the referral is sent, a link by e-mail to read and answer it without
+   an account (`links`): its holder acts as the receiving side on that referral alone (the door's rule 15).
+7. A referral a partner sent outside Maillage (a FHIR import, `referral_record_received`) is recorded by the
+   receiving organisation only when both organisations already work with the person; it shares nothing more.
+   A sending organisation imports its own referrals through `referral_create`, under rule 1.
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ from maillage.consent.services import consent_record
 from maillage.core.versioning import StaleWrite
 from maillage.people import selectors as people_selectors
 from maillage.people import services as people_services
-from maillage.people.enums import PersonAgreement
+from maillage.people.enums import OPEN_NEED_STATUSES, PersonAgreement
 from maillage.people.models import Need, Person
+from maillage.referrals import links
 from maillage.referrals.enums import (
     PENDING_STATUSES,
     Agreement,
@@ -68,6 +74,8 @@ def parties_of(actor: Any, referral: Referral) -> frozenset[str]:
     """The sides `actor` acts for on this referral: SYSTEM (no actor), SENDER, RECEIVER, PERSON."""
     if actor is None:
         return frozenset({Party.SYSTEM})
+    if isinstance(actor, links.LinkActor):  # rule 6: the link's holder, for its one referral
+        return frozenset({Party.RECEIVER}) if actor.link.referral_id == referral.pk else frozenset()
     user = getattr(actor, "user", None)
     if user is None or not user.is_authenticated:
         return frozenset()
@@ -89,11 +97,24 @@ def pass_door(actor: Any, referral: Referral, party: str, *, action: str, purpos
     person = referral.person
     if party == Party.SYSTEM:
         return door.Decision(True, Reason.DUTY_TO_ALERT)
+    if isinstance(actor, links.LinkActor):
+        decision = referral_door.external_link(
+            person,
+            organisation_id=referral.receiver_organisation_id,
+            usable=links.usable(actor.link, referral),
+            action=action,
+            purpose=links.PURPOSE,
+            extra={"referral": referral.pk, "link": actor.link.pk},
+        )
+        if not decision.allowed:
+            raise Http404
+        return decision
     if party == Party.RECEIVER and not people_selectors.involvement_active(person, referral.receiver_organisation):
         decision = referral_door.referral_receiver(
             actor,
             person,
             organisation_id=referral.receiver_organisation_id,
+            action=action,
             purpose=purpose,
             extra={"referral": referral.pk},
         )
@@ -122,6 +143,8 @@ AWAITING_FIRST_CONTACT = (*PENDING_STATUSES, ReferralStatus.ACCEPTED)
 
 
 def _record(actor: Any, referral: Referral, action: str, decision: door.Decision, **extra: Any) -> None:
+    if isinstance(actor, links.LinkActor):
+        extra.setdefault("link", actor.link.pk)
     audit.record(
         actor=actor,
         action=action,
@@ -171,6 +194,7 @@ def referral_create(
     show_decline_reason_to_person: bool = True,
     send: bool = True,
     redirected_from: Referral | None = None,
+    receiver_email: str = "",
 ) -> Referral:
     """Rule 1: a referral of `need` (or `objective`) to `receiver_organisation`, sent at once unless `send` is
     False (a draft). `ValidationError` with field messages for bad input; `Http404` when the door refuses."""
@@ -205,6 +229,13 @@ def referral_create(
         errors["agreement"] = _("Only the person records their agreement in their own space.")
     if not (expected or "").strip():
         errors["expected"] = _("Say what you expect from the partner.")
+    receiver_email = (receiver_email or "").strip()
+    no_address = send and not (receiver_email or receiver_organisation.email)
+    if "receiver_organisation" not in errors and no_address and not links.on_maillage(receiver_organisation):
+        errors["receiver_email"] = _(
+            "This organisation is not on Maillage yet and has no e-mail address: give the address its link "
+            "to answer will be sent to."
+        )
     shared = sorted({str(c) for c in shared_categories})
     if not errors:
         allowed = referral_door.categories_shareable(actor, person, receiver_organisation)
@@ -238,6 +269,7 @@ def referral_create(
             expected=expected.strip(),
             eligibility=(eligibility or "").strip(),
             shared_categories=shared,
+            receiver_email=receiver_email,
             agreement=agreement,
             contact_preference=contact_preference,
             show_decline_reason_to_person=show_decline_reason_to_person,
@@ -253,6 +285,88 @@ def referral_create(
         if send:
             _move(actor, referral, ReferralStatus.SENT, Party.SENDER, decision, version=referral.version)
     return referral
+
+
+def referral_record_received(
+    actor: Any,
+    *,
+    person: Person,
+    sender_organisation: Any,
+    expected: str,
+    agreement: str,
+    life_domain: Any,
+    urgency: str = Urgency.NORMAL,
+    eligibility: str = "",
+    shared_categories: Iterable[str] = (),
+    contact_preference: str = ContactPreference.THROUGH_REFERENT,
+) -> Referral:
+    """Rule 7: the receiving organisation records a referral a partner sent it outside Maillage (a FHIR import).
+
+    The receiver must already work with the person (the door lets it create their COORDINATION data), and so must
+    the sending organisation: naming it as sender gives it the referral's page (door rule 14), which only an
+    organisation already in the person's network may get this way. Nothing is shared by the import: only the
+    sender picks categories to share (rule 1), and the receiver already has what the person's consents give it.
+    The referral is SENT, its first row says the receiver recorded it. `ValidationError` with field messages for
+    bad input; `Http404` when the door refuses."""
+    decision = door.require(actor, person, action=Action.CREATE, category=Category.COORDINATION, purpose=PURPOSE)
+    receiver_organisation = getattr(actor, "organisation", None)
+    if receiver_organisation is None or decision.organisation_id != receiver_organisation.pk:
+        raise Http404
+    errors: dict[str, str] = {}
+    if sender_organisation.pk == receiver_organisation.pk:
+        errors["sender_organisation"] = _("A referral comes from another organisation than yours.")
+    elif sender_organisation.status != OrganisationStatus.VALIDATED or not people_selectors.involvement_active(
+        person, sender_organisation
+    ):
+        errors["sender_organisation"] = _(
+            "Only an organisation that works with the person now can be recorded as the sender: ask it to send "
+            "the referral on Maillage."
+        )
+    if list(shared_categories):
+        errors["shared_categories"] = _(
+            "Only the sending organisation picks what to share: record the referral without shared categories."
+        )
+    if agreement not in (Agreement.ON_PAPER, Agreement.ORALLY):
+        errors["agreement"] = _(
+            "Record how the person agreed to this referral (on paper or orally). Without their agreement, do not "
+            "record it."
+        )
+    if not (expected or "").strip():
+        errors["expected"] = _("Say what you expect from the partner.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        referral = Referral(
+            person=person,
+            need=open_need(person, life_domain),
+            life_domain=life_domain,
+            sender_organisation=sender_organisation,
+            sender=None,
+            receiver_organisation=receiver_organisation,
+            urgency=urgency,
+            expected=expected.strip(),
+            eligibility=(eligibility or "").strip(),
+            shared_categories=[],
+            agreement=agreement,
+            contact_preference=contact_preference,
+            status=ReferralStatus.SENT,
+            sent_at=now,
+            status_changed_at=now,
+            updated_by=actor.user,
+        )
+        referral.full_clean()
+        referral.save()
+        reason = _("Recorded by the receiving organisation, from the sender's FHIR referral.")
+        _transition_row(actor, referral, "", ReferralStatus.SENT, Party.RECEIVER, now, reason)
+        _record(actor, referral, Action.CREATE, decision, sender=sender_organisation.pk, imported=True)
+    return referral
+
+
+def open_need(person: Person, life_domain: Any) -> Need | None:
+    """The person's open need in this life domain, when there is exactly one (what the referral is about)."""
+    needs = list(Need.objects.filter(person_id=person.pk, term=life_domain, status__in=OPEN_NEED_STATUSES)[:2])
+    return needs[0] if len(needs) == 1 else None
 
 
 # --- moving -----------------------------------------------------------------------------------------------
@@ -315,15 +429,19 @@ def _move(
     referral.save(update_fields=changed)
     _transition_row(actor, referral, frm, to, party, now, reason)
     _record(actor, referral, Action.EDIT, decision, to=str(to))
+    if to == ReferralStatus.SENT and links.needs_link(referral):
+        links.link_issue(actor, referral=referral)  # rule 6: a partner not on Maillage answers through a link
     _tell(referral.pk, str(to), str(party))
     return referral
 
 
 def _tell(referral_id: int, to: str, party: str) -> None:
-    """The other side hears of the move after the commit (`tasks.tell_of_move`: ids only in the queue)."""
-    from maillage.referrals.tasks import tell_of_move
+    """The other side hears of the move after the commit (`tasks.tell_of_move`: ids only in the queue). A move
+    nobody is told of (marking a referral received, a side's own news) enqueues nothing: no queued job, no read."""
+    from maillage.referrals.tasks import tell_of_move, tells_anyone
 
-    transaction.on_commit(lambda: tell_of_move.enqueue(referral_id, to, party))
+    if tells_anyone(to, party):
+        transaction.on_commit(lambda: tell_of_move.enqueue(referral_id, to, party))
 
 
 def _locked(referral: Referral) -> Referral:
@@ -459,19 +577,33 @@ def referral_accept(actor: Any, *, referral: Referral, version: int | None = Non
         if people_selectors.involvement_active(person, accepted.receiver_organisation) is None:
             _involve(accepted)
         if accepted.shared_categories:
-            consent_record(
-                actor,
-                person=person,
-                purpose=_("Referral: what %(organisation)s needs to take over, so the person need not repeat it.")
-                % {"organisation": accepted.receiver_organisation.name},
-                categories=accepted.shared_categories,
-                legal_basis=LegalBasis.CONSENT,
-                how_given=HOW_GIVEN[accepted.agreement],
-                recipient_organisation=accepted.receiver_organisation,
-                audit_purpose=PURPOSE,
-            )
+            recorder = _agreement_recorder(accepted) if isinstance(actor, links.LinkActor) else actor
+            try:
+                consent_record(
+                    recorder,
+                    person=person,
+                    purpose=_("Referral: what %(organisation)s needs to take over, so the person need not repeat it.")
+                    % {"organisation": accepted.receiver_organisation.name},
+                    categories=accepted.shared_categories,
+                    legal_basis=LegalBasis.CONSENT,
+                    how_given=HOW_GIVEN[accepted.agreement],
+                    recipient_organisation=accepted.receiver_organisation,
+                    audit_purpose=PURPOSE,
+                )
+            except (Http404, PermissionDenied) as refusal:
+                raise IllegalTransition(
+                    _("The sending organisation no longer works with the person: ask the referent to add yours.")
+                ) from refusal
         _make_obsolete(accepted)
     return accepted
+
+
+def _agreement_recorder(referral: Referral) -> Any:
+    """Who recorded the person's agreement to the referral (the person in their own space, else the sender): it
+    records the consent when the receiver, answering through its link, has no account (rule 6)."""
+    if referral.agreement == Agreement.IN_OWN_SPACE and referral.person.user_id:
+        return actor_for(referral.person.user)
+    return actor_for(referral.sender, referral.sender_organisation_id)
 
 
 def _involve(referral: Referral) -> None:
