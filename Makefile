@@ -10,8 +10,9 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
+AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access bench-referrals bench-analytics prod clean help
+.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access bench-referrals bench-analytics bench-load deploy-check prod clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -52,6 +53,13 @@ prod: install ## Serve with granian and the task worker (production profile; nee
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) periodic --loop & \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
 	    --workers $${WORKERS:-4} --working-dir src config.wsgi:application
+
+deploy-check: install ## Check deploy/: nginx -t on the rendered nginx configuration, systemd-analyze verify on the units
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "deploy-check: installing Debian's nginx"; \
+	  $(AS_ROOT) apt-get update -qq && \
+	  $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
+	PATH="$$PATH:/usr/sbin" PYTHONPATH=src $(PY) -m maillage.core.deploy check
 
 test: install ## Run the whole test suite (SQLite, or the database in DATABASE_URL)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -73,7 +73,7 @@ TRANSLATIONS = {
     "Previous page": "Page précédente",
     "Page %(number)s of %(pages)s": "Page %(number)s sur %(pages)s",
     "Next page": "Page suivante",
-    "Period from %(start)s to %(end)s, computed on %(taken)s.": "Période du %(start)s au %(end)s, calculée le %(taken)s.",
+    "Period from %(start)s to %(end)s (computed on %(taken)s).": "Période du %(start)s au %(end)s (calculée le %(taken)s).",
     "Network analytics: %(network)s": "Analyse du réseau : %(network)s",
     "No snapshot of the network has been computed yet. Snapshots are taken by the background task or by the command “maillage analytics compute”.": "Aucun instantané du réseau n'a encore été calculé. Les instantanés sont pris par la tâche de fond ou par la commande « maillage analytics compute ».",
     "Choose another snapshot or period": "Choisir un autre instantané ou une autre période",

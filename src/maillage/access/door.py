@@ -8,7 +8,8 @@ touches person data asks here. The rules, in plain words:
 3. The person themselves (a PERSON login linked to the file) sees and manages all of their own data.
 4. A professional knows that a person exists only while one of their organisations has an *active
    involvement* with that person, or while they hold an active *break-the-glass* grant. No list, search,
-   autocomplete or count shows anyone else. The one exception is the existence check (`existence`): given
+   autocomplete or count shows anyone else, but for the organisation that sent a referral about the person,
+   until its first contact (rule 14, `referral_door`). The one exception is the existence check (`existence`): given
    every identifying fact (name, birth date, commune), a professional learns whether a file exists, and
    nothing more; each check is audited with the person's id when it matched, and capped per day.
 5. Only PROFESSIONAL memberships count. Organisation admins, network coordinators and platform staff get
@@ -54,11 +55,12 @@ callers that show data on the strength of them audit through `person_for`/`audit
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -140,6 +142,9 @@ class _Facts:
     grant_care_provider: bool
     consents: tuple[Consent, ...]
     objections: tuple[Objection, ...]
+    # organisation id -> is_care_provider: the actor's PROFESSIONAL organisations that sent a referral about the
+    # person still awaiting its first contact (rule 14).
+    referred: dict[int, bool] = field(default_factory=dict)
 
 
 # The facts are read with plain SQL: a decision runs on every page, and building ORM queries would cost more
@@ -172,6 +177,30 @@ def _involvement_sql(actor: Any, person_ids: list[int]) -> tuple[str, list[Any]]
         f"WHERE person_id IN ({_marks(person_ids)}) AND status = 'ACTIVE' AND ({' OR '.join(conditions)})"
     )
     return sql, params
+
+
+# Rule 14: a referral awaiting its first contact keeps its sender in the loop. The referrals app sits above the
+# door, so the door names its table and statuses instead of importing it.
+REFERRAL_AWAITING_FIRST_CONTACT = ("SENT", "RECEIVED", "WAITING_LIST", "ACCEPTED")
+
+
+def _referral_table() -> str:
+    return apps.get_model("referrals", "Referral")._meta.db_table
+
+
+def _referred_sql(actor: Any, person_ids: list[int]) -> tuple[str, list[Any]] | None:
+    """Referrals the actor's PROFESSIONAL organisations sent about these persons, still awaiting their first
+    contact, as (kind 3, person, sending organisation) rows; None when the actor has no such organisation."""
+    professional = _professional_orgs(actor)
+    if not professional:
+        return None
+    sql = (
+        "SELECT DISTINCT 3, person_id, sender_organisation_id, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), "  # noqa: S608 -- placeholders only
+        f"CAST(NULL AS TEXT) FROM {_referral_table()} "
+        f"WHERE person_id IN ({_marks(person_ids)}) AND sender_organisation_id IN ({_marks(professional)}) "
+        f"AND status IN ({_marks(REFERRAL_AWAITING_FIRST_CONTACT)})"
+    )
+    return sql, [*person_ids, *professional, *REFERRAL_AWAITING_FIRST_CONTACT]
 
 
 def _grants(actor: Any, person_ids: Iterable[int], now: datetime) -> dict[int, BreakGlassGrant]:
@@ -229,20 +258,25 @@ def _facts_many(actor: Any, persons: list[Person], now: datetime) -> dict[int, _
     involved: dict[int, dict[int, bool]] = {pk: {} for pk in ids}
     consents: dict[int, list[Consent]] = {pk: [] for pk in ids}
     objections: dict[int, list[Objection]] = {pk: [] for pk in ids}
+    referred: dict[int, dict[int, bool]] = {pk: {} for pk in ids}
     if ids and orgs:
         involvement_sql, involvement_params = _involvement_sql(actor, ids)
         bases_sql, bases_params = _bases_sql(ids, sorted(orgs), now)
-        rows = _rows(f"{involvement_sql} UNION ALL {bases_sql}", [*involvement_params, *bases_params])
-        for kind, person_id, organisation_id, pk, categories, legal_basis in rows:
+        sql, params = f"{involvement_sql} UNION ALL {bases_sql}", [*involvement_params, *bases_params]
+        if (referred_query := _referred_sql(actor, ids)) is not None:
+            sql, params = f"{sql} UNION ALL {referred_query[0]}", [*params, *referred_query[1]]
+        for kind, person_id, organisation_id, pk, categories, legal_basis in _rows(sql, params):
             if kind == 0:
                 involved[person_id][organisation_id] = orgs[organisation_id]
+            elif kind == 3:
+                referred[person_id][organisation_id] = orgs[organisation_id]
             elif kind == 1:
                 values = [pk, person_id, organisation_id, json.loads(categories), legal_basis]
                 consents[person_id].append(Consent.from_db(connection.alias, CONSENT_FIELDS, values))
             else:
                 values = [pk, person_id, organisation_id, categories]
                 objections[person_id].append(Objection.from_db(connection.alias, OBJECTION_FIELDS, values))
-    without = [pk for pk in ids if not involved[pk]]
+    without = [pk for pk in ids if not involved[pk] and not referred[pk]]
     grants = _grants(actor, without, now) if without else {}
     return {
         pk: _Facts(
@@ -251,6 +285,7 @@ def _facts_many(actor: Any, persons: list[Person], now: datetime) -> dict[int, _
             grant_care_provider=orgs.get(grants[pk].organisation_id, False) if pk in grants else False,
             consents=tuple(consents[pk]),
             objections=tuple(objections[pk]),
+            referred=referred[pk],
         )
         for pk in ids
     }
@@ -317,6 +352,8 @@ def _rule(actor: Any, person: Person | None, action: str, category: str, facts: 
             first = first or decision
         assert first is not None  # noqa: S101
         return first
+    if facts.referred and action in READ_ACTIONS:
+        return _referral_sender(actor, facts, category)
     if facts.grant is not None:
         grant = facts.grant
         if action not in READ_ACTIONS:
@@ -329,6 +366,19 @@ def _rule(actor: Any, person: Person | None, action: str, category: str, facts: 
     if not _all_orgs(actor):
         return Decision(False, Reason.NOT_PROFESSIONAL)
     return Decision(False, Reason.NOT_INVOLVED)
+
+
+def _referral_sender(actor: Any, facts: _Facts, category: str) -> Decision:
+    """Rule 14 for reads: the sending organisation reads the file as it did while involved (the same bases and
+    objections decide each category), until the referral's first contact; audited as REFERRAL_SENDER."""
+    first: Decision | None = None
+    for organisation_id in _ordered(actor, facts.referred):
+        decision = _category_for_org(facts, organisation_id, facts.referred[organisation_id], category)
+        if decision.allowed:
+            return Decision(True, Reason.REFERRAL_SENDER, decision.basis, organisation_id)
+        first = first or decision
+    assert first is not None  # noqa: S101
+    return first
 
 
 def _ordered(actor: Any, involved: dict[int, bool]) -> list[int]:
@@ -571,6 +621,13 @@ def persons_visible_to(actor: Any) -> QuerySet[Person]:
             .filter(organisation_id__in=list(named), professional_id=user_id)
             .values("person_id")
         )
+    if professional:
+        referral = apps.get_model("referrals", "Referral")
+        condition |= Q(
+            pk__in=referral.objects.filter(
+                sender_organisation_id__in=list(professional), status__in=REFERRAL_AWAITING_FIRST_CONTACT
+            ).values("person_id")
+        )
     if professional or named:
         granted = list(
             BreakGlassGrant.objects.active_at(timezone.now())
@@ -604,8 +661,11 @@ def audit_list(
     for person in persons:
         decision = _decide(actor, person, str(action), str(category), facts.get(person.pk))
         if not decision.allowed and decision.reason in (Reason.NO_BASIS, Reason.OBJECTED):
-            # The person is listed (existence is visible through the involvement) with their data masked.
-            decision = Decision(True, Reason.INVOLVED, organisation_id=decision.organisation_id)
+            # The person is listed (existence is visible through the involvement, or the pending referral of
+            # rule 14) with their data masked.
+            facts_of = facts.get(person.pk)
+            why = Reason.INVOLVED if facts_of is None or facts_of.involved else Reason.REFERRAL_SENDER
+            decision = Decision(True, why, organisation_id=decision.organisation_id)
         events.append(_event(actor, person, action, category, purpose, decision))
         categories[person.pk] = frozenset(
             c for c in Category if _decide(actor, person, Action.VIEW, c, facts.get(person.pk)).allowed

@@ -75,6 +75,7 @@ class Reason(models.TextChoices):
     REFERENT = "REFERENT", _("the person's referent")
     REFERRAL_RECEIVER = "REFERRAL_RECEIVER", _("organisation a referral was sent to, before it answers")
     REFERRAL_SENDER = "REFERRAL_SENDER", _("organisation that sent a referral, until the first contact")
+    EXTERNAL_LINK = "EXTERNAL_LINK", _("the link e-mailed to an organisation not on Maillage, for one referral")
     EXISTENCE_CHECK = "EXISTENCE_CHECK", _("checked whether a file exists, from the name, birth date and commune")
     # denied
     NOT_AUTHENTICATED = "NOT_AUTHENTICATED", _("not logged in")
@@ -91,3 +92,4 @@ class Reason(models.TextChoices):
     CONTROLLER_TOOL = "CONTROLLER_TOOL", _("a tool of the data controller, run on the server")
     OTHER_ORGANISATION = "OTHER_ORGANISATION", _("another organisation's involvement")
     NOT_REFERENT = "NOT_REFERENT", _("not the person's referent")
+    EXTERNAL_LINK_INVALID = "EXTERNAL_LINK_INVALID", _("a referral's link unknown, expired, replaced or already used")

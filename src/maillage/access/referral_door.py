@@ -12,8 +12,18 @@
     referral is sent, received, on a waiting list or accepted (not yet contacted), its professionals keep the
     referral's page and moves (what the referral states, its history, cancelling it) even if their own
     involvement with the person ended meanwhile (`referral_sender`, audited as COORDINATION with the reason
-    REFERRAL_SENDER). After the first contact, or once the referral is closed, the door's other rules alone
-    apply. The file itself follows the other rules throughout.
+    REFERRAL_SENDER). The person stays visible to them as before: they keep reading the person's file (VIEW,
+    LIST, SEARCH, never a write), each category on the same bases as while they were involved (a consent to
+    their organisation or the care team's sharing, less what the person objected to, health for care providers),
+    audited with the reason REFERRAL_SENDER (`door._referral_sender`, read in the door's one query of facts).
+    After the first contact, or once the referral is closed, the door's other rules alone apply.
+15. An organisation not on Maillage yet, which a referral was sent to, reads it and answers it through the link
+    e-mailed to its address, without an account (`referral_door.external_link`): the link names one referral,
+    expires, is revoked when the sender renews it, and is spent once answered (the referrals app vouches for
+    that). Through it, the holder sees what rule 13 shows a receiver before it answers, never the file, and may
+    accept or decline. Each use is audited as COORDINATION for the receiving organisation, without a user, with
+    the reason EXTERNAL_LINK and the link's id; an unknown, expired, revoked or spent link is refused alike
+    (EXTERNAL_LINK_INVALID), whatever the reason, and the page says nothing more than for an unknown page.
 """
 
 from __future__ import annotations
@@ -82,6 +92,35 @@ def referral_sender(
     else:
         decision = Decision(True, Reason.REFERRAL_SENDER, organisation_id=organisation_id)
     _audit(actor, person, action, Category.COORDINATION, purpose, decision, extra)
+    return decision
+
+
+def external_link(
+    person: Person,
+    *,
+    organisation_id: int,
+    usable: bool,
+    action: str = Action.VIEW,
+    purpose: str = "",
+    extra: dict[str, int] | None = None,
+) -> Decision:
+    """Rule 15: may the holder of a referral's link act, for the receiving organisation `organisation_id`, on
+    the referral about `person`? The caller (the referrals app) found the link and says whether it still works
+    (`usable`); the door checks the file was not anonymised. Audited either way, without a user."""
+    if person.anonymised_at is not None:
+        decision = Decision(False, Reason.ANONYMISED, organisation_id=organisation_id)
+    elif not usable:
+        decision = Decision(False, Reason.EXTERNAL_LINK_INVALID, organisation_id=organisation_id)
+    else:
+        decision = Decision(True, Reason.EXTERNAL_LINK, organisation_id=organisation_id)
+    _audit(None, person, action, Category.COORDINATION, purpose, decision, extra)
+    return decision
+
+
+def external_link_unknown(*, purpose: str = "") -> Decision:
+    """Rule 15: a link that matches no referral: refused, audited without a person (nothing is known)."""
+    decision = Decision(False, Reason.EXTERNAL_LINK_INVALID)
+    _audit(None, None, Action.VIEW, Category.COORDINATION, purpose, decision, {"unknown": True})
     return decision
 
 

@@ -19,7 +19,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from maillage.access.enums import Action, Category, Outcome, Recipient
+from maillage.access.enums import Action, Category, Outcome, Reason, Recipient
 from maillage.access.models import AccessEvent, BreakGlassGrant
 from maillage.accounts.models import Membership, Organisation, User
 from maillage.core.text import collation_key
@@ -142,7 +142,10 @@ def sightings(events: list[AccessEvent], *, person_user_id: int | None, for_pers
     reasons = dict(BreakGlassGrant.objects.filter(pk__in=grant_ids).values_list("pk", "reason")) if grant_ids else {}
     rows = []
     for event in events:
-        if event.actor_id is None:
+        if event.actor_id is None and event.reason in (Reason.EXTERNAL_LINK, Reason.EXTERNAL_LINK_INVALID):
+            # Door rule 15: someone at an organisation not on Maillage, through the link it was e-mailed.
+            who, role = _("Through the link e-mailed to the organisation"), ""
+        elif event.actor_id is None:
             who, role = _("Maillage (the system)"), ""
         elif event.actor_id == person_user_id:
             who, role = (_("You") if for_person else _("The person")), ""

@@ -7,6 +7,7 @@ query syntax.
 """
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -16,7 +17,9 @@ from maillage.core.text import strip_accents
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TOKENS = 12
 _WORD = re.compile(r"[a-z0-9]+")
-_stemmer = snowballstemmer.stemmer("french")
+# A Snowball stemmer keeps the word it works on in its own attributes: two threads of one server process (granian
+# serves WSGI from several) must not share one, or a word is stemmed from another's letters (IndexError, wrong stems).
+_local = threading.local()
 
 # Common French and English function words: they carry no need and would make an AND query fail.
 STOPWORDS = frozenset(
@@ -155,9 +158,16 @@ def spelling_words(*texts: str) -> dict[str, str]:
     return found
 
 
+def _french_stemmer():
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("french")
+    return stemmer
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return _french_stemmer().stemWord(word)
 
 
 def stems(text: str, *, keep_stopwords: bool = False) -> list[str]:

@@ -47,6 +47,12 @@ PROJECT_DOCUMENT = "project_document"
 API_PROJECT = "api_project"
 API_PROJECT_FHIR = "api_project_fhir"
 API_PROJECT_WRITE = "api_project_write"
+# Referrals (maillage.referrals).
+REFERRAL = "referral"
+REFERRAL_VIEW = "referral_view"
+REFERRAL_WRITE = "referral_write"
+REFERRAL_LINK = "referral_link"
+REFERRAL_REMINDER = "referral_reminder"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -90,6 +96,11 @@ WORDS = {
     API_PROJECT: _("read your personalised project (software connection)"),
     API_PROJECT_FHIR: _("exported your personalised project to another health or care software (FHIR)"),
     API_PROJECT_WRITE: _("changed your personalised project (software connection)"),
+    REFERRAL: _("a referral of one of your needs to another organisation"),
+    REFERRAL_VIEW: _("looked at a referral of one of your needs"),
+    REFERRAL_WRITE: _("sent, answered or moved on a referral of one of your needs"),
+    REFERRAL_LINK: _("a referral of one of your needs, read or answered through the link e-mailed to a partner"),
+    REFERRAL_REMINDER: _("reminder: a referral of one of your needs waits for an answer"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.
@@ -119,6 +130,13 @@ WORDS_ABOUT_THE_PERSON = {
     API_PROJECT: _("read the personalised project (software connection)"),
     API_PROJECT_FHIR: _("exported the personalised project to another health or care software (FHIR)"),
     API_PROJECT_WRITE: _("changed the personalised project (software connection)"),
+    REFERRAL: _("a referral of one of the person's needs to another organisation"),
+    REFERRAL_VIEW: _("looked at a referral of one of the person's needs"),
+    REFERRAL_WRITE: _("sent, answered or moved on a referral of one of the person's needs"),
+    REFERRAL_LINK: _(
+        "a referral of one of the person's needs, read or answered through the link e-mailed to a partner"
+    ),
+    REFERRAL_REMINDER: _("reminder: a referral of one of the person's needs waits for an answer"),
 }
 
 

@@ -58,10 +58,21 @@ class ReferralForm(GuardedForm):
         },
     )
 
-    def __init__(self, *args: Any, shareable: list[str] | None = None, **kwargs: Any) -> None:
+    receiver_email = forms.EmailField(
+        label=_("E-mail address of the partner"),
+        required=False,
+        help_text=_(
+            "This organisation is not on Maillage yet: it gets, at this address, a link to read the referral and "
+            "answer it without an account. Its own address when left empty."
+        ),
+    )
+
+    def __init__(self, *args: Any, shareable: list[str] | None = None, external: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = set(shareable or ())
         self.fields["shared_categories"].choices = [(c.value, c.label) for c in Category if c.value in allowed]
+        if not external:
+            del self.fields["receiver_email"]
 
 
 class RefuseForm(GuardedForm):
@@ -79,17 +90,41 @@ class RefuseForm(GuardedForm):
 
 
 class ExternalAnswerForm(GuardedForm):
-    """A partner not on Maillage answers through its link: accept, or decline with a reason."""
+    """A partner not on Maillage answers through its link (`links`): accept, or decline with a reason (the
+    machine's), from the referral's version the page showed."""
 
     answer = forms.ChoiceField(
         label=_("Your answer"),
         choices=[("ACCEPTED", _("We accept this referral")), ("DECLINED", _("We decline this referral"))],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you accept or decline this referral.")},
     )
     decline_reason = forms.ChoiceField(
         label=_("If you decline, why"), choices=[("", "—"), *DeclineReason.choices], required=False
     )
-    decline_detail = forms.CharField(label=_("In a few words"), required=False, max_length=1000)
+    decline_detail = forms.CharField(
+        label=_("In a few words"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("answer") == "DECLINED" and not data.get("decline_reason"):
+            self.add_error("decline_reason", _("Say why you decline."))
+        return data
+
+
+class LinkRenewForm(GuardedForm):
+    """The sender renews the link of a partner not on Maillage: the old link stops working at once."""
+
+    email = forms.EmailField(
+        label=_("Send the new link to"),
+        required=False,
+        help_text=_("Leave empty to send it to the same address."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, send a new link. The link sent before stops working."),
+        error_messages={"required": _("Tick the box to confirm that the link sent before stops working.")},
+    )
 
 
 class NetworkDelaysForm(GuardedForm):

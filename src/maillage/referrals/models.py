@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.models import TrackedModel
+from maillage.core.models import PublicIdModel, TrackedModel
 from maillage.core.versioning import VersionedModel
 from maillage.referrals.enums import (
     Agreement,
@@ -82,6 +82,11 @@ class Referral(TrackedModel, VersionedModel):
         help_text=_("What the receiver needs to decide (age, place, situation), without naming the person."),
     )
     shared_categories = models.JSONField(_("shared data categories"), default=list, blank=True)
+    receiver_email = models.EmailField(
+        _("e-mail address of the receiving organisation"),
+        blank=True,
+        help_text=_("For a partner not on Maillage yet: where its link to answer is sent (else its own address)."),
+    )
     agreement = models.CharField(_("how the person agreed"), max_length=20, choices=Agreement)
     contact_preference = models.CharField(
         _("how the person wants to be contacted"),
@@ -192,3 +197,46 @@ class NetworkDelays(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.network_id}: {self.remind_after_days}/{self.expire_after_days}"
+
+
+class ReferralLinkQuerySet(models.QuerySet["ReferralLink"]):
+    def current(self) -> ReferralLinkQuerySet:
+        """Links not revoked (a renewal revokes the one it replaces)."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class ReferralLink(PublicIdModel, VersionedModel):
+    """The e-mailed link through which a receiving organisation not on Maillage yet reads a referral and answers
+    it, without an account (issue 20, item 5; the door's rule 15). One referral, answer only: it expires, the
+    sender's renewal revokes it, an answer spends it.
+
+    The token in the link is derived from `public_id` with the secret key (`links.token_for`), so that only its
+    hash is stored and the task that sends the e-mail recomputes it (the token never sits in the task queue).
+    `version` guards the renewal: of two renewals from the same page, one wins."""
+
+    version_subject = ""
+    version_unlogged = ("first_opened_at", "last_opened_at", "times_opened")
+
+    referral = models.ForeignKey(Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    email = models.EmailField(_("sent to"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    first_opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+    last_opened_at = models.DateTimeField(_("last opened at"), null=True, blank=True)
+    times_opened = models.PositiveIntegerField(_("times opened"), default=0)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = ReferralLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral link")
+        verbose_name_plural = _("referral links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} ({self.created_at:%Y-%m-%d})"

@@ -10,11 +10,14 @@ The rules, in plain words:
    (409 in the pages and the API). Each move names the `version` it was made from: of two concurrent answers,
    one wins, the other gets `StaleWrite` (409). Each move writes one `ReferralTransition` and one audit entry.
 3. The receiver, before it accepts, acts through the door's rule 13 (`door.referral_receiver`), never the file.
+   Its opening the referral marks it received (`referral_open`): the header counts only unopened ones.
 4. Accepting adds the receiver to the person's network through `people.services.involvement_start` (rule 8c:
    by the sender, with the agreement the sender recorded; by the person when they agreed in their own space)
    and records the person's consent to share the picked categories with it. The person's other pending
    referrals for the same need (or objective) become OBSOLETE.
 5. Declining needs a reason (and words for OTHER); completing needs an outcome; cancelling needs a reason.
+6. A receiver not on Maillage yet gets, as the referral is sent, a link by e-mail to read and answer it without
+   an account (`links`): its holder acts as the receiving side on that referral alone (the door's rule 15).
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ from maillage.accounts.actors import actor_for
 from maillage.accounts.enums import OrganisationStatus, Role
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.services import consent_record
+from maillage.core.versioning import StaleWrite
 from maillage.people import selectors as people_selectors
 from maillage.people import services as people_services
 from maillage.people.enums import PersonAgreement
 from maillage.people.models import Need, Person
+from maillage.referrals import links
 from maillage.referrals.enums import (
     PENDING_STATUSES,
     Agreement,
@@ -66,6 +71,8 @@ def parties_of(actor: Any, referral: Referral) -> frozenset[str]:
     """The sides `actor` acts for on this referral: SYSTEM (no actor), SENDER, RECEIVER, PERSON."""
     if actor is None:
         return frozenset({Party.SYSTEM})
+    if isinstance(actor, links.LinkActor):  # rule 6: the link's holder, for its one referral
+        return frozenset({Party.RECEIVER}) if actor.link.referral_id == referral.pk else frozenset()
     user = getattr(actor, "user", None)
     if user is None or not user.is_authenticated:
         return frozenset()
@@ -87,6 +94,18 @@ def pass_door(actor: Any, referral: Referral, party: str, *, action: str, purpos
     person = referral.person
     if party == Party.SYSTEM:
         return door.Decision(True, Reason.DUTY_TO_ALERT)
+    if isinstance(actor, links.LinkActor):
+        decision = referral_door.external_link(
+            person,
+            organisation_id=referral.receiver_organisation_id,
+            usable=links.usable(actor.link, referral),
+            action=action,
+            purpose=links.PURPOSE,
+            extra={"referral": referral.pk, "link": actor.link.pk},
+        )
+        if not decision.allowed:
+            raise Http404
+        return decision
     if party == Party.RECEIVER and not people_selectors.involvement_active(person, referral.receiver_organisation):
         decision = referral_door.referral_receiver(
             actor,
@@ -120,6 +139,8 @@ AWAITING_FIRST_CONTACT = (*PENDING_STATUSES, ReferralStatus.ACCEPTED)
 
 
 def _record(actor: Any, referral: Referral, action: str, decision: door.Decision, **extra: Any) -> None:
+    if isinstance(actor, links.LinkActor):
+        extra.setdefault("link", actor.link.pk)
     audit.record(
         actor=actor,
         action=action,
@@ -169,6 +190,7 @@ def referral_create(
     show_decline_reason_to_person: bool = True,
     send: bool = True,
     redirected_from: Referral | None = None,
+    receiver_email: str = "",
 ) -> Referral:
     """Rule 1: a referral of `need` (or `objective`) to `receiver_organisation`, sent at once unless `send` is
     False (a draft). `ValidationError` with field messages for bad input; `Http404` when the door refuses."""
@@ -203,6 +225,13 @@ def referral_create(
         errors["agreement"] = _("Only the person records their agreement in their own space.")
     if not (expected or "").strip():
         errors["expected"] = _("Say what you expect from the partner.")
+    receiver_email = (receiver_email or "").strip()
+    no_address = send and not (receiver_email or receiver_organisation.email)
+    if "receiver_organisation" not in errors and no_address and not links.on_maillage(receiver_organisation):
+        errors["receiver_email"] = _(
+            "This organisation is not on Maillage yet and has no e-mail address: give the address its link "
+            "to answer will be sent to."
+        )
     shared = sorted({str(c) for c in shared_categories})
     if not errors:
         allowed = referral_door.categories_shareable(actor, person, receiver_organisation)
@@ -236,6 +265,7 @@ def referral_create(
             expected=expected.strip(),
             eligibility=(eligibility or "").strip(),
             shared_categories=shared,
+            receiver_email=receiver_email,
             agreement=agreement,
             contact_preference=contact_preference,
             show_decline_reason_to_person=show_decline_reason_to_person,
@@ -313,6 +343,8 @@ def _move(
     referral.save(update_fields=changed)
     _transition_row(actor, referral, frm, to, party, now, reason)
     _record(actor, referral, Action.EDIT, decision, to=str(to))
+    if to == ReferralStatus.SENT and links.needs_link(referral):
+        links.link_issue(actor, referral=referral)  # rule 6: a partner not on Maillage answers through a link
     _tell(referral.pk, str(to), str(party))
     return referral
 
@@ -363,6 +395,20 @@ def referral_send(actor: Any, *, referral: Referral, version: int | None = None)
 
 def referral_receive(actor: Any, *, referral: Referral, version: int | None = None) -> Referral:
     return referral_transition(actor, referral=referral, to=ReferralStatus.RECEIVED, version=version)
+
+
+def referral_open(actor: Any, *, referral: Referral) -> Referral:
+    """The receiving organisation opens a referral it was sent: "sent" becomes "received" (time, actor, audit),
+    which clears the header's counter of unopened referrals. Anyone else opening it, or a referral already
+    received, moves nothing. Of two professionals opening it at once one marks it; the other's page shows it
+    as it is (no error: they only looked)."""
+    if referral.status != ReferralStatus.SENT or Party.RECEIVER not in parties_of(actor, referral):
+        return referral
+    try:
+        return referral_receive(actor, referral=referral, version=referral.version)
+    except (StaleWrite, IllegalTransition):
+        referral.refresh_from_db()
+        return referral
 
 
 def referral_waitlist(actor: Any, *, referral: Referral, version: int | None = None, reason: str = "") -> Referral:
@@ -443,19 +489,33 @@ def referral_accept(actor: Any, *, referral: Referral, version: int | None = Non
         if people_selectors.involvement_active(person, accepted.receiver_organisation) is None:
             _involve(accepted)
         if accepted.shared_categories:
-            consent_record(
-                actor,
-                person=person,
-                purpose=_("Referral: what %(organisation)s needs to take over, so the person need not repeat it.")
-                % {"organisation": accepted.receiver_organisation.name},
-                categories=accepted.shared_categories,
-                legal_basis=LegalBasis.CONSENT,
-                how_given=HOW_GIVEN[accepted.agreement],
-                recipient_organisation=accepted.receiver_organisation,
-                audit_purpose=PURPOSE,
-            )
+            recorder = _agreement_recorder(accepted) if isinstance(actor, links.LinkActor) else actor
+            try:
+                consent_record(
+                    recorder,
+                    person=person,
+                    purpose=_("Referral: what %(organisation)s needs to take over, so the person need not repeat it.")
+                    % {"organisation": accepted.receiver_organisation.name},
+                    categories=accepted.shared_categories,
+                    legal_basis=LegalBasis.CONSENT,
+                    how_given=HOW_GIVEN[accepted.agreement],
+                    recipient_organisation=accepted.receiver_organisation,
+                    audit_purpose=PURPOSE,
+                )
+            except (Http404, PermissionDenied) as refusal:
+                raise IllegalTransition(
+                    _("The sending organisation no longer works with the person: ask the referent to add yours.")
+                ) from refusal
         _make_obsolete(accepted)
     return accepted
+
+
+def _agreement_recorder(referral: Referral) -> Any:
+    """Who recorded the person's agreement to the referral (the person in their own space, else the sender): it
+    records the consent when the receiver, answering through its link, has no account (rule 6)."""
+    if referral.agreement == Agreement.IN_OWN_SPACE and referral.person.user_id:
+        return actor_for(referral.person.user)
+    return actor_for(referral.sender, referral.sender_organisation_id)
 
 
 def _involve(referral: Referral) -> None:

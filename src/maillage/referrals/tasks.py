@@ -21,7 +21,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -102,7 +102,9 @@ def _receiver_addresses(referral: Referral) -> list[str]:
     members = Membership.objects.active().filter(
         organisation_id=referral.receiver_organisation_id, role=Role.PROFESSIONAL
     )
-    return [referral.receiver_organisation.email or "", *members.values_list("user__email", flat=True)]
+    # A partner not on Maillage is reminded at the address its link went to too (`links`, rule 1).
+    addresses = [referral.receiver_organisation.email or "", referral.receiver_email]
+    return list(dict.fromkeys([*addresses, *members.values_list("user__email", flat=True)]))
 
 
 def _coordinator_addresses() -> list[str]:
@@ -195,7 +197,9 @@ def tell_of_move(referral_id: int, to: str, by_party: str) -> int:
         "link": _link(referral),
     }
     sent = 0
-    if to in TELL_RECEIVER and by_party != Party.RECEIVER:
+    # A partner not on Maillage hears of a new referral by its link's own e-mail (`send_referral_link`).
+    by_link = to == ReferralStatus.SENT and referral.links.exists()
+    if to in TELL_RECEIVER and by_party != Party.RECEIVER and not by_link:
         body = (
             NEW_BODY if to == ReferralStatus.SENT else (OBSOLETE_BODY if to == ReferralStatus.OBSOLETE else MOVED_BODY)
         )
@@ -226,3 +230,45 @@ def referrals_sweep() -> dict[str, int]:
         elif remind(referral, now, days):
             counts["reminded"] += 1
     return counts
+
+
+# --- a partner not on Maillage (links, rules 1 to 3) -----------------------------------------------------------
+
+LINK_SUBJECT = gettext_noop("A referral for your organisation")
+LINK_BODY = gettext_noop(
+    "%(sender)s sends %(receiver)s a referral (%(domain)s, %(urgency)s).\n\n"
+    "%(receiver)s is not on Maillage yet: without an account, this link lets you read what the referral says "
+    "and accept or decline it. It works until %(expires)s, for this referral only; do not pass it on.\n\n"
+    "%(link)s"
+)
+
+
+@task()
+def send_referral_link(link_id: int) -> int:
+    """E-mail a referral's link to the receiving organisation's address: the organisations, the life domain, the
+    urgency and the link; never the person. Nothing for a link revoked or answered meanwhile. The token is
+    recomputed here (`links.token_for`), so it never sits in the queue. Returns the number of addresses."""
+    from maillage.referrals import links
+    from maillage.referrals.models import ReferralLink
+
+    link = (
+        ReferralLink.objects.select_related(
+            "referral__life_domain", "referral__sender_organisation", "referral__receiver_organisation"
+        )
+        .filter(pk=link_id, revoked_at__isnull=True, answered_at__isnull=True)
+        .first()
+    )
+    if link is None:
+        return 0
+    referral = link.referral
+    path = reverse("referrals:link_answer", kwargs={"token": links.token_for(link)})
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "sender": referral.sender_organisation.name,
+            "receiver": referral.receiver_organisation.name,
+            "domain": referral.life_domain.name,
+            "urgency": referral.get_urgency_display(),
+            "expires": formats.date_format(timezone.localtime(link.expires_at), "DATETIME_FORMAT"),
+            "link": getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path,
+        }
+    return _send([link.email], LINK_SUBJECT, LINK_BODY, values)

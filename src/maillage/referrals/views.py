@@ -2,7 +2,8 @@
 
 Thin: the door through `selectors.referral_for` (404 for a referral the actor has no side in), the moves through
 `services`; an illegal move or a concurrent answer answers 409 with the reason in words. The receiver, before it
-accepts, sees the summary only (never the person's name); every page is `no-store` (declared person data).
+accepts, sees the summary only (never the person's name); every page is `no-store` (declared person data). The
+receiving organisation opening a referral marks it received (`services.referral_open`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage.access.door import person_data
 from maillage.access.enums import Action, Category
 from maillage.accounts.enums import Role
+from maillage.core.forms import save_once
 from maillage.core.versioning import StaleWrite
-from maillage.referrals import selectors, services
+from maillage.referrals import links, selectors, services
 from maillage.referrals.enums import DeclineReason, Outcome, Party, ReferralStatus
+from maillage.referrals.forms import LinkRenewForm
 from maillage.referrals.machine import IllegalTransition, allowed_moves
 
 PAGE_SIZE = 50
@@ -64,9 +69,16 @@ def outbox(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     return _box(request, organisation_id, outgoing=True)
 
 
-def _detail(request: HttpRequest, referral, parties, *, error: str = "", status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, referral, parties, *, error: str = "", status: int = 200, renew_form=None
+) -> HttpResponse:
     moves = [ReferralStatus(m) for m in allowed_moves(referral.status, parties) if m != ReferralStatus.OBSOLETE]
+    link = links.link_state(referral) if Party.SENDER in parties else None
+    if renew_form is None and link is not None and referral.status in links.ANSWERABLE:
+        renew_form = LinkRenewForm(version=link.version)
     context = {
+        "link": link,
+        "renew_form": renew_form if Party.SENDER in parties and referral.status in links.ANSWERABLE else None,
         "referral": referral,
         "moves": moves,
         "error": error,
@@ -84,6 +96,7 @@ def _detail(request: HttpRequest, referral, parties, *, error: str = "", status:
 @require_GET
 def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     referral, parties = selectors.referral_for(request.actor, referral_id)
+    services.referral_open(request.actor, referral=referral)
     return _detail(request, referral, parties)
 
 
@@ -132,3 +145,29 @@ def referral_move(request: HttpRequest, referral_id: UUID) -> HttpResponse:
         messages = [m for values in invalid.message_dict.values() for m in values if m]
         return _detail(request, referral, parties, error=" ".join(messages) or "—", status=422)
     return redirect("referrals:referral_detail", referral_id=referral.public_id)
+
+
+@person_data(categories=[Category.COORDINATION], action=Action.EDIT)
+@require_POST
+def referral_link_renew(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """The sender sends a partner not on Maillage a new link (`links`, rule 3): confirmed, sent once, and refused
+    (the form again) when someone renewed it meanwhile."""
+    referral, parties = selectors.referral_for(request.actor, referral_id, purpose="referral_write")
+    if Party.SENDER not in parties:
+        raise Http404
+    link = links.link_state(referral)
+    form = LinkRenewForm(request.POST, version=link.version if link is not None else None)
+
+    def write() -> str:
+        links.link_renew(request.actor, referral=referral, version=form.read_version, email=form.values["email"])
+        return reverse("referrals:referral_detail", kwargs={"referral_id": referral.public_id})
+
+    try:
+        if response := save_once(
+            request, form, write, success=_("A new link was sent; the one before stops working.")
+        ):
+            return response
+    except IllegalTransition as refusal:
+        fresh, parties = selectors.referral_for(request.actor, referral_id)
+        return _detail(request, fresh, parties, error=refusal.message, status=409)
+    return _detail(request, referral, parties, renew_form=form, status=422)

@@ -29,7 +29,7 @@ from maillage.access.enums import Action, Category
 from maillage.accounts.enums import Role
 from maillage.core.forms import save_once
 from maillage.core.text import collation_key
-from maillage.referrals import selectors, services
+from maillage.referrals import links, selectors, services
 from maillage.referrals.enums import Party, ReferralStatus
 from maillage.referrals.forms import DRAFT, SEND, ReferralForm
 from maillage.referrals.machine import IllegalTransition
@@ -112,7 +112,8 @@ def _send_page(
             "show_decline_reason_to_person": declined.show_decline_reason_to_person,
             "agreement": declined.agreement,
         }
-    form = ReferralForm(request.POST or None, initial=initial, shareable=shareable)
+    external = not links.on_maillage(receiver)
+    form = ReferralForm(request.POST or None, initial=initial, shareable=shareable, external=external)
     send = request.POST.get("action") != DRAFT
 
     def write() -> str:
@@ -147,6 +148,7 @@ def _send_page(
         "form": form,
         "refused": refused,
         "experience": selectors.experience(sender.pk, [receiver.pk])[receiver.pk],
+        "external": external,
         "SEND": SEND,
         "DRAFT": DRAFT,
     }

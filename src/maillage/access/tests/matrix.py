@@ -37,6 +37,9 @@ class ActorKind(enum.StrEnum):
     PLATFORM_STAFF = "platform-staff"
     THE_PERSON = "the-person"
     BREAK_THE_GLASS = "break-the-glass"
+    # A professional of the involved organisation, which sent the person to another organisation by a referral
+    # not yet at its first contact (door rule 14): with the involvement ended, it still reads the file.
+    REFERRAL_SENDER = "referral-sender"
 
 
 class BasisState(enum.StrEnum):
@@ -76,16 +79,18 @@ def expected(case: Case) -> bool:
         return True
     if case.actor == ActorKind.BREAK_THE_GLASS:
         return case.category != Category.HEALTH
-    if case.actor != ActorKind.PROFESSIONAL_INVOLVED:
+    if case.actor not in (ActorKind.PROFESSIONAL_INVOLVED, ActorKind.REFERRAL_SENDER):
         return False  # not involved, or a role alone (admin, coordinator, staff)
-    if case.involvement != InvolvementState.ACTIVE or case.basis != BasisState.VALID:
+    # Rule 14: the sender of a referral awaiting its first contact reads as it did while involved.
+    still_in_the_loop = case.involvement == InvolvementState.ACTIVE or case.actor == ActorKind.REFERRAL_SENDER
+    if not still_in_the_loop or case.basis != BasisState.VALID:
         return False
     return not (case.category == Category.HEALTH and case.kind == BasisKind.CARE_TEAM_SHARING)
 
 
 def exists_expected(case: Case) -> bool:
     """Whether the person appears at all (lists, search): existence, not data."""
-    if case.actor in (ActorKind.THE_PERSON, ActorKind.BREAK_THE_GLASS):
+    if case.actor in (ActorKind.THE_PERSON, ActorKind.BREAK_THE_GLASS, ActorKind.REFERRAL_SENDER):
         return True
     return case.actor == ActorKind.PROFESSIONAL_INVOLVED and case.involvement == InvolvementState.ACTIVE
 
@@ -163,6 +168,9 @@ def build(case: Case, *, referent: bool = True) -> Situation:
     elif case.actor == ActorKind.THE_PERSON:
         user = person.user
         assert user.kind == UserKind.PERSON
+    elif case.actor == ActorKind.REFERRAL_SENDER:
+        user = MembershipFactory(organisation=involved).user
+        referral_sent(person, sender=involved, status="ACCEPTED")
     else:
         membership = MembershipFactory()
         user = membership.user
@@ -170,6 +178,29 @@ def build(case: Case, *, referent: bool = True) -> Situation:
             actor=user, organisation=membership.organisation, person=person, reason="Emergency", started_at=now
         )
     return Situation(person=person, user=user, actor=actor_for(user))
+
+
+def referral_sent(person: Any, *, sender: Any, status: str, receiver: Any = None) -> Any:
+    """A referral about `person` that `sender` sent to another organisation, now in `status` (door rule 14)."""
+    from maillage.directory.models import BUILTIN_TAXONOMY_ID, Taxonomy, TaxonomyTerm
+    from maillage.referrals.models import Referral
+
+    taxonomy = Taxonomy.objects.filter(public_id=BUILTIN_TAXONOMY_ID).first() or Taxonomy.objects.create(
+        public_id=BUILTIN_TAXONOMY_ID, name="Life domains", is_builtin=True
+    )
+    housing, _ = TaxonomyTerm.objects.get_or_create(
+        taxonomy=taxonomy, code="housing", defaults={"name_fr": "Logement", "name_en": "Housing", "level": 1}
+    )
+    return Referral.objects.create(
+        person=person,
+        life_domain=housing,
+        sender_organisation=sender,
+        receiver_organisation=receiver or OrganisationFactory(),
+        expected="Un logement",
+        agreement="ORALLY",
+        status=status,
+        sent_at=timezone.now(),
+    )
 
 
 # --- the secondary network (door rule 8): who may add, end, propose and answer ----------------------------

@@ -132,8 +132,12 @@ def _expected_for_route(case: Case, route) -> bool:
     name = f"{route.view.__module__}.{route.view.__qualname__}"
     if route.declaration["action"] == "EXPORT" and case.actor == ActorKind.BREAK_THE_GLASS:
         allowed = False  # door rule 9: break-the-glass reads (VIEW, LIST, SEARCH); every download asks for EXPORT
+    involved = case.involvement == InvolvementState.ACTIVE
+    if case.actor == ActorKind.REFERRAL_SENDER and not involved and route.declaration["action"] == "EXPORT":
+        allowed = False  # door rule 14: the sender of a referral keeps reading (VIEW, LIST, SEARCH), no download
     if name in REFERENT_AND_PERSON_ONLY:
-        allowed = allowed and case.actor in (ActorKind.PROFESSIONAL_INVOLVED, ActorKind.THE_PERSON)
+        referent = case.actor == ActorKind.REFERRAL_SENDER and involved  # the involved organisation is the referent
+        allowed = allowed and (case.actor in (ActorKind.PROFESSIONAL_INVOLVED, ActorKind.THE_PERSON) or referent)
     return allowed
 
 

@@ -65,3 +65,54 @@ def test_bad_input_is_a_clear_error(scene, client):
     url = reverse("referrals:referral_move", kwargs={"referral_id": referral.public_id})
     response = client.post(url, {"to": "DECLINED", "decline_reason": "", "version": referral.version})
     assert response.status_code == 422
+
+
+class TestOpening:
+    """Issue 20, item 2: the receiving organisation opening a referral marks it received."""
+
+    def test_the_receiver_opening_it_marks_it_received_once(self, scene, client):
+        from maillage.access.enums import Reason
+        from maillage.access.models import AccessEvent
+        from maillage.referrals.enums import Party
+
+        referral = send(scene)
+        client.force_login(scene.receiver.user)
+        url = reverse("referrals:referral_detail", kwargs={"referral_id": referral.public_id})
+        response = client.get(url)
+        assert response.status_code == 200
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.RECEIVED and referral.status_changed_at is not None
+        step = referral.transitions.get(to_status=ReferralStatus.RECEIVED)
+        assert (step.from_status, step.actor, step.party) == (ReferralStatus.SENT, scene.receiver.user, Party.RECEIVER)
+        assert step.organisation_id == scene.receiver_org.pk
+        assert AccessEvent.objects.filter(
+            actor_id=scene.receiver.user.pk,
+            person_id=scene.network.person.pk,
+            action="EDIT",
+            reason=Reason.REFERRAL_RECEIVER,
+            extra__to=ReferralStatus.RECEIVED,
+        ).exists()
+        client.get(url)
+        assert referral.transitions.filter(to_status=ReferralStatus.RECEIVED).count() == 1
+
+    def test_the_header_counter_clears_once_opened(self, scene, client):
+        referral = send(scene)
+        client.force_login(scene.receiver.user)
+        assert '<span class="badge badge-warn">1</span>' in client.get(reverse("core:home")).content.decode()
+        client.get(reverse("referrals:referral_detail", kwargs={"referral_id": referral.public_id}))
+        assert '<span class="badge badge-warn">1</span>' not in client.get(reverse("core:home")).content.decode()
+
+    def test_the_sender_opening_it_moves_nothing(self, scene, client):
+        referral = send(scene)
+        client.force_login(scene.sender.user)
+        client.get(reverse("referrals:referral_detail", kwargs={"referral_id": referral.public_id}))
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.SENT
+
+    def test_an_answer_read_from_the_page_before_it_was_opened_still_wins(self, scene, client):
+        """Opening bumps the version: a decline made from the page that opened it carries the new version."""
+        referral = send(scene)
+        client.force_login(scene.receiver.user)
+        page = client.get(reverse("referrals:referral_detail", kwargs={"referral_id": referral.public_id}))
+        referral.refresh_from_db()
+        assert f'name="version" value="{referral.version}"' in page.content.decode()
