@@ -52,14 +52,21 @@ prod: install ## Serve with granian and the task worker (production profile; nee
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) db_worker --no-reload & \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) periodic --loop & \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
-	    --workers $${WORKERS:-4} --working-dir src config.wsgi:application
+	    --workers $${WORKERS:-4} --blocking-threads $${THREADS:-4} --working-dir src config.wsgi:application
 
-deploy-check: install ## Check deploy/: nginx -t on the rendered nginx configuration, systemd-analyze verify on the units
-	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
-	  echo "deploy-check: installing Debian's nginx"; \
+# nginx from Debian, for deploy-check and bench-load, installed when missing.
+NGINX_INSTALLED = command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "installing Debian's nginx"; \
 	  $(AS_ROOT) apt-get update -qq && \
 	  $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
+
+deploy-check: install ## Check deploy/: nginx -t on the rendered nginx configuration, systemd-analyze verify on the units
+	@$(NGINX_INSTALLED)
 	PATH="$$PATH:/usr/sbin" PYTHONPATH=src $(PY) -m maillage.core.deploy check
+
+bench-load: install ## Load test on loopback: granian instances behind nginx, PostgreSQL, Redis, locust; BENCH load line
+	@$(NGINX_INSTALLED)
+	PATH="$$PATH:/usr/sbin" $(MANAGE) bench_load $(BENCH_ARGS)
 
 test: install ## Run the whole test suite (SQLite, or the database in DATABASE_URL)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -205,6 +205,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24")) * 3600
+# A referral's link for a partner not on Maillage (referrals.links) works this many days, unless renewed sooner.
+REFERRAL_LINK_DAYS = int(os.environ.get("REFERRAL_LINK_DAYS", "14"))
 
 # Break-the-glass: an emergency access lasts this many hours; a professional may ask for at most
 # BREAK_GLASS_DAILY_CAP of them in 24 hours (every request counts, granted or not).

@@ -48,12 +48,19 @@ class NotShareable(models.TextChoices):
 
 
 def referral_receiver(
-    actor: Any, person: Person, *, organisation_id: int, purpose: str = "", extra: dict[str, int] | None = None
+    actor: Any,
+    person: Person,
+    *,
+    organisation_id: int,
+    action: str = Action.VIEW,
+    purpose: str = "",
+    extra: dict[str, int] | None = None,
 ) -> Decision:
     """Rule 13: may `actor` read, for its organisation `organisation_id`, the summary of a referral about
     `person` that was sent to that organisation? The caller (the referrals services) vouches that such a
     pending referral exists; the door checks that the actor is a PROFESSIONAL of that organisation (rule 5)
-    and that the file was not anonymised. Audited either way; the file itself stays closed.
+    and that the file was not anonymised. Audited either way (as `action`: a VIEW, or the EXPORT of what the
+    referral states); the file itself stays closed.
     """
     if _user_id(actor) is None:
         decision = Decision(False, Reason.NOT_AUTHENTICATED)
@@ -63,7 +70,7 @@ def referral_receiver(
         decision = Decision(True, Reason.REFERRAL_RECEIVER, organisation_id=organisation_id)
     else:
         decision = Decision(False, Reason.NOT_PROFESSIONAL, organisation_id=organisation_id)
-    _audit(actor, person, Action.VIEW, Category.COORDINATION, purpose, decision, extra)
+    _audit(actor, person, action, Category.COORDINATION, purpose, decision, extra)
     return decision
 
 

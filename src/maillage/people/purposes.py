@@ -53,6 +53,9 @@ REFERRAL_VIEW = "referral_view"
 REFERRAL_WRITE = "referral_write"
 REFERRAL_LINK = "referral_link"
 REFERRAL_REMINDER = "referral_reminder"
+# Referrals (maillage.referrals) through the API.
+API_REFERRAL_FHIR = "api_referral_fhir"
+API_REFERRAL_IMPORT = "api_referral_import"
 
 WORDS = {
     PERSON_LIST: _("list of the persons they follow"),
@@ -101,6 +104,8 @@ WORDS = {
     REFERRAL_WRITE: _("sent, answered or moved on a referral of one of your needs"),
     REFERRAL_LINK: _("a referral of one of your needs, read or answered through the link e-mailed to a partner"),
     REFERRAL_REMINDER: _("reminder: a referral of one of your needs waits for an answer"),
+    API_REFERRAL_FHIR: _("exported a referral concerning you to another software (FHIR)"),
+    API_REFERRAL_IMPORT: _("imported a referral concerning you from another software (FHIR)"),
 }
 
 # The same reasons told to the referent, about the person rather than to them.
@@ -137,6 +142,8 @@ WORDS_ABOUT_THE_PERSON = {
         "a referral of one of the person's needs, read or answered through the link e-mailed to a partner"
     ),
     REFERRAL_REMINDER: _("reminder: a referral of one of the person's needs waits for an answer"),
+    API_REFERRAL_FHIR: _("exported a referral concerning the person to another software (FHIR)"),
+    API_REFERRAL_IMPORT: _("imported a referral concerning the person from another software (FHIR)"),
 }
 
 

@@ -18,19 +18,24 @@ from django.utils import timezone
 
 from maillage.access.door import person_for, persons_visible_to
 from maillage.access.enums import Action, Category
+from maillage.accounts.enums import OrganisationStatus
+from maillage.accounts.models import Organisation
 from maillage.directory.search import ServiceQuery, search_services
-from maillage.directory.selectors import public_service
+from maillage.directory.selectors import builtin_terms, public_service
 from maillage.people.enums import OPEN_NEED_STATUSES
 from maillage.people.models import Involvement, Need
 from maillage.projects.enums import ObjectiveStatus
 from maillage.projects.models import Objective
 from maillage.referrals.enums import PENDING_STATUSES, Outcome, Party, ReferralStatus
 from maillage.referrals.models import Referral
-from maillage.referrals.services import parties_of, pass_door
+from maillage.referrals.services import AWAITING_FIRST_CONTACT, parties_of, pass_door
 
 
-def referral_for(actor: Any, public_id: UUID | str, *, purpose: str = "referral_view") -> tuple[Referral, frozenset]:
-    """The referral and the sides the actor acts for on it; `Http404` when none (or the door refuses)."""
+def referral_for(
+    actor: Any, public_id: UUID | str, *, purpose: str = "referral_view", action: str = Action.VIEW
+) -> tuple[Referral, frozenset]:
+    """The referral and the sides the actor acts for on it; `Http404` when none (or the door refuses `action`:
+    an EXPORT is refused under an emergency access)."""
     try:
         referral = Referral.objects.select_related(
             "person", "life_domain", "sender_organisation", "receiver_organisation", "receiver_service"
@@ -41,7 +46,7 @@ def referral_for(actor: Any, public_id: UUID | str, *, purpose: str = "referral_
     if not parties:
         raise Http404
     side = next(p for p in (Party.SENDER, Party.PERSON, Party.RECEIVER) if p in parties)
-    pass_door(actor, referral, side, action=Action.VIEW, purpose=purpose)
+    pass_door(actor, referral, side, action=action, purpose=purpose)
     return referral, parties
 
 
@@ -234,3 +239,51 @@ def network_delays_of(network: Any) -> Any:
     from maillage.referrals.models import NetworkDelays
 
     return NetworkDelays.objects.filter(network=network).first()
+
+
+# --- the FHIR export and import (`api`) ---------------------------------------------------------------------
+
+
+def knows_person(referral: Referral, parties: frozenset) -> bool:
+    """Whether the sides the actor acts for may know who the person is (fhir rule 3): the sender, the person,
+    and the receiver once it works with the person; not the receiver deciding from the summary (door rule 13)."""
+    if parties & {Party.SENDER, Party.PERSON}:
+        return True
+    return (
+        Involvement.objects.active()
+        .filter(person_id=referral.person_id, organisation_id=referral.receiver_organisation_id)
+        .exists()
+    )
+
+
+def box_for_export(organisation_id: int, *, outgoing: bool, status: str = "") -> QuerySet[Referral]:
+    """An inbox or outbox with what the FHIR export names (both organisations, the person's public id)."""
+    rows = (outbox if outgoing else inbox)(organisation_id, status=status)
+    return rows.select_related("life_domain", "sender_organisation", "receiver_organisation", "person")
+
+
+def persons_known(organisation_id: int, referrals: list[Referral], *, outgoing: bool) -> set[int]:
+    """The pks of the persons of these referrals the organisation may know (fhir rule 3): those it works with now
+    (files not anonymised), and in its outbox those of the referrals still awaiting their first contact (door rule
+    14)."""
+    person_ids = {r.person_id for r in referrals if r.person.anonymised_at is None}
+    known = set(
+        Involvement.objects.active()
+        .filter(organisation_id=organisation_id, person_id__in=person_ids)
+        .values_list("person_id", flat=True)
+    )
+    if outgoing:
+        known |= {r.person_id for r in referrals if r.status in AWAITING_FIRST_CONTACT and r.person_id in person_ids}
+    return known
+
+
+def validated_organisation(public_id: Any) -> Any:
+    """A validated organisation by its public id, or None (an import names the other side by it)."""
+    return Organisation.objects.filter(public_id=public_id, status=OrganisationStatus.VALIDATED).first()
+
+
+def life_domain_of(codes: Iterable[str]) -> Any:
+    """The first term of the built-in taxonomy (a life domain or one of its needs) among `codes`, or None."""
+    codes = list(codes)
+    found = {term.code: term for term in builtin_terms().filter(code__in=codes)}
+    return next((found[code] for code in codes if code in found), None)

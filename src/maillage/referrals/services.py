@@ -18,6 +18,9 @@ The rules, in plain words:
 5. Declining needs a reason (and words for OTHER); completing needs an outcome; cancelling needs a reason.
 6. A receiver not on Maillage yet gets, as the referral is sent, a link by e-mail to read and answer it without
    an account (`links`): its holder acts as the receiving side on that referral alone (the door's rule 15).
+7. A referral a partner sent outside Maillage (a FHIR import, `referral_record_received`) is recorded by the
+   receiving organisation only when both organisations already work with the person; it shares nothing more.
+   A sending organisation imports its own referrals through `referral_create`, under rule 1.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from maillage.consent.services import consent_record
 from maillage.core.versioning import StaleWrite
 from maillage.people import selectors as people_selectors
 from maillage.people import services as people_services
-from maillage.people.enums import PersonAgreement
+from maillage.people.enums import OPEN_NEED_STATUSES, PersonAgreement
 from maillage.people.models import Need, Person
 from maillage.referrals import links
 from maillage.referrals.enums import (
@@ -111,6 +114,7 @@ def pass_door(actor: Any, referral: Referral, party: str, *, action: str, purpos
             actor,
             person,
             organisation_id=referral.receiver_organisation_id,
+            action=action,
             purpose=purpose,
             extra={"referral": referral.pk},
         )
@@ -283,6 +287,88 @@ def referral_create(
     return referral
 
 
+def referral_record_received(
+    actor: Any,
+    *,
+    person: Person,
+    sender_organisation: Any,
+    expected: str,
+    agreement: str,
+    life_domain: Any,
+    urgency: str = Urgency.NORMAL,
+    eligibility: str = "",
+    shared_categories: Iterable[str] = (),
+    contact_preference: str = ContactPreference.THROUGH_REFERENT,
+) -> Referral:
+    """Rule 7: the receiving organisation records a referral a partner sent it outside Maillage (a FHIR import).
+
+    The receiver must already work with the person (the door lets it create their COORDINATION data), and so must
+    the sending organisation: naming it as sender gives it the referral's page (door rule 14), which only an
+    organisation already in the person's network may get this way. Nothing is shared by the import: only the
+    sender picks categories to share (rule 1), and the receiver already has what the person's consents give it.
+    The referral is SENT, its first row says the receiver recorded it. `ValidationError` with field messages for
+    bad input; `Http404` when the door refuses."""
+    decision = door.require(actor, person, action=Action.CREATE, category=Category.COORDINATION, purpose=PURPOSE)
+    receiver_organisation = getattr(actor, "organisation", None)
+    if receiver_organisation is None or decision.organisation_id != receiver_organisation.pk:
+        raise Http404
+    errors: dict[str, str] = {}
+    if sender_organisation.pk == receiver_organisation.pk:
+        errors["sender_organisation"] = _("A referral comes from another organisation than yours.")
+    elif sender_organisation.status != OrganisationStatus.VALIDATED or not people_selectors.involvement_active(
+        person, sender_organisation
+    ):
+        errors["sender_organisation"] = _(
+            "Only an organisation that works with the person now can be recorded as the sender: ask it to send "
+            "the referral on Maillage."
+        )
+    if list(shared_categories):
+        errors["shared_categories"] = _(
+            "Only the sending organisation picks what to share: record the referral without shared categories."
+        )
+    if agreement not in (Agreement.ON_PAPER, Agreement.ORALLY):
+        errors["agreement"] = _(
+            "Record how the person agreed to this referral (on paper or orally). Without their agreement, do not "
+            "record it."
+        )
+    if not (expected or "").strip():
+        errors["expected"] = _("Say what you expect from the partner.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        referral = Referral(
+            person=person,
+            need=open_need(person, life_domain),
+            life_domain=life_domain,
+            sender_organisation=sender_organisation,
+            sender=None,
+            receiver_organisation=receiver_organisation,
+            urgency=urgency,
+            expected=expected.strip(),
+            eligibility=(eligibility or "").strip(),
+            shared_categories=[],
+            agreement=agreement,
+            contact_preference=contact_preference,
+            status=ReferralStatus.SENT,
+            sent_at=now,
+            status_changed_at=now,
+            updated_by=actor.user,
+        )
+        referral.full_clean()
+        referral.save()
+        reason = _("Recorded by the receiving organisation, from the sender's FHIR referral.")
+        _transition_row(actor, referral, "", ReferralStatus.SENT, Party.RECEIVER, now, reason)
+        _record(actor, referral, Action.CREATE, decision, sender=sender_organisation.pk, imported=True)
+    return referral
+
+
+def open_need(person: Person, life_domain: Any) -> Need | None:
+    """The person's open need in this life domain, when there is exactly one (what the referral is about)."""
+    needs = list(Need.objects.filter(person_id=person.pk, term=life_domain, status__in=OPEN_NEED_STATUSES)[:2])
+    return needs[0] if len(needs) == 1 else None
+
+
 # --- moving -----------------------------------------------------------------------------------------------
 
 
@@ -350,10 +436,12 @@ def _move(
 
 
 def _tell(referral_id: int, to: str, party: str) -> None:
-    """The other side hears of the move after the commit (`tasks.tell_of_move`: ids only in the queue)."""
-    from maillage.referrals.tasks import tell_of_move
+    """The other side hears of the move after the commit (`tasks.tell_of_move`: ids only in the queue). A move
+    nobody is told of (marking a referral received, a side's own news) enqueues nothing: no queued job, no read."""
+    from maillage.referrals.tasks import tell_of_move, tells_anyone
 
-    transaction.on_commit(lambda: tell_of_move.enqueue(referral_id, to, party))
+    if tells_anyone(to, party):
+        transaction.on_commit(lambda: tell_of_move.enqueue(referral_id, to, party))
 
 
 def _locked(referral: Referral) -> Referral:

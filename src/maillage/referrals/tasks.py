@@ -162,6 +162,12 @@ TELL_SENDER = {
 }
 
 
+def tells_anyone(to: str, by_party: str) -> bool:
+    """Whether a move to `to` made by `by_party` has someone to tell: most answers do; "received" (the receiver
+    opening it) and a side's own move do not. The services enqueue `tell_of_move` only then."""
+    return (to in TELL_RECEIVER and by_party != Party.RECEIVER) or (to in TELL_SENDER and by_party != Party.SENDER)
+
+
 def _link(referral: Referral) -> str:
     path = reverse("referrals:referral_detail", kwargs={"referral_id": referral.public_id})
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
@@ -197,6 +203,8 @@ def tell_of_move(referral_id: int, to: str, by_party: str) -> int:
         "link": _link(referral),
     }
     sent = 0
+    if not tells_anyone(to, by_party):
+        return sent
     # A partner not on Maillage hears of a new referral by its link's own e-mail (`send_referral_link`).
     by_link = to == ReferralStatus.SENT and referral.links.exists()
     if to in TELL_RECEIVER and by_party != Party.RECEIVER and not by_link:

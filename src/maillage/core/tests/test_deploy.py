@@ -76,6 +76,8 @@ def test_the_request_id_reaches_the_application_under_the_header_it_reads(proxy)
 def test_the_client_address_and_scheme_are_forwarded_for_throttling_and_https(proxy, production):
     # Replaced, not appended: with LOGIN_TRUSTED_PROXIES=1 the application reads the rightmost address.
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in proxy
+    # With its port: Django compares a form post's Origin with the host (CSRF), off port 443 too.
+    assert "proxy_set_header Host $http_host;" in proxy
     header, value = production["proxy_ssl_header"]
     assert value == "https"
     assert f"proxy_set_header {header.removeprefix('HTTP_').replace('_', '-').title()} $scheme;" in proxy
@@ -164,6 +166,8 @@ def test_the_units_run_what_make_prod_runs(tmp_path):
     web = units["maillage-web@.service"]
     assert re.search(r"ExecStart=/opt/m/\.venv/bin/granian --interface wsgi .*--port %i", web)
     assert "config.wsgi:application" in web and "PROMETHEUS_MULTIPROC_DIR=/run/maillage-web-%i" in web
+    # Bounded threads, hence bounded database connections (granian's WSGI default is hundreds per process).
+    assert "--blocking-threads ${WEB_THREADS}" in web and "Environment=WEB_THREADS=4" in web
     assert "ExecStart=/opt/m/.venv/bin/python manage.py db_worker --no-reload" in units["maillage-worker@.service"]
     assert "ExecStart=/opt/m/.venv/bin/python manage.py periodic --loop" in units["maillage-periodic.service"]
     for name, text in units.items():

@@ -257,3 +257,11 @@ def test_who_saw_the_file_names_the_link_not_the_system(
     assert rows and {row.who for row in rows} == {"Through the link e-mailed to the organisation"}
     assert {row.organisation for row in rows} == {outside.name}
     assert "e-mailed to a partner" in rows[0].why
+
+
+def test_the_link_works_as_many_days_as_set(scene, outside, settings):
+    settings.REFERRAL_LINK_DAYS = 3
+    before = timezone.now()
+    referral = send(scene, organisation=outside)
+    link = ReferralLink.objects.get(referral=referral)
+    assert before + dt.timedelta(days=3) <= link.expires_at <= timezone.now() + dt.timedelta(days=3)

@@ -53,3 +53,35 @@ def test_the_header_counts_unopened_referrals(scene, client):
     services.referral_receive(scene.receiver, referral=referral)
     html = client.get(reverse("core:home")).content.decode()
     assert '<span class="badge badge-warn">1</span>' not in html
+
+
+def test_the_header_counter_is_one_query_on_the_inbox_index(scene, django_assert_num_queries):
+    """Every page of a professional pays for the counter: one count, answered from the inbox index alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from maillage.referrals.selectors import unopened_count
+
+    send(scene)
+    with django_assert_num_queries(1), CaptureQueriesContext(connection) as captured:
+        assert unopened_count(scene.receiver_org.pk) == 1
+    if connection.vendor == "sqlite":  # PostgreSQL plans a few rows with a scan: the plan is checked on SQLite
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[0]["sql"])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "COVERING INDEX referrals_inbox_idx" in plan, plan
+
+
+def test_a_move_nobody_is_told_of_enqueues_nothing(scene, django_capture_on_commit_callbacks):
+    """Marking a referral received tells nobody: no task is queued for it (one job and one read fewer per move)."""
+    from unittest import mock
+
+    from maillage.referrals import tasks
+
+    referral = send(scene)
+    with mock.patch.object(tasks, "tell_of_move") as tell, django_capture_on_commit_callbacks(execute=True):
+        services.referral_receive(scene.receiver, referral=referral)
+    tell.enqueue.assert_not_called()
+    with mock.patch.object(tasks, "tell_of_move") as tell, django_capture_on_commit_callbacks(execute=True):
+        services.referral_accept(scene.receiver, referral=referral)
+    tell.enqueue.assert_called_once_with(referral.pk, "ACCEPTED", "RECEIVER")

@@ -1,0 +1,529 @@
+"""`make bench-load`: the reference deployment on loopback under a bounded load.
+
+N granian instances (production profile, 127.0.0.1 only) behind nginx with the configuration of `deploy/nginx`
+(TLS with a throw-away certificate), sessions and cache in Redis, the demo territory in a PostgreSQL database of its
+own (`--postgres-url`, dropped and recreated, dropped again at the end). Then locust, headless, in two phases with
+the same number of users and no think time (each user sends its next request as soon as the last one is answered):
+
+1. the bare page (`/healthz`: TLS, nginx, granian and Django's middleware, no database, no template);
+2. the Monday-morning mix of professionals who log in (password and second factor), then search the public
+   directory, open their dashboard, the page of a person they follow (through the door, audited) and their
+   organisation's referral inbox.
+
+Each phase stops by itself after a fixed number of requests or its time cap. Printed: p50/p95/p99 and throughput per
+route, errors, the CPU seconds each part used during the mix (application servers, PostgreSQL backends, nginx, the
+load generator), the database connections held, and one summary line:
+
+BENCH load instances=<n> rps=<x> p95_ms=<x> errors=<n> bare_rps=<x>
+
+Loopback only; the database named by `--postgres-url` is the bench's own, never the configured one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import secrets
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.core import deploy
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/maillage_bench_load"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "bench_load_locustfile.py"
+HOST = "127.0.0.1"
+FIRST_PORT = 18101
+HTTPS_PORT = 18443
+HTTP_PORT = 18080
+STATIC_ROOT = Path(settings.VAR_DIR) / "bench-load" / "static"
+LOGIN_ROUTES = ("login", "login (form)", "login second factor", "login second factor (form)")
+SEARCHES = [
+    "q=logement",
+    "q=dettes",
+    "q=aide+alimentaire",
+    "q=sant%C3%A9+mentale",
+    "q=emploi",
+    "q=aide+%C3%A0+domicile",
+    "q=jeunesse",
+    "q=assu%C3%A9tudes",
+]
+
+
+class Command(BaseCommand):
+    help = "Load test on loopback: N granian instances behind nginx, PostgreSQL, Redis; locust with a bounded load."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--instances", type=int, default=2, help="granian instances behind nginx (default 2)")
+        parser.add_argument("--workers", type=int, default=1, help="granian processes per instance (default 1)")
+        parser.add_argument("--threads", type=int, default=4, help="blocking threads per process (default 4)")
+        parser.add_argument("--users", type=int, default=16, help="concurrent simulated users (default 16)")
+        parser.add_argument("--requests", type=int, default=3000, help="requests of the mix phase (default 3000)")
+        parser.add_argument("--time-cap", type=int, default=60, help="seconds at most for the mix (default 60)")
+        parser.add_argument("--bare-requests", type=int, default=2000, help="requests of the bare phase")
+        parser.add_argument("--bare-time-cap", type=int, default=15, help="seconds at most for the bare phase")
+        parser.add_argument("--persons", type=int, default=400, help="persons of the demo territory (default 400)")
+        parser.add_argument("--postgres-url", default=os.environ.get("BENCH_LOAD_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+        parser.add_argument("--redis-url", default=os.environ.get("BENCH_LOAD_REDIS_URL", DEFAULT_REDIS_URL))
+        parser.add_argument("--prepare", metavar="PLAN", help="internal: write the load plan from the bench database")
+
+    def handle(self, *args, **options) -> None:
+        if options["prepare"]:
+            Path(options["prepare"]).write_text(json.dumps(prepare_plan(options["users"])))
+            return
+        for tool in ("nginx", "locust"):
+            if not (deploy.nginx_binary() if tool == "nginx" else shutil.which("locust", path=_venv_path())):
+                raise CommandError(f"{tool} is missing: `make bench-load` installs both (nginx from Debian)")
+        run = LoadRun(options, self.stdout)
+        try:
+            run.start()
+            bare = run.phase("bare", "BareUser", options["bare_requests"], options["bare_time_cap"])
+            mix = run.phase("mix", "ProfessionalUser", options["requests"], options["time_cap"])
+        finally:
+            run.stop()
+        self.report(options, bare, mix, run)
+
+    def report(self, options: dict, bare: dict, mix: dict, run: LoadRun) -> None:
+        write = self.stdout.write
+        write("")
+        write(f"{'route':<30} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7}")
+        for row in [*bare["routes"], *mix["routes"]]:
+            write(
+                f"{row['name']:<30} {row['requests']:>8} {row['errors']:>6} {row['p50']:>7.0f} {row['p95']:>7.0f} "
+                f"{row['p99']:>7.0f} {row['rps']:>7.1f}"
+            )
+        pages, all_bare = mix["pages"], bare["all"]
+        errors = mix["all"]["errors"] + all_bare["errors"]
+        requests = mix["all"]["requests"] + all_bare["requests"]
+        ratio = pages["rps"] / all_bare["rps"] if all_bare["rps"] else 0.0
+        write("")
+        write(
+            f"mix: {pages['requests']} page requests in {pages['seconds']:.1f} s = {pages['rps']:.1f} req/s, "
+            f"p50 {pages['p50']:.0f} ms, p95 {pages['p95']:.0f} ms (logins apart); bare page: {all_bare['rps']:.1f} "
+            f"req/s, p95 {all_bare['p95']:.0f} ms; mix/bare throughput {ratio:.0%}"
+        )
+        write(f"errors: {errors} of {requests} requests ({errors / max(1, requests):.2%})")
+        cpu = mix["cpu"]
+        total = sum(cpu.values())
+        parts = ", ".join(
+            f"{name} {seconds:.1f} s ({seconds / max(total, 1e-9):.0%})" for name, seconds in cpu.items()
+        )
+        write(
+            f"CPU during the mix ({mix['seconds']:.1f} s, 2 cores = {2 * mix['seconds']:.0f} CPU-s): {parts}; "
+            f"whole machine busy {mix['machine_busy']:.0%} (other work included)"
+        )
+        per_page = {name: 1000 * seconds / max(1, pages["requests"]) for name, seconds in cpu.items()}
+        write(
+            "CPU per page request (the logins' password checks included): "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in per_page.items())
+        )
+        write(
+            f"database connections held by the application servers: {mix['connections']} "
+            f"(at most instances x processes x threads = {run.max_connections})"
+        )
+        write("Noisy figures: 2 cores shared by the servers, PostgreSQL, nginx, the load generator and other work.")
+        write("")
+        write(
+            f"BENCH load instances={options['instances']} rps={pages['rps']:.1f} p95_ms={pages['p95']:.0f} "
+            f"errors={errors} bare_rps={all_bare['rps']:.1f}"
+        )
+
+
+def data_fingerprint(persons: int) -> str:
+    """What the bench's data is made of: every migration and demo module, and the demo's size."""
+    import hashlib
+
+    digest = hashlib.sha256(f"persons={persons}".encode())
+    source = Path(settings.BASE_DIR) / "src" / "maillage"
+    for path in sorted([*source.glob("*/migrations/*.py"), *source.glob("*/demo.py")]):
+        digest.update(path.relative_to(source).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def static_fingerprint() -> str:
+    """The static files collectstatic would copy: each one's path, size and modification time."""
+    import hashlib
+
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            stat = Path(storage.path(path)).stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def summarise(name: str, timings: list[list]) -> dict:
+    """Counts, percentiles and throughput of requests (route, end time, duration in ms, failed): the throughput
+    over the span from the first one's start to the last one's end."""
+    durations = [row[2] for row in timings]
+    if not timings:
+        return {"name": name, "requests": 0, "errors": 0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "rps": 0.0, "seconds": 0}
+    seconds = max(row[1] for row in timings) - min(row[1] - row[2] / 1000 for row in timings)
+    return {
+        "name": name,
+        "requests": len(timings),
+        "errors": sum(1 for row in timings if row[3]),
+        "p50": percentile(durations, 0.50),
+        "p95": percentile(durations, 0.95),
+        "p99": percentile(durations, 0.99),
+        "seconds": seconds,
+        "rps": len(timings) / seconds if seconds > 0 else 0.0,
+    }
+
+
+def _venv_path() -> str:
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def prepare_plan(users: int) -> dict:
+    """Run in the bench environment (production profile, bench database): professionals of the demo with a second
+    factor (recovery codes), each with persons they follow and their organisation's inbox."""
+    from maillage.access.door import categories_for_many, persons_visible_to
+    from maillage.access.enums import Action, Category
+    from maillage.accounts import mfa
+    from maillage.accounts.actors import actor_for
+    from maillage.accounts.enums import Role
+    from maillage.accounts.models import User
+    from maillage.core.demo import DEMO_PASSWORD
+
+    logins = []
+    professionals = User.objects.filter(
+        is_active=True, memberships__role=Role.PROFESSIONAL, memberships__is_active=True
+    ).distinct()
+    for user in professionals.order_by("email"):
+        # As the session will act: for the first of their organisations (accounts.actors).
+        actor = actor_for(user)
+        if actor.organisation is None or not actor.is_professional:
+            continue
+        visible = list(persons_visible_to(actor)[:200])
+        categories = categories_for_many(actor, visible, Action.VIEW)
+        persons = [str(person.public_id) for person in visible if Category.IDENTITY in categories[person.pk]][:20]
+        if not persons:
+            continue
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        logins.append(
+            {
+                "email": user.email,
+                "organisation": str(actor.organisation.public_id),
+                "persons": persons,
+                "recovery_codes": mfa.recovery_codes_create(user),
+            }
+        )
+        if len(logins) == users:
+            break
+    if not logins:
+        raise CommandError("No professional of the demo follows a person: nothing to load.")
+    return {"password": DEMO_PASSWORD, "logins": logins, "searches": SEARCHES}
+
+
+class LoadRun:
+    """The processes of one run, started in order and all stopped by `stop()`, whatever happened."""
+
+    def __init__(self, options: dict, stdout) -> None:
+        self.options = options
+        self.stdout = stdout
+        # The run's files (plan, server and nginx logs, timings), kept until the next run for a look after it.
+        self.folder = Path(settings.VAR_DIR) / "bench-load" / "run"
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        self.processes: list[subprocess.Popen] = []
+        self.servers: list[subprocess.Popen] = []
+        self.nginx: subprocess.Popen | None = None
+        self.database_created = False
+        instances, workers, threads = options["instances"], options["workers"], options["threads"]
+        self.max_connections = instances * workers * threads
+        self.env = self._environment()
+
+    def say(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def _environment(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))}
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings.prod",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            DATABASE_URL=self.options["postgres_url"],
+            ALLOWED_HOSTS=f"{HOST},localhost",
+            AUDIT_HMAC_KEYS=f"bench:{secrets.token_urlsafe(32)}",
+            REDIS_URL=self.options["redis_url"],
+            MAILLAGE_VAR_DIR=str(self.folder / "var"),
+            # Kept between runs: collectstatic then copies only what changed.
+            STATIC_ROOT=str(STATIC_ROOT),
+            LOGIN_TRUSTED_PROXIES="1",
+            LOG_LEVEL="WARNING",
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            PYTHONDONTWRITEBYTECODE="1",
+            PATH=_venv_path(),
+        )
+        env.pop("DATABASE_REPLICA_URL", None)
+        return env
+
+    def manage(self, *arguments: str) -> None:
+        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments]
+        started = time.monotonic()
+        result = subprocess.run(command, env=self.env, cwd=settings.BASE_DIR, capture_output=True, text=True)  # noqa: S603
+        if result.returncode != 0:
+            raise CommandError(f"manage.py {arguments[0]} failed:\n{result.stdout[-2000:]}{result.stderr[-4000:]}")
+        self.say(f"bench-load:   manage.py {arguments[0]}: {time.monotonic() - started:.0f} s")
+
+    def start(self) -> None:
+        import psycopg
+
+        base, name = self.options["postgres_url"].rsplit("/", 1)
+        template = f"{name}_template"
+        fingerprint = data_fingerprint(self.options["persons"])
+        started = time.monotonic()
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            row = connection.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template]
+            ).fetchone()
+            if row and row[0] == fingerprint:
+                self.say(f"bench-load: database {name} copied from {template} (same migrations and demo)")
+                connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                self.database_created = True
+            else:
+                connection.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+                connection.execute(f'CREATE DATABASE "{name}"')
+                self.database_created = True
+                self.say(f"bench-load: database {name}: migrate, demo territory ({self.options['persons']} persons)")
+                self.manage("migrate", "--no-input", "--verbosity", "0")
+                self.manage("demo", "--no-progress", "--persons", str(self.options["persons"]))
+                # Kept as a template for the next run, marked with what made it.
+                connection.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+                connection.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
+        # collectstatic compresses every file again (minutes here): skipped when no static file changed.
+        marker, fingerprint = STATIC_ROOT / ".bench-load-sources", static_fingerprint()
+        if not marker.exists() or marker.read_text() != fingerprint:
+            self.manage("collectstatic", "--no-input", "--verbosity", "0")
+            marker.write_text(fingerprint)
+        plan = self.folder / "plan.json"
+        self.manage("bench_load", "--prepare", str(plan), "--users", str(self.options["users"]))
+        self.plan = plan
+        logins = len(json.loads(plan.read_text())["logins"])
+        self.say(
+            f"bench-load: ready in {time.monotonic() - started:.0f} s; {logins} professionals with a second factor"
+        )
+        self._start_servers()
+        self._start_nginx()
+
+    def _start_servers(self) -> None:
+        granian = str(Path(sys.executable).parent / "granian")
+        for index in range(self.options["instances"]):
+            port = FIRST_PORT + index
+            metrics = self.folder / f"prometheus-{port}"
+            metrics.mkdir()
+            log = open(self.folder / f"granian-{port}.log", "w")  # noqa: SIM115 (closed with the run's folder)
+            process = subprocess.Popen(  # noqa: S603
+                [granian, "--interface", "wsgi", "--host", HOST, "--port", str(port),
+                 "--workers", str(self.options["workers"]), "--blocking-threads", str(self.options["threads"]),
+                 "--no-ws", "--working-dir", str(Path(settings.BASE_DIR) / "src"), "config.wsgi:application"],
+                env={**self.env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+            self.servers.append(process)
+            self.processes.append(process)
+        for index in range(self.options["instances"]):
+            wait_for(
+                f"http://{HOST}:{FIRST_PORT + index}/healthz", 60, self.folder / f"granian-{FIRST_PORT + index}.log"
+            )
+        last = FIRST_PORT + self.options["instances"] - 1
+        self.say(
+            f"bench-load: {self.options['instances']} granian instances ({self.options['workers']} process(es) of "
+            f"{self.options['threads']} threads each) on {HOST}:{FIRST_PORT}-{last}"
+        )
+
+    def _start_nginx(self) -> None:
+        prefix = self.folder / "nginx"
+        prefix.mkdir()
+        certificate, key = deploy.self_signed_certificate(prefix, HOST)
+        site = deploy.NginxSite(
+            servers=[f"{HOST}:{FIRST_PORT + index}" for index in range(self.options["instances"])],
+            server_name=HOST,
+            listen_http=f"{HOST}:{HTTP_PORT}",
+            listen_https=f"{HOST}:{HTTPS_PORT}",
+            tls_certificate=str(certificate),
+            tls_certificate_key=str(key),
+            static_root=str(STATIC_ROOT),
+            access_log=str(prefix / "logs/access.log"),
+        )
+        main_config = deploy.standalone_nginx(prefix, site, worker_processes=1)
+        self.nginx = subprocess.Popen(  # noqa: S603
+            [deploy.nginx_binary(), "-p", str(prefix), "-c", str(main_config), "-e", str(prefix / "logs/error.log"),
+             "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        self.processes.append(self.nginx)
+        wait_for(f"https://{HOST}:{HTTPS_PORT}/healthz", 20, prefix / "logs/error.log")
+        self.say(f"bench-load: nginx on https://{HOST}:{HTTPS_PORT}/ (deploy/nginx/maillage.conf)")
+
+    def phase(self, name: str, user_class: str, requests: int, time_cap: int) -> dict:
+        users = self.options["users"]
+        self.say(f"bench-load: {name} phase: {users} users, {requests} requests or {time_cap} s, whichever first")
+        timings_file = self.folder / f"{name}-timings.json"
+        env = {
+            **self.env,
+            "BENCH_LOAD_PLAN": str(self.plan),
+            "BENCH_LOAD_MAX_REQUESTS": str(requests),
+            "BENCH_LOAD_TIMINGS": str(timings_file),
+        }
+        command = [
+            str(Path(sys.executable).parent / "locust"), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
+            "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{time_cap}s", "--stop-timeout", "5",
+            "--host", f"https://{HOST}:{HTTPS_PORT}", "--loglevel", "WARNING", "--exit-code-on-error", "0", user_class,
+        ]  # fmt: skip
+        before = self._cpu_snapshot()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        result = subprocess.run(  # noqa: S603
+            command, env=env, cwd=self.folder, capture_output=True, text=True, timeout=time_cap + 60, check=False
+        )
+        seconds = time.monotonic() - started
+        if result.returncode != 0 or not timings_file.exists():
+            raise CommandError(f"locust failed ({result.returncode}):\n{result.stderr[-3000:]}")
+        after = self._cpu_snapshot()
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        timings = json.loads(timings_file.read_text())
+        by_route: dict[str, list] = {}
+        for row in timings:
+            by_route.setdefault(row[0], []).append(row)
+        cpu = {part: after["parts"][part] - before["parts"].get(part, 0.0) for part in after["parts"]}
+        cpu["load generator"] = (children_after.ru_utime + children_after.ru_stime) - (
+            children_before.ru_utime + children_before.ru_stime
+        )
+        failed: dict[tuple[str, str], int] = {}
+        for row in timings:
+            if row[3]:
+                failed[(row[0], row[3])] = failed.get((row[0], row[3]), 0) + 1
+        for (route, reason), count in sorted(failed.items()):
+            self.say(f"bench-load: {count} failed: {route}: {reason}")
+        return {
+            "routes": [summarise(route, rows) for route, rows in sorted(by_route.items())],
+            "all": summarise("all", timings),
+            "pages": summarise("pages", [row for row in timings if row[0] not in LOGIN_ROUTES]),
+            "seconds": seconds,
+            "cpu": cpu,
+            "machine_busy": (after["machine"][0] - before["machine"][0])
+            / max(1e-9, after["machine"][1] - before["machine"][1]),
+            "connections": self._connections(),
+        }
+
+    def _database_pids(self) -> list[int]:
+        import psycopg
+
+        base, name = self.options["postgres_url"].rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            rows = connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def _connections(self) -> int:
+        return len(self._database_pids())
+
+    def _cpu_snapshot(self) -> dict:
+        """CPU seconds used so far by each part (whole process trees), and the machine's busy and total time."""
+        servers = [pid for process in self.servers for pid in process_tree(process.pid)]
+        nginx = process_tree(self.nginx.pid) if self.nginx else []
+        parts = {
+            "application": cpu_seconds(servers),
+            "postgresql": cpu_seconds(self._database_pids()),
+            "nginx": cpu_seconds(nginx),
+        }
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        ticks = os.sysconf("SC_CLK_TCK")
+        return {"parts": parts, "machine": ((sum(fields) - idle) / ticks, sum(fields) / ticks)}
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    continue
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if self.database_created:
+            import psycopg
+
+            base, name = self.options["postgres_url"].rsplit("/", 1)
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.say(f"bench-load: stopped nginx and the servers, dropped the bench database; logs in {self.folder}")
+
+
+def wait_for(url: str, seconds: float, log: Path) -> None:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    tail = log.read_text()[-3000:] if log.exists() else ""
+    raise CommandError(f"{url} did not answer within {seconds:.0f} s:\n{tail}")
+
+
+def all_pids() -> list[int]:
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+
+
+def process_tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for pid in all_pids():
+        try:
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(pid)
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes (their own, not their finished children's)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
