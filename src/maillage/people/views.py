@@ -178,7 +178,11 @@ def _attention(actor: Any, person: Person, page: Any, categories: frozenset[Cate
         return None
     from maillage.analytics import attention
 
-    return attention.for_person_page(actor, person, is_referent=page.is_referent, categories=categories)
+    # The referent's organisation, or the user the referent involvement names (a coordinator or admin counts only
+    # so: door rule 5).
+    referent = page.referent
+    is_referent = page.is_referent or (referent is not None and referent.pk in page.own_involvement_ids)
+    return attention.for_person_page(actor, person, is_referent=is_referent, categories=categories)
 
 
 @person_data(categories=[Category.IDENTITY], action=Action.EDIT)

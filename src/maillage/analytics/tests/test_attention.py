@@ -358,6 +358,25 @@ class TestReferentViews:
         assert response.context["attention"] is None
         assert 'id="attention"' not in response.content.decode()
 
+    def test_a_coordinator_sees_only_the_persons_whose_referent_involvement_names_them(self, client, referent_case):
+        case = referent_case
+        coordinator = MembershipFactory(organisation=case["orgs"][0], coordinator=True).user
+        client.force_login(coordinator)
+        assert client.get(reverse("analytics:attention")).context["rows"] == []  # nothing by role (door rule 5)
+        named = followed(case["orgs"][2], days=100)
+        named.involvements.update(role="REFERENT", professional=coordinator)
+        ConsentFactory(person=named, categories=[Category.IDENTITY, Category.COORDINATION])
+        MembershipFactory(organisation=case["orgs"][2], user=coordinator, coordinator=True)
+        client.force_login(coordinator)
+        response = client.get(reverse("analytics:attention"))
+        assert [row["person"] for row in response.context["rows"]] == [named]
+        page = client.get(reverse("people:person_detail", kwargs={"public_id": named.public_id}))
+        assert page.status_code == 200 and page.context["attention"].abandoned
+        assert (
+            client.get(reverse("people:person_detail", kwargs={"public_id": case["forgotten"].public_id})).status_code
+            == 404
+        )
+
     def test_the_list_takes_the_same_queries_for_more_persons(self, client, referent_case):
         case = referent_case
         client.force_login(case["referent"])
