@@ -52,7 +52,7 @@ prod: install ## Serve with granian and the task worker (production profile; nee
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) db_worker --no-reload & \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) periodic --loop & \
 	  DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
-	    --workers $${WORKERS:-4} --working-dir src config.wsgi:application
+	    --workers $${WORKERS:-4} --blocking-threads $${THREADS:-4} --working-dir src config.wsgi:application
 
 # nginx from Debian, for deploy-check and bench-load, installed when missing.
 NGINX_INSTALLED = command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \

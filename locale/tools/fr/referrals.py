@@ -134,7 +134,6 @@ TRANSLATIONS = {
     "We accept this referral": "Nous acceptons cette orientation",
     "We decline this referral": "Nous refusons cette orientation",
     "If you decline, why": "Si vous refusez, pourquoi",
-    "Say why you decline.": "Dites pourquoi vous refusez.",
     "Send the new link to": "Envoyer le nouveau lien à",
     "Leave empty to send it to the same address.": "Laissez vide pour l'envoyer à la même adresse.",
     "Yes, send a new link. The link sent before stops working.": "Oui, envoyer un nouveau lien. Le lien envoyé auparavant cesse de fonctionner.",

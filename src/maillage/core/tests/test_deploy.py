@@ -76,6 +76,8 @@ def test_the_request_id_reaches_the_application_under_the_header_it_reads(proxy)
 def test_the_client_address_and_scheme_are_forwarded_for_throttling_and_https(proxy, production):
     # Replaced, not appended: with LOGIN_TRUSTED_PROXIES=1 the application reads the rightmost address.
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in proxy
+    # With its port: Django compares a form post's Origin with the host (CSRF), off port 443 too.
+    assert "proxy_set_header Host $http_host;" in proxy
     header, value = production["proxy_ssl_header"]
     assert value == "https"
     assert f"proxy_set_header {header.removeprefix('HTTP_').replace('_', '-').title()} $scheme;" in proxy

@@ -267,7 +267,6 @@ class LoadRun:
             SECRET_KEY=secrets.token_urlsafe(50),
             DATABASE_URL=self.options["postgres_url"],
             ALLOWED_HOSTS=f"{HOST},localhost",
-            CSRF_TRUSTED_ORIGINS=f"https://{HOST}:{HTTPS_PORT}",
             AUDIT_HMAC_KEYS=f"bench:{secrets.token_urlsafe(32)}",
             REDIS_URL=self.options["redis_url"],
             MAILLAGE_VAR_DIR=str(self.folder / "var"),
