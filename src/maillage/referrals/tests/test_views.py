@@ -116,3 +116,46 @@ class TestOpening:
         page = client.get(reverse("referrals:referral_detail", kwargs={"referral_id": referral.public_id}))
         referral.refresh_from_db()
         assert f'name="version" value="{referral.version}"' in page.content.decode()
+
+
+def test_the_inbox_costs_the_same_per_row_whatever_the_number_of_rows(scene, client):
+    """A 50-row inbox spent half its time per row on `{% url %}` and `get_FOO_display`: both are done once per
+    page now, and each row still shows its link, urgency and status."""
+    from unittest import mock
+
+    import django.urls
+
+    from maillage.referrals import services
+    from maillage.referrals.enums import Agreement
+
+    client.force_login(scene.receiver.user)
+    url = reverse("referrals:inbox", kwargs={"organisation_id": scene.receiver_org.public_id})
+
+    counted_calls: list = []
+
+    def page() -> tuple[int, str]:
+        # `{% url %}` imports `django.urls.reverse` as it renders: counting it counts the template's links.
+        with mock.patch.object(django.urls, "reverse", wraps=django.urls.reverse) as counted:
+            html = client.get(url, headers={"Accept-Language": "fr"}).content.decode()
+        counted_calls[:] = counted.call_args_list
+        return counted.call_count, html
+
+    referrals = [send(scene)]
+    page()  # the first request of a process reverses a few more URLs, once
+    one, _html = page()
+    for words in ("Un suivi budgétaire.", "Une aide au déménagement.", "Une caution."):
+        referrals.append(
+            services.referral_create(
+                scene.sender,
+                person=scene.network.person,
+                life_domain=scene.network.housing,
+                receiver_organisation=scene.receiver_org,
+                expected=words,
+                agreement=Agreement.ORALLY,
+            )
+        )
+    many, html = page()
+    assert many == one, [call.args[0] for call in counted_calls]
+    assert all(f'href="/referrals/{r.public_id}/"' in html for r in referrals)
+    assert html.count("Dans les jours à venir") == 1 and html.count("Dans les semaines à venir") == 3
+    assert html.count(">Envoyée</td>") == 4
