@@ -375,6 +375,13 @@ PERIODIC_TASKS = [
         "after_hour": 8,
         "call": "maillage.governance.tasks.enqueue_renewal_reminders",
     },
+    # Last month's network snapshot, for the analytics trends: checked daily, taken once (a missed day catches up).
+    {
+        "name": "analytics_monthly",
+        "every": "day",
+        "after_hour": 2,
+        "call": "maillage.analytics.tasks.monthly_snapshots",
+    },
 ]
 
 # One process, one machine: the cache in memory, sessions in the database. Several application servers: set

@@ -6,7 +6,9 @@ The rules, in plain words:
 2. Each stage is timed (`Snapshot.stages`); a failure marks the snapshot FAILED and keeps the previous ones.
 3. An alert is raised only when a number crosses the network's threshold (`Thresholds`), and keeps the numbers
    that raised it (`Alert.facts`) so that it can say why. A balanced network raises none.
-4. Nothing about a person is stored: organisations, pairs of organisations and counts only.
+4. Nothing about a person is stored: organisations, pairs of organisations and counts only. Persons who may be
+   over-solicited or abandoned (`attention`) are counted for the organisation that should act (the referent's),
+   one alert per such organisation, and their count is hidden under 5 like every count of persons.
 """
 
 import datetime as dt
@@ -57,7 +59,7 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
         clock = time.perf_counter()
         limits = thresholds_for(network)
         if inputs is None:
-            inputs = sources.load(network, start, end, hot_potato_hours=limits.hot_potato_hours)
+            inputs = sources.load(network, start, end, hot_potato_hours=limits.hot_potato_hours, limits=limits)
         clock = stage("load", clock)
         orgs = sorted(inputs.organisations)
         index = {org: i for i, org in enumerate(orgs)}
@@ -251,6 +253,8 @@ def _per_organisation(inputs, orgs, graph, found: graphs.GraphIndicators) -> dic
             "declined_no_capacity": got.get("no_capacity", 0),
             "declined_out_of_criteria": got.get("out_of_criteria", 0),
             "answer_hours": inputs.answer_hours.get(org),
+            "over_solicited": inputs.attention.get(org, (0, 0))[0],
+            "abandoned": inputs.attention.get(org, (0, 0))[1],
             "x": found.layout[i][0],
             "y": found.layout[i][1],
         }
@@ -309,6 +313,9 @@ def raise_alerts(
                     },
                 }
             )
+        for kind, count in ((AlertKind.OVER_SOLICITATION, "over_solicited"), (AlertKind.ABANDONMENT, "abandoned")):
+            if row[count]:
+                alerts.append({"kind": kind, "organisation_id": org, "facts": {count: row[count]}})
         potatoes = row["urgent_handoffs"] + row["decline_chains"]
         if potatoes and potatoes >= limits.hot_potato_min:
             alerts.append(

@@ -70,6 +70,11 @@ class Thresholds(VersionedModel):
     over_solicitation_contacts = models.PositiveSmallIntegerField(
         _("over-solicitation: contacts and meetings in 30 days at least"), default=8, validators=[MinValueValidator(1)]
     )
+    over_solicitation_referrals = models.PositiveSmallIntegerField(
+        _("over-solicitation: referrals sent for the person in 30 days at least"),
+        default=4,
+        validators=[MinValueValidator(1)],
+    )
     over_solicitation_own_share = models.PositiveSmallIntegerField(
         _("over-solicitation: share of actions carried by the person at most (%)"),
         default=20,

@@ -326,6 +326,8 @@ FACT_LABELS = {
     "crisis_work": gettext_lazy("joint work in crises"),
     "organisations": gettext_lazy("organisations"),
     "largest": gettext_lazy("organisations in the largest group"),
+    "over_solicited": gettext_lazy("persons who may be over-solicited"),
+    "abandoned": gettext_lazy("persons who may feel abandoned"),
 }
 
 
@@ -393,6 +395,22 @@ ALERT_WHY: dict[str, Callable[[Alert, dict, dict[int, str]], str]] = {
             "times": f.get("crisis_work", "—"),
             "threshold": f.get("threshold", "—"),
         }
+    ),
+    AlertKind.OVER_SOLICITATION: lambda a, f, names: (
+        _(
+            "%(organisation)s should act for %(count)s persons who may be over-solicited: many organisations, "
+            "contacts or referrals around them, few actions carried by themselves. Its professionals see who in "
+            "their list of persons needing attention."
+        )
+        % {"organisation": names.get(a.organisation_id, "?"), "count": show("over_solicited", f.get("over_solicited"))}
+    ),
+    AlertKind.ABANDONMENT: lambda a, f, names: (
+        _(
+            "%(organisation)s should act for %(count)s persons who may feel abandoned: no contact for a long time, "
+            "needs no one carries, referrals unanswered or declined one after the other. Its professionals see who "
+            "in their list of persons needing attention."
+        )
+        % {"organisation": names.get(a.organisation_id, "?"), "count": show("abandoned", f.get("abandoned"))}
     ),
     AlertKind.SILO: lambda a, f, names: (
         _(

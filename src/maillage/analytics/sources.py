@@ -33,6 +33,8 @@ class Inputs:
     ping_pong: dict[tuple[int, int], int] = field(default_factory=dict)  # (a, b), a < b -> persons sent back
     referrals_counted: bool = False
     open_needs: dict[tuple[int, int], int] = field(default_factory=dict)  # (commune, life domain) -> persons
+    # organisation -> (persons who may be over-solicited, who may feel abandoned) it should act for (`attention`)
+    attention: dict[int, tuple[int, int]] = field(default_factory=dict)
     persons: int = 0
 
 
@@ -47,7 +49,7 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def load(network: Network, start: dt.date, end: dt.date, *, hot_potato_hours: int = 72) -> Inputs:
+def load(network: Network, start: dt.date, end: dt.date, *, hot_potato_hours: int = 72, limits=None) -> Inputs:
     from maillage.people import aggregates
 
     inputs = Inputs()
@@ -66,7 +68,30 @@ def load(network: Network, start: dt.date, end: dt.date, *, hot_potato_hours: in
     inputs.meetings = coordination_aggregates.meetings_together(network.pk, _members_sql(), start, end)
     if apps.is_installed("maillage.referrals"):
         _load_referrals(inputs, start, end, hot_potato_hours=hot_potato_hours)
+    if limits is not None:
+        _load_attention(inputs, end, limits)
     return inputs
+
+
+def _load_attention(inputs: Inputs, end: dt.date, limits) -> None:
+    """The persons the members follow who may be over-solicited or abandoned (`attention`), as of the period's end
+    (now for a period not over yet), counted per organisation that should act. Person ids are read here to compute
+    the signals and never leave this function."""
+    from django.utils import timezone
+
+    from maillage.analytics import attention
+    from maillage.people.models import Involvement
+
+    closing = timezone.make_aware(dt.datetime.combine(end, dt.time.max))
+    now = min(timezone.now(), closing)
+    followed = (
+        Involvement.objects.active()
+        .filter(organisation_id__in=list(inputs.organisations), started_on__lte=end)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    found = attention.signals(followed, limits, now=now)
+    inputs.attention = attention.per_organisation(found.values(), inputs.organisations)
 
 
 # How a referral's status counts (referrals.enums.ReferralStatus): taken up once the receiver accepted it, and

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from maillage.analytics import views
+from maillage.analytics import views, views_attention
 
 app_name = "analytics"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/", views.organisation_view, name="organisation"),
+    path("attention/", views_attention.attention_list, name="attention"),
     path("network/<uuid:public_id>/", views.dashboard, name="dashboard"),
     path("network/<uuid:public_id>/map/", views.network_map, name="map"),
     path("network/<uuid:public_id>/organisations/", views.organisation_list, name="organisation_list"),

@@ -2,7 +2,9 @@
 
 Every page reads a stored snapshot (`selectors`, `presenters`): organisations and counts, counts of persons
 hidden under 5, no person anywhere, hence `@no_person_data`. Only the network's coordinators see the network's
-pages; an organisation's admins see their own organisation's (`permissions`).
+pages; an organisation's admins see their own organisation's (`permissions`). The network's pages read the stored
+snapshots from the read replica when there is one (`@lag_tolerant_view`: a snapshot is minutes to a month old
+anyway); who may see them is still decided on the primary (governance and accounts are not replica apps).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,7 @@ from maillage.access.door import no_person_data
 from maillage.analytics import permissions, presenters, report, selectors
 from maillage.analytics.enums import AlertKind
 from maillage.analytics.models import Snapshot
+from maillage.core.db_routing import lag_tolerant_view
 from maillage.governance import selectors as governance_selectors
 from maillage.governance.models import Network
 
@@ -47,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @no_person_data
 @require_GET
+@lag_tolerant_view
 def dashboard(request: HttpRequest, public_id) -> HttpResponse:
     network = _network(request, public_id)
     snapshot = _snapshot(request, network)
@@ -82,6 +86,7 @@ def dashboard(request: HttpRequest, public_id) -> HttpResponse:
 
 @no_person_data
 @require_GET
+@lag_tolerant_view
 def alert_list(request: HttpRequest, public_id, kind: str) -> HttpResponse:
     network = _network(request, public_id)
     snapshot = _snapshot(request, network)
@@ -105,6 +110,7 @@ def alert_list(request: HttpRequest, public_id, kind: str) -> HttpResponse:
 
 @no_person_data
 @require_GET
+@lag_tolerant_view
 def organisation_list(request: HttpRequest, public_id) -> HttpResponse:
     network = _network(request, public_id)
     snapshot = _snapshot(request, network)
@@ -131,6 +137,7 @@ def organisation_list(request: HttpRequest, public_id) -> HttpResponse:
 
 @no_person_data
 @require_GET
+@lag_tolerant_view
 def network_map(request: HttpRequest, public_id) -> HttpResponse:
     network = _network(request, public_id)
     snapshot = _snapshot(request, network)
@@ -161,6 +168,7 @@ def network_map(request: HttpRequest, public_id) -> HttpResponse:
 
 @no_person_data
 @require_GET
+@lag_tolerant_view
 def report_csv(request: HttpRequest, public_id) -> HttpResponse:
     network = _network(request, public_id)
     snapshot = _snapshot(request, network)
@@ -173,6 +181,7 @@ def report_csv(request: HttpRequest, public_id) -> HttpResponse:
 
 @no_person_data
 @require_GET
+@lag_tolerant_view
 def report_pdf(request: HttpRequest, public_id) -> HttpResponse:
     network = _network(request, public_id)
     snapshot = _snapshot(request, network)

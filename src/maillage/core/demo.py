@@ -36,6 +36,7 @@ DEMO_PARTS = [
     "maillage.coordination.demo",
     "maillage.governance.demo",
     "maillage.referrals.demo",
+    "maillage.analytics.demo",
 ]
 
 DEFAULT_SIZES = {

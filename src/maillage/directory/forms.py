@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.choices import CollatedModelChoiceField
+from maillage.core.widgets import InlineSelect
 from maillage.directory.enums import (
     CapacityStatus,
     DeliveryMode,
@@ -36,7 +37,7 @@ class SearchForm(forms.Form):
     """The public search. Invalid values are reported and ignored, never an error page."""
 
     q = forms.CharField(label=_("What are you looking for?"), required=False, max_length=10_000)
-    need = forms.ChoiceField(label=_("Need"), required=False)
+    need = forms.ChoiceField(label=_("Need"), required=False, widget=InlineSelect)
     place = forms.CharField(
         label=_("Commune or postcode"), required=False, max_length=150, help_text=_("e.g. Libramont or 6800")
     )
@@ -48,14 +49,25 @@ class SearchForm(forms.Form):
     )
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=130)
     situation = forms.ChoiceField(
-        label=_("Situation"), required=False, choices=[("", _("Any situation")), *Situation.choices]
+        label=_("Situation"),
+        required=False,
+        choices=[("", _("Any situation")), *Situation.choices],
+        widget=InlineSelect,
     )
     kind = forms.ChoiceField(
-        label=_("Kind of service"), required=False, choices=[("", _("Any kind")), *ServiceKind.choices]
+        label=_("Kind of service"),
+        required=False,
+        choices=[("", _("Any kind")), *ServiceKind.choices],
+        widget=InlineSelect,
     )
-    fees = forms.ChoiceField(label=_("Fees"), required=False, choices=[("", _("Free or paying")), *Fees.choices])
+    fees = forms.ChoiceField(
+        label=_("Fees"), required=False, choices=[("", _("Free or paying")), *Fees.choices], widget=InlineSelect
+    )
     mode = forms.ChoiceField(
-        label=_("On site or remotely"), required=False, choices=[("", _("On site or remotely")), *DeliveryMode.choices]
+        label=_("On site or remotely"),
+        required=False,
+        choices=[("", _("On site or remotely")), *DeliveryMode.choices],
+        widget=InlineSelect,
     )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     self_referral = forms.BooleanField(label=_("The person can go on their own"), required=False)

@@ -37,6 +37,7 @@ API_NEED_WRITE = "api_need_write"
 EXISTENCE_CHECK = "existence_check"
 DUPLICATE_CHECK = "duplicate_check"
 JOIN_REQUEST = "join_request"
+ATTENTION_LIST = "attention_list"  # maillage.analytics.views_attention
 # The personalised project (maillage.projects).
 PROJECT_PAGE = "project_page"
 PROJECT_WRITE = "project_write"
@@ -89,6 +90,7 @@ WORDS = {
     EXISTENCE_CHECK: _("checked whether a file exists for you, from your name, birth date and commune"),
     DUPLICATE_CHECK: _("opening a file, was warned that one may already exist for you"),
     JOIN_REQUEST: _("asked your referent to join your network, or answered such a request"),
+    ATTENTION_LIST: _("your referent's list of the persons who may need more attention"),
     PROJECT_PAGE: _("looked at your personalised project"),
     PROJECT_WRITE: _("changed your personalised project (objectives, actions, divergent views)"),
     PROJECT_AGREEMENT: _("proposed a version of your project, or recorded your answer to it"),
@@ -124,6 +126,7 @@ WORDS_ABOUT_THE_PERSON = {
     API_WHO_SAW: _("looked at who saw the file (software connection)"),
     EXISTENCE_CHECK: _("checked whether a file exists for the person, from their name, birth date and commune"),
     DUPLICATE_CHECK: _("opening a file, was warned that one may already exist for the person"),
+    ATTENTION_LIST: _("the referent's list of the persons who may need more attention"),
     PROJECT_PAGE: _("looked at the personalised project"),
     PROJECT_WRITE: _("changed the personalised project (objectives, actions, divergent views)"),
     PROJECT_AGREEMENT: _("proposed a version of the project, or recorded the person's answer to it"),

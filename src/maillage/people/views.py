@@ -159,6 +159,8 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "can_edit_identity": Category.IDENTITY in categories and not page.grant,
         # "Orienter" a need to a partner (the referrals app decides again when the form is sent).
         "can_refer": referral_services.may_refer(actor, person, viewable=categories, emergency=bool(page.grant)),
+        # Over-solicited or abandoned: to the referent only (maillage.analytics.attention).
+        "attention": _attention(actor, person, page, categories),
         # Only the referent organisation the person wrote to reads their messages.
         "space_messages": (
             selectors.space_messages_to(person, [page.referent.organisation_id])
@@ -167,6 +169,20 @@ def person_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         ),
     }
     return render(request, "people/person_detail.html", context)
+
+
+def _attention(actor: Any, person: Person, page: Any, categories: frozenset[Category]) -> Any:
+    from django.apps import apps
+
+    if not apps.is_installed("maillage.analytics"):
+        return None
+    from maillage.analytics import attention
+
+    # The referent's organisation, or the user the referent involvement names (a coordinator or admin counts only
+    # so: door rule 5).
+    referent = page.referent
+    is_referent = page.is_referent or (referent is not None and referent.pk in page.own_involvement_ids)
+    return attention.for_person_page(actor, person, is_referent=is_referent, categories=categories)
 
 
 @person_data(categories=[Category.IDENTITY], action=Action.EDIT)

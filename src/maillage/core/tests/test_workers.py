@@ -84,6 +84,7 @@ class TestOncePerPeriod:
         monday_9 = at(2026, 12, 7, 9, 0)
         enqueued = periodic.run_due(monday_9)
         assert sorted(item.split("@")[0] for item in enqueued) == [
+            "analytics_monthly",
             "audit_seal",
             "break_glass_digest",
             "convention_renewals",

@@ -124,7 +124,9 @@ class TestPersonDetailContent:
     # involvement (1), the requests to join the network, for the referent (1), the messages the person wrote
     # to the referent (1).
     # The header's count of unopened referrals sent to the organisation (1).
-    PERSON_PAGE_QUERIES = 22
+    # The referent's signals (analytics.attention, 8): the actor's network (1; its thresholds would be one more),
+    # the involvements and their life domains (2), contacts, meetings, referrals, project actions and needs (5).
+    PERSON_PAGE_QUERIES = 30
 
     def test_query_count_is_pinned(self, client, network, django_assert_num_queries):
         client.force_login(network.referent)
