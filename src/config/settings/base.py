@@ -413,18 +413,30 @@ if REDIS_URL:
     SESSION_CACHE_ALIAS = "sessions"
 
 # E-mail (Django 6.1 MAILERS). EMAIL_URL-style settings from the environment; development prints to the console.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS"),
-        },
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mailers(environ) -> dict[str, dict]:
+    """The default mailer from `environ`: the SMTP server's options go to the SMTP backend only (another backend,
+    EMAIL_BACKEND=…locmem… or …filebased…, refuses options it does not know, and every e-mail task would fail)."""
+    backend = environ.get("EMAIL_BACKEND", SMTP_BACKEND)
+    if backend != SMTP_BACKEND:
+        return {"default": {"BACKEND": backend}}
+    return {
+        "default": {
+            "BACKEND": backend,
+            "OPTIONS": {
+                "host": environ.get("EMAIL_HOST", "localhost"),
+                "port": int(environ.get("EMAIL_PORT", "25")),
+                "username": environ.get("EMAIL_HOST_USER", ""),
+                "password": environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": environ.get("EMAIL_USE_TLS", "").strip().lower() in {"1", "true", "yes", "on"},
+            },
+        }
     }
-}
+
+
+MAILERS = mailers(os.environ)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <no-reply@maillage.invalid>")
 
 SECURE_CSP = {
