@@ -88,14 +88,12 @@ class LinkThrottled(Exception):
 
 
 def _windows() -> tuple[FailureWindow, FailureWindow]:
-    """Rule 7: the window of one address, and that of all addresses together."""
+    """Rule 7: the window of one address, and that of all addresses together (at least one failure and one
+    second each: a limit of 0 would refuse every link)."""
     seconds = max(1, round(float(getattr(settings, "REFERRAL_LINK_ATTEMPTS_MINUTES", DEFAULT_ATTEMPTS_MINUTES)) * 60))
-    return (
-        FailureWindow("referral-link", int(getattr(settings, "REFERRAL_LINK_ATTEMPTS", DEFAULT_ATTEMPTS)), seconds),
-        FailureWindow(
-            "referral-link-all", int(getattr(settings, "REFERRAL_LINK_ATTEMPTS_ALL", DEFAULT_ATTEMPTS_ALL)), seconds
-        ),
-    )
+    per_address = max(1, int(getattr(settings, "REFERRAL_LINK_ATTEMPTS", DEFAULT_ATTEMPTS)))
+    everyone = max(1, int(getattr(settings, "REFERRAL_LINK_ATTEMPTS_ALL", DEFAULT_ATTEMPTS_ALL)))
+    return FailureWindow("referral-link", per_address, seconds), FailureWindow("referral-link-all", everyone, seconds)
 
 
 def _failed(address: str) -> None:
