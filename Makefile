@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access bench-referrals bench-analytics bench-load deploy-check prod clean help
+.PHONY: install run serve migrate demo test test-fast lint format messages bench-directory bench-access bench-referrals bench-analytics bench-load deploy-config deploy-check prod clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -60,9 +60,20 @@ NGINX_INSTALLED = command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || 
 	  $(AS_ROOT) apt-get update -qq && \
 	  $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
 
-deploy-check: install ## Check deploy/: nginx -t on the rendered nginx configuration, systemd-analyze verify on the units
+# Debian's PostgreSQL server (initdb, pg_basebackup), for deploy-check's primary and replica, installed when missing.
+PG_SERVER_INSTALLED = ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing Debian's PostgreSQL server"; \
+	  $(AS_ROOT) apt-get update -qq && \
+	  $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
+deploy-config: install ## Check deploy/ (CI): nginx -t on the rendered nginx configuration, systemd-analyze verify on the units
 	@$(NGINX_INSTALLED)
 	PATH="$$PATH:/usr/sbin" PYTHONPATH=src $(PY) -m maillage.core.deploy check
+
+deploy-check: install ## deploy-config, then the reference deployment on loopback (2 granian, nginx, PostgreSQL + replica, Redis, S3, worker), checked as a browser
+	@$(NGINX_INSTALLED)
+	@$(PG_SERVER_INSTALLED)
+	PATH="$$PATH:/usr/sbin" $(MANAGE) deploy_check $(DEPLOY_CHECK_ARGS)
 
 bench-load: install ## Load test on loopback: granian instances behind nginx, PostgreSQL, Redis, locust; BENCH load line
 	@$(NGINX_INSTALLED)

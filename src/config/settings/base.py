@@ -207,6 +207,13 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24")) * 3600
 # A referral's link for a partner not on Maillage (referrals.links) works this many days, unless renewed sooner.
 REFERRAL_LINK_DAYS = int(os.environ.get("REFERRAL_LINK_DAYS", "14"))
+# Links that do not work (unknown, expired, replaced, used): from REFERRAL_LINK_ATTEMPTS of them within
+# REFERRAL_LINK_ATTEMPTS_MINUTES, one client address is refused (429) until that window ends; from
+# REFERRAL_LINK_ATTEMPTS_ALL of them from all addresses together, any link that does not work is refused too (a
+# backstop against many addresses; working links still work). Counted in the cache, shared through Redis.
+REFERRAL_LINK_ATTEMPTS = int(os.environ.get("REFERRAL_LINK_ATTEMPTS", "10"))
+REFERRAL_LINK_ATTEMPTS_ALL = int(os.environ.get("REFERRAL_LINK_ATTEMPTS_ALL", "1000"))
+REFERRAL_LINK_ATTEMPTS_MINUTES = float(os.environ.get("REFERRAL_LINK_ATTEMPTS_MINUTES", "15"))
 
 # Break-the-glass: an emergency access lasts this many hours; a professional may ask for at most
 # BREAK_GLASS_DAILY_CAP of them in 24 hours (every request counts, granted or not).
@@ -406,18 +413,30 @@ if REDIS_URL:
     SESSION_CACHE_ALIAS = "sessions"
 
 # E-mail (Django 6.1 MAILERS). EMAIL_URL-style settings from the environment; development prints to the console.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS"),
-        },
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mailers(environ) -> dict[str, dict]:
+    """The default mailer from `environ`: the SMTP server's options go to the SMTP backend only (another backend,
+    EMAIL_BACKEND=…locmem… or …filebased…, refuses options it does not know, and every e-mail task would fail)."""
+    backend = environ.get("EMAIL_BACKEND", SMTP_BACKEND)
+    if backend != SMTP_BACKEND:
+        return {"default": {"BACKEND": backend}}
+    return {
+        "default": {
+            "BACKEND": backend,
+            "OPTIONS": {
+                "host": environ.get("EMAIL_HOST", "localhost"),
+                "port": int(environ.get("EMAIL_PORT", "25")),
+                "username": environ.get("EMAIL_HOST_USER", ""),
+                "password": environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": environ.get("EMAIL_USE_TLS", "").strip().lower() in {"1", "true", "yes", "on"},
+            },
+        }
     }
-}
+
+
+MAILERS = mailers(os.environ)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <no-reply@maillage.invalid>")
 
 SECURE_CSP = {

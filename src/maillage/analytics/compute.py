@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from maillage.analytics import gaps, sources
 from maillage.analytics import graph as graphs
@@ -80,9 +80,9 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
                 [OrganisationMetrics(snapshot=snapshot, organisation_id=org, **row) for org, row in per_org.items()],
                 batch_size=2000,
             )
-            LinkMetrics.objects.bulk_create(
-                [LinkMetrics(snapshot=snapshot, source_id=a, target_id=b, **row) for (a, b), row in links.items()],
-                batch_size=5000,
+            insert_many(
+                LinkMetrics,
+                ({"snapshot_id": snapshot.pk, "source_id": a, "target_id": b, **row} for (a, b), row in links.items()),
             )
             Alert.objects.bulk_create([Alert(snapshot=snapshot, **alert) for alert in alerts], batch_size=2000)
             NeedGap.objects.bulk_create(
@@ -125,6 +125,21 @@ def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress |
         snapshot.save(update_fields=["status", "stages"])
         raise
     return snapshot
+
+
+def insert_many(model, rows) -> None:
+    """Insert many rows (dicts of field attnames; a missing field takes its default). On PostgreSQL through COPY:
+    Django's `bulk_create` spends most of a large snapshot's store stage building its statements in Python."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=5000)
+        return
+    defaults = {f.attname: f.get_default() for f in fields}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row.get(f.attname, defaults[f.attname]) for f in fields])
 
 
 def _gap_alerts(limits: Thresholds, unmet: list) -> list[dict]:

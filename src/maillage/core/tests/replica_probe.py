@@ -23,7 +23,7 @@ from maillage.accounts.tests.factories import MembershipFactory  # noqa: E402
 from maillage.consent.models import Consent  # noqa: E402
 from maillage.consent.services import consent_revoke  # noqa: E402
 from maillage.core.db_routing import lag_tolerant  # noqa: E402
-from maillage.core.tests.pg_cluster import wait_until  # noqa: E402
+from maillage.core.pg_cluster import wait_until  # noqa: E402
 from maillage.directory.models import Service  # noqa: E402
 from maillage.directory.tests.factories import ServiceFactory  # noqa: E402
 from maillage.people.tests.factories import ConsentFactory, InvolvementFactory, PersonFactory  # noqa: E402

@@ -133,3 +133,24 @@ def test_granian_serves_the_application_with_several_workers(prod_env):
             server.wait()
         if server.stdout:
             server.stdout.close()
+
+
+@pytest.mark.parametrize(
+    "backend", ["django.core.mail.backends.locmem.EmailBackend", "django.core.mail.backends.console.EmailBackend"]
+)
+def test_an_e_mail_backend_other_than_smtp_gets_no_smtp_options(backend):
+    # `make deploy-check` and `make bench-load` keep e-mails in memory: the worker's e-mail tasks must still run.
+    from django.utils.module_loading import import_string
+
+    from config.settings.base import mailers
+
+    default = mailers({"EMAIL_BACKEND": backend, "EMAIL_HOST": "smtp.example.org"})["default"]
+    import_string(default["BACKEND"])(alias="default", **default.get("OPTIONS", {}))
+    smtp = mailers({"EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "587", "EMAIL_USE_TLS": "true"})["default"]
+    assert smtp["OPTIONS"] == {
+        "host": "smtp.example.org",
+        "port": 587,
+        "username": "",
+        "password": "",
+        "use_tls": True,
+    }

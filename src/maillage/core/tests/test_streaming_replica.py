@@ -1,5 +1,5 @@
 """The database routing against a real streaming replica: a second PostgreSQL cluster, copied from a primary by
-`pg_basebackup` and streaming its WAL, both started on loopback for this test (pg_cluster.py).
+`pg_basebackup` and streaming its WAL, both started on loopback for this test (maillage/core/pg_cluster.py).
 
 The work runs in a process of its own (replica_probe.py), whose `default` and `replica` are that primary and that
 replica, as in production. It runs in CI's PostgreSQL pass (the production engine); elsewhere, and on a machine
@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from maillage.core.tests.pg_cluster import StreamingPair, server_bin
+from maillage.core.pg_cluster import StreamingPair, server_bin
 
 ROOT = Path(settings.BASE_DIR)
 

@@ -26,28 +26,26 @@ import os
 import resource
 import secrets
 import shutil
-import signal
-import ssl
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.core import deploy
+from maillage.core import deploy, loopback
+from maillage.core.loopback import HOST, cpu_seconds, process_tree
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/maillage_bench_load"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "bench_load_locustfile.py"
-HOST = "127.0.0.1"
 FIRST_PORT = 18101
 HTTPS_PORT = 18443
 HTTP_PORT = 18080
+# Shared with `make deploy-check`: collectstatic compresses every file (minutes here), so it runs only on a change.
 STATIC_ROOT = Path(settings.VAR_DIR) / "bench-load" / "static"
+STATIC_MARKER = ".bench-load-sources"
 LOGIN_ROUTES = ("login", "login (form)", "login second factor", "login second factor (form)")
 SEARCHES = [
     "q=logement",
@@ -193,7 +191,7 @@ def summarise(name: str, timings: list[list]) -> dict:
 
 
 def _venv_path() -> str:
-    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return loopback.venv_path()
 
 
 def prepare_plan(users: int) -> dict:
@@ -248,13 +246,13 @@ class LoadRun:
         self.folder = Path(settings.VAR_DIR) / "bench-load" / "run"
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
-        self.processes: list[subprocess.Popen] = []
         self.servers: list[subprocess.Popen] = []
         self.nginx: subprocess.Popen | None = None
         self.database_created = False
         instances, workers, threads = options["instances"], options["workers"], options["threads"]
         self.max_connections = instances * workers * threads
         self.env = self._environment()
+        self.loopback = loopback.Processes(self.folder, self.env, self.say)
 
     def say(self, text: str) -> None:
         self.stdout.write(text)
@@ -316,7 +314,7 @@ class LoadRun:
                 connection.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
                 connection.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
         # collectstatic compresses every file again (minutes here): skipped when no static file changed.
-        marker, fingerprint = STATIC_ROOT / ".bench-load-sources", static_fingerprint()
+        marker, fingerprint = STATIC_ROOT / STATIC_MARKER, static_fingerprint()
         if not marker.exists() or marker.read_text() != fingerprint:
             self.manage("collectstatic", "--no-input", "--verbosity", "0")
             marker.write_text(fingerprint)
@@ -331,53 +329,18 @@ class LoadRun:
         self._start_nginx()
 
     def _start_servers(self) -> None:
-        granian = str(Path(sys.executable).parent / "granian")
-        for index in range(self.options["instances"]):
-            port = FIRST_PORT + index
-            metrics = self.folder / f"prometheus-{port}"
-            metrics.mkdir()
-            log = open(self.folder / f"granian-{port}.log", "w")  # noqa: SIM115 (closed with the run's folder)
-            process = subprocess.Popen(  # noqa: S603
-                [granian, "--interface", "wsgi", "--host", HOST, "--port", str(port),
-                 "--workers", str(self.options["workers"]), "--blocking-threads", str(self.options["threads"]),
-                 "--no-ws", "--working-dir", str(Path(settings.BASE_DIR) / "src"), "config.wsgi:application"],
-                env={**self.env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-            self.servers.append(process)
-            self.processes.append(process)
-        for index in range(self.options["instances"]):
-            wait_for(
-                f"http://{HOST}:{FIRST_PORT + index}/healthz", 60, self.folder / f"granian-{FIRST_PORT + index}.log"
-            )
-        last = FIRST_PORT + self.options["instances"] - 1
+        ports = [FIRST_PORT + index for index in range(self.options["instances"])]
+        self.servers = self.loopback.granian(ports, workers=self.options["workers"], threads=self.options["threads"])
         self.say(
             f"bench-load: {self.options['instances']} granian instances ({self.options['workers']} process(es) of "
-            f"{self.options['threads']} threads each) on {HOST}:{FIRST_PORT}-{last}"
+            f"{self.options['threads']} threads each) on {HOST}:{ports[0]}-{ports[-1]}"
         )
 
     def _start_nginx(self) -> None:
-        prefix = self.folder / "nginx"
-        prefix.mkdir()
-        certificate, key = deploy.self_signed_certificate(prefix, HOST)
-        site = deploy.NginxSite(
-            servers=[f"{HOST}:{FIRST_PORT + index}" for index in range(self.options["instances"])],
-            server_name=HOST,
-            listen_http=f"{HOST}:{HTTP_PORT}",
-            listen_https=f"{HOST}:{HTTPS_PORT}",
-            tls_certificate=str(certificate),
-            tls_certificate_key=str(key),
-            static_root=str(STATIC_ROOT),
-            access_log=str(prefix / "logs/access.log"),
+        ports = [FIRST_PORT + index for index in range(self.options["instances"])]
+        self.nginx = self.loopback.nginx(
+            "nginx", ports, http_port=HTTP_PORT, https_port=HTTPS_PORT, static_root=STATIC_ROOT
         )
-        main_config = deploy.standalone_nginx(prefix, site, worker_processes=1)
-        self.nginx = subprocess.Popen(  # noqa: S603
-            [deploy.nginx_binary(), "-p", str(prefix), "-c", str(main_config), "-e", str(prefix / "logs/error.log"),
-             "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        self.processes.append(self.nginx)
-        wait_for(f"https://{HOST}:{HTTPS_PORT}/healthz", 20, prefix / "logs/error.log")
         self.say(f"bench-load: nginx on https://{HOST}:{HTTPS_PORT}/ (deploy/nginx/maillage.conf)")
 
     def phase(self, name: str, user_class: str, requests: int, time_cap: int) -> dict:
@@ -459,18 +422,7 @@ class LoadRun:
         return {"parts": parts, "machine": ((sum(fields) - idle) / ticks, sum(fields) / ticks)}
 
     def stop(self) -> None:
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    continue
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        self.loopback.stop()
         if self.database_created:
             import psycopg
 
@@ -478,52 +430,3 @@ class LoadRun:
             with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.say(f"bench-load: stopped nginx and the servers, dropped the bench database; logs in {self.folder}")
-
-
-def wait_for(url: str, seconds: float, log: Path) -> None:
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2, context=context) as response:  # noqa: S310 (loopback)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    tail = log.read_text()[-3000:] if log.exists() else ""
-    raise CommandError(f"{url} did not answer within {seconds:.0f} s:\n{tail}")
-
-
-def all_pids() -> list[int]:
-    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
-
-
-def process_tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for pid in all_pids():
-        try:
-            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(pid)
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, []))
-    return tree
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time of these processes (their own, not their finished children's)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks

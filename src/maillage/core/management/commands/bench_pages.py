@@ -5,7 +5,10 @@ organisation's referral inbox), requested through Django's test client by one pr
 password and a recovery code, as the load test does. After a warm-up, each page is requested `--requests` times;
 printed: the CPU time of the process per request (`time.process_time`: the Python of the application, the
 database driver's client side, not PostgreSQL's own work), its p50 and mean, and the queries per request. With
-`--profile`, cProfile's top functions per page (per request, by own time and by cumulative time).
+`--profile`, cProfile's top functions per page (per request, by own time and by cumulative time); cProfile's own
+cost inflates code that makes many small calls (template rendering) several times over. With `--sample`, a
+sampling profiler on the process's CPU clock (SIGPROF every half millisecond) instead, which distorts much less:
+the share of CPU samples each function was on the stack for, and the functions the samples landed in.
 
 Run it under the production profile on a database of its own that holds the demo territory, e.g. a copy of
 `make bench-load`'s template (`maillage_bench_load_template`):
@@ -24,8 +27,10 @@ BENCH page name=<page> cpu_ms_p50=<x> cpu_ms_mean=<x> queries=<n>
 import cProfile
 import io
 import pstats
+import signal
 import statistics
 import time
+from collections import Counter
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -46,7 +51,8 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=100, help="measured requests per page (default 100)")
         parser.add_argument("--warmup", type=int, default=20, help="requests per page before measuring (default 20)")
         parser.add_argument("--profile", action="store_true", help="print cProfile's top functions per page")
-        parser.add_argument("--top", type=int, default=25, help="functions listed per page with --profile")
+        parser.add_argument("--sample", action="store_true", help="print a sampling profile per page (CPU clock)")
+        parser.add_argument("--top", type=int, default=25, help="functions listed per page with --profile/--sample")
         parser.add_argument("--pages", default=",".join(WEIGHTS), help="comma-separated pages to measure")
 
     def handle(self, *args, **options) -> None:
@@ -98,6 +104,9 @@ class Command(BaseCommand):
         query_count = len(queries.captured_queries)
         # CPU time, not wall time: waiting for PostgreSQL is not the application's cost.
         profiler = cProfile.Profile(time.process_time) if options["profile"] else None
+        sampler = Sampler() if options["sample"] else None
+        if sampler is not None:
+            sampler.start()
         cpu = []
         for index in range(options["requests"]):
             path = path_for(index)
@@ -108,6 +117,8 @@ class Command(BaseCommand):
             if profiler is not None:
                 profiler.disable()
             cpu.append(1000 * (time.process_time() - started))
+        if sampler is not None:
+            sampler.stop()
         result = {"p50": statistics.median(cpu), "mean": statistics.fmean(cpu), "queries": query_count}
         self.stdout.write(
             f"{name}: {options['requests']} requests, CPU per request p50 {result['p50']:.1f} ms, "
@@ -123,4 +134,56 @@ class Command(BaseCommand):
                     stats.print_stats("maillage", options["top"])
                 self.stdout.write(f"-- {name}: top {options['top']} by {order} (totals over the measured requests)")
                 self.stdout.write(text.getvalue().split("\n\n", 1)[-1].rstrip())
+        if sampler is not None:
+            self.stdout.write(sampler.report(name, options["top"]))
         return result
+
+
+def _where(frame) -> str:
+    code = frame.f_code
+    path = code.co_filename
+    for marker in ("/site-packages/", "/src/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+    return f"{path}:{code.co_firstlineno}({code.co_name})"
+
+
+class Sampler:
+    """Where the CPU goes: SIGPROF fires every `interval` seconds of the process's CPU time, and the handler
+    counts the Python frames on the stack then (once each per sample) and the innermost one."""
+
+    def __init__(self, interval: float = 0.0005) -> None:
+        self.interval = interval
+        self.samples = 0
+        self.on_stack: Counter[str] = Counter()
+        self.innermost: Counter[str] = Counter()
+
+    def _handler(self, _signum, frame) -> None:
+        self.samples += 1
+        self.innermost[_where(frame)] += 1
+        seen = set()
+        while frame is not None:
+            where = _where(frame)
+            if where not in seen:
+                seen.add(where)
+                self.on_stack[where] += 1
+            frame = frame.f_back
+
+    def start(self) -> None:
+        self.previous = signal.signal(signal.SIGPROF, self._handler)
+        signal.setitimer(signal.ITIMER_PROF, self.interval, self.interval)
+
+    def stop(self) -> None:
+        signal.setitimer(signal.ITIMER_PROF, 0, 0)
+        signal.signal(signal.SIGPROF, self.previous)
+
+    def report(self, name: str, top: int) -> str:
+        total = max(1, self.samples)
+        lines = [f"-- {name}: {self.samples} CPU samples; share of samples with the function on the stack (project)"]
+        project = [(where, count) for where, count in self.on_stack.most_common() if where.startswith("maillage/")]
+        lines += [f"{100 * count / total:5.1f} %  {where}" for where, count in project[:top]]
+        lines.append(f"-- {name}: on the stack, any code")
+        lines += [f"{100 * count / total:5.1f} %  {where}" for where, count in self.on_stack.most_common(top * 2)]
+        lines.append(f"-- {name}: innermost function")
+        lines += [f"{100 * count / total:5.1f} %  {where}" for where, count in self.innermost.most_common(top)]
+        return "\n".join(lines)

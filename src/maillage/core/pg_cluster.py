@@ -99,6 +99,28 @@ class StreamingPair:
             timeout=STARTUP_SECONDS,
         )
 
+    def sql(self, statement: str, database: str = "postgres", port: int | None = None) -> str:
+        """One statement through psql on the primary (or `port`); its unaligned output."""
+        return subprocess.run(  # noqa: S603
+            [str(self.bin / "psql"), "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", statement,
+             self.url(port or self.primary_port, database)],
+            check=True, capture_output=True, text=True, timeout=STARTUP_SECONDS,
+        ).stdout.strip()  # fmt: skip
+
+    def dump(self, database: str) -> bytes:
+        """A whole database of the primary (schema and rows), as plain SQL."""
+        return subprocess.run(  # noqa: S603
+            [str(self.bin / "pg_dump"), "--no-owner", "--no-privileges", self.url(self.primary_port, database)],
+            check=True, capture_output=True, timeout=STARTUP_SECONDS,
+        ).stdout  # fmt: skip
+
+    def load(self, dump: bytes, database: str) -> None:
+        """Load a plain SQL dump into a database of the primary; the replica receives it like any other write."""
+        subprocess.run(  # noqa: S603
+            [str(self.bin / "psql"), "-q", "-v", "ON_ERROR_STOP=1", self.url(self.primary_port, database)],
+            input=dump, check=True, capture_output=True, timeout=STARTUP_SECONDS,
+        )  # fmt: skip
+
     def stop(self) -> None:
         for data in (self.replica_dir, self.primary_dir):
             if (data / "postmaster.pid").exists():
