@@ -154,6 +154,11 @@ TRANSLATIONS = {
     "This link does not work": "Ce lien ne fonctionne pas",
     "A link to answer a referral works for a limited time, for one referral, until it is answered or replaced by a newer link.": "Un lien pour répondre à une orientation fonctionne un temps limité, pour une seule orientation, jusqu'à ce qu'on y réponde ou qu'un lien plus récent le remplace.",
     "If you still need to answer, ask the organisation that sent you the referral for a new link.": "Si vous devez encore répondre, demandez un nouveau lien à l'organisation qui vous a envoyé l'orientation.",
+    # Links that do not work, tried too many times (links, rule 7)
+    "too many referral links that do not work: further attempts refused for a while": "trop de liens d'orientation qui ne fonctionnent pas : nouvelles tentatives refusées pendant un moment",
+    "Too many attempts": "Trop de tentatives",
+    "Too many attempts were made with links that do not work. Wait a few minutes, then open the link from your e-mail again.": "Trop de tentatives ont été faites avec des liens qui ne fonctionnent pas. Attendez quelques minutes, puis ouvrez à nouveau le lien reçu par e-mail.",
+    "If it still does not work, ask the organisation that sent you the referral for a new link.": "S'il ne fonctionne toujours pas, demandez un nouveau lien à l'organisation qui vous a envoyé l'orientation.",
     "Your answer was sent": "Votre réponse a été envoyée",
     "The organisation that sent you the referral is told. The link you used no longer works.": "L'organisation qui vous a envoyé l'orientation en est informée. Le lien utilisé ne fonctionne plus.",
     "%(sender)s refers a person to %(receiver)s. Here is what you need to decide; the person's name and file are not shown before you accept.": "%(sender)s oriente une personne vers %(receiver)s. Voici ce qu'il vous faut pour décider ; le nom et le dossier de la personne ne sont pas montrés avant que vous acceptiez.",

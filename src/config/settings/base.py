@@ -207,6 +207,13 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24")) * 3600
 # A referral's link for a partner not on Maillage (referrals.links) works this many days, unless renewed sooner.
 REFERRAL_LINK_DAYS = int(os.environ.get("REFERRAL_LINK_DAYS", "14"))
+# Links that do not work (unknown, expired, replaced, used): from REFERRAL_LINK_ATTEMPTS of them within
+# REFERRAL_LINK_ATTEMPTS_MINUTES, one client address is refused (429) until that window ends; from
+# REFERRAL_LINK_ATTEMPTS_ALL of them from all addresses together, any link that does not work is refused too (a
+# backstop against many addresses; working links still work). Counted in the cache, shared through Redis.
+REFERRAL_LINK_ATTEMPTS = int(os.environ.get("REFERRAL_LINK_ATTEMPTS", "10"))
+REFERRAL_LINK_ATTEMPTS_ALL = int(os.environ.get("REFERRAL_LINK_ATTEMPTS_ALL", "1000"))
+REFERRAL_LINK_ATTEMPTS_MINUTES = float(os.environ.get("REFERRAL_LINK_ATTEMPTS_MINUTES", "15"))
 
 # Break-the-glass: an emergency access lasts this many hours; a professional may ask for at most
 # BREAK_GLASS_DAILY_CAP of them in 24 hours (every request counts, granted or not).

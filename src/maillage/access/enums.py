@@ -93,3 +93,7 @@ class Reason(models.TextChoices):
     OTHER_ORGANISATION = "OTHER_ORGANISATION", _("another organisation's involvement")
     NOT_REFERENT = "NOT_REFERENT", _("not the person's referent")
     EXTERNAL_LINK_INVALID = "EXTERNAL_LINK_INVALID", _("a referral's link unknown, expired, replaced or already used")
+    EXTERNAL_LINK_THROTTLED = (
+        "EXTERNAL_LINK_THROTTLED",
+        _("too many referral links that do not work: further attempts refused for a while"),
+    )

@@ -24,6 +24,10 @@
     accept or decline. Each use is audited as COORDINATION for the receiving organisation, without a user, with
     the reason EXTERNAL_LINK and the link's id; an unknown, expired, revoked or spent link is refused alike
     (EXTERNAL_LINK_INVALID), whatever the reason, and the page says nothing more than for an unknown page.
+    Whoever tries many links that do not work is refused for a while without their links being looked up or
+    audited one by one: the referrals app counts them (`links`, rule 7) and the door records, once per window,
+    that the attempts were throttled, with neither person nor link nor address (`external_link_throttled`,
+    EXTERNAL_LINK_THROTTLED).
 """
 
 from __future__ import annotations
@@ -128,6 +132,15 @@ def external_link_unknown(*, purpose: str = "") -> Decision:
     """Rule 15: a link that matches no referral: refused, audited without a person (nothing is known)."""
     decision = Decision(False, Reason.EXTERNAL_LINK_INVALID)
     _audit(None, None, Action.VIEW, Category.COORDINATION, purpose, decision, {"unknown": True})
+    return decision
+
+
+def external_link_throttled(*, everyone: bool = False, purpose: str = "") -> Decision:
+    """Rule 15: one address (or, with `everyone`, all addresses together) tried too many links that do not
+    work; its next attempts are refused unaudited until the window ends. Recorded once per window, without a
+    person, a link or the address."""
+    decision = Decision(False, Reason.EXTERNAL_LINK_THROTTLED)
+    _audit(None, None, Action.VIEW, Category.COORDINATION, purpose, decision, {"everyone": everyone})
     return decision
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from maillage.accounts.enums import OrganisationStatus
 from maillage.accounts.models import Organisation
@@ -20,16 +21,28 @@ def builtin_terms() -> QuerySet[TaxonomyTerm]:
 
 
 def need_choices() -> list[tuple[str, str]]:
-    """(code, label) for a need filter: each life domain followed by its sub-terms, indented."""
-    terms = list(TaxonomyTerm.objects.filter(taxonomy__public_id=BUILTIN_TAXONOMY_ID).order_by("position", "code"))
-    children: dict[int, list[TaxonomyTerm]] = {}
-    for term in terms:
-        if term.parent_id:
-            children.setdefault(term.parent_id, []).append(term)
+    """(code, label) for a need filter: each life domain followed by its sub-terms, indented.
+
+    Every search page builds it: rows as tuples, not a hundred model instances (`TaxonomyTerm.name`'s rule)."""
+    english = (get_language() or "fr").startswith("en")
+    rows = (
+        TaxonomyTerm.objects.filter(taxonomy__public_id=BUILTIN_TAXONOMY_ID)
+        .order_by("position", "code")
+        .values_list("id", "parent_id", "level", "code", "name_fr", "name_en")
+    )
+    terms = [
+        (pk, parent_id, level, code, name_en if english and name_en else name_fr)
+        for pk, parent_id, level, code, name_fr, name_en in rows
+    ]
+    children: dict[int, list[tuple[str, str]]] = {}
+    for _pk, parent_id, _level, code, name in terms:
+        if parent_id:
+            children.setdefault(parent_id, []).append((code, f"— {name}"))
     choices = []
-    for domain in (term for term in terms if term.level == 1):
-        choices.append((domain.code, domain.name))
-        choices += [(child.code, f"— {child.name}") for child in children.get(domain.id, [])]
+    for pk, _parent_id, level, code, name in terms:
+        if level == 1:
+            choices.append((code, name))
+            choices += children.get(pk, [])
     return choices
 
 

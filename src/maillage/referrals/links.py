@@ -19,11 +19,22 @@ The rules, in plain words:
    that names nothing), audited as refused (EXTERNAL_LINK_INVALID).
 6. The sender sees, on the referral's page, where and when the link was sent, until when it works, and whether
    and when it was opened.
+7. Links are not for guessing. Each link that does not work counts against the client's address (taken behind
+   the proxies as the login takes it, `accounts.throttling.client_address`; an IPv6 /64 counts as one), for
+   `settings.REFERRAL_LINK_ATTEMPTS_MINUTES` from its first one. From `settings.REFERRAL_LINK_ATTEMPTS` on, that
+   address is refused (`LinkThrottled`: 429, a page that names nothing) until the window ends: no link is
+   looked up, nothing is audited per attempt; the door records once that the address was throttled (rule 15,
+   EXTERNAL_LINK_THROTTLED, without the address, which only the log line carries). Other addresses are not
+   affected. As a backstop against many addresses, from `settings.REFERRAL_LINK_ATTEMPTS_ALL` links that do not
+   work from all addresses together, a link that does not work is refused the same way without its audit
+   row (recorded once too), while a working link still works. The counts live in the shared cache
+   (`core.attempts`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,10 +52,18 @@ from maillage.access.enums import Action
 from maillage.accounts.enums import Role
 from maillage.accounts.models import Membership
 from maillage.accounts.tokens import hash_secret
+from maillage.core.attempts import FailureWindow, address_key
 from maillage.referrals.enums import ReferralStatus
 from maillage.referrals.models import Referral, ReferralLink
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_LINK_DAYS = 14
+# Rule 7: links that do not work, per address and from all addresses together, within the window.
+DEFAULT_ATTEMPTS = 10
+DEFAULT_ATTEMPTS_ALL = 1000
+DEFAULT_ATTEMPTS_MINUTES = 15
+EVERYONE = "*"
 # A link answers a referral waiting for its answer; on a waiting list, the partner has answered already.
 ANSWERABLE = (ReferralStatus.SENT, ReferralStatus.RECEIVED)
 PURPOSE = "referral_link"
@@ -57,6 +76,44 @@ def link_days() -> int:
 def token_for(link: ReferralLink) -> str:
     """Rule 2: the link's token, from its random id and the secret key (never stored)."""
     return salted_hmac("maillage.referrals.link", str(link.public_id), algorithm="sha256").hexdigest()
+
+
+class LinkThrottled(Exception):
+    """Rule 7: too many links that do not work from this address (or from all addresses): refused for up to
+    `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def _windows() -> tuple[FailureWindow, FailureWindow]:
+    """Rule 7: the window of one address, and that of all addresses together (at least one failure and one
+    second each: a limit of 0 would refuse every link)."""
+    seconds = max(1, round(float(getattr(settings, "REFERRAL_LINK_ATTEMPTS_MINUTES", DEFAULT_ATTEMPTS_MINUTES)) * 60))
+    per_address = max(1, int(getattr(settings, "REFERRAL_LINK_ATTEMPTS", DEFAULT_ATTEMPTS)))
+    everyone = max(1, int(getattr(settings, "REFERRAL_LINK_ATTEMPTS_ALL", DEFAULT_ATTEMPTS_ALL)))
+    return FailureWindow("referral-link", per_address, seconds), FailureWindow("referral-link-all", everyone, seconds)
+
+
+def _failed(address: str) -> None:
+    """Rule 7: count a link that did not work; the failure that uses up a window is recorded once and logged."""
+    by_address, everyone = _windows()
+    if by_address.fail(address) == by_address.limit:
+        referral_door.external_link_throttled(purpose=PURPOSE)
+        logger.warning(
+            "referral links: %s links that do not work from %s; its links are refused for %s s",
+            by_address.limit,
+            address or "an unknown address",
+            by_address.seconds,
+        )
+    if everyone.fail(EVERYONE) == everyone.limit:
+        referral_door.external_link_throttled(everyone=True, purpose=PURPOSE)
+        logger.warning(
+            "referral links: %s links that do not work from all addresses; those are refused for %s s",
+            everyone.limit,
+            everyone.seconds,
+        )
 
 
 def on_maillage(organisation: Any) -> bool:
@@ -170,9 +227,14 @@ def link_renew(actor: Any, *, referral: Referral, version: int | None, email: st
 # --- the holder of a link ---------------------------------------------------------------------------------------
 
 
-def link_for(token: str, *, action: str = Action.VIEW) -> tuple[LinkActor, Referral]:
-    """Rules 4 and 5: the actor and referral of a working link, decided and audited by the door's rule 15;
-    `Http404` for an unknown, expired, revoked or spent one."""
+def link_for(token: str, *, action: str = Action.VIEW, address: str | None = None) -> tuple[LinkActor, Referral]:
+    """Rules 4, 5 and 7: the actor and referral of a working link, decided and audited by the door's rule 15;
+    `Http404` for an unknown, expired, revoked or spent one; `LinkThrottled` when the client's `address` (as
+    `accounts.throttling.client_address` gives it) tried too many links that do not work."""
+    by_address, everyone = _windows()
+    address = address_key(address)
+    if by_address.reached(address):
+        raise LinkThrottled(by_address.seconds)
     link = None
     if isinstance(token, str) and 0 < len(token) <= 128:
         link = (
@@ -186,19 +248,25 @@ def link_for(token: str, *, action: str = Action.VIEW) -> tuple[LinkActor, Refer
             .filter(token_hash=hash_secret(token))
             .first()
         )
+    works = link is not None and usable(link, link.referral)
+    if not works and everyone.reached(EVERYONE):
+        _failed(address)
+        raise LinkThrottled(everyone.seconds)
     if link is None:
         referral_door.external_link_unknown(purpose=PURPOSE)
+        _failed(address)
         raise Http404
     referral = link.referral
     decision = referral_door.external_link(
         referral.person,
         organisation_id=referral.receiver_organisation_id,
-        usable=usable(link, referral),
+        usable=works,
         action=action,
         purpose=PURPOSE,
         extra={"referral": referral.pk, "link": link.pk},
     )
     if not decision.allowed:
+        _failed(address)
         raise Http404
     return LinkActor(link=link, organisation=referral.receiver_organisation), referral
 

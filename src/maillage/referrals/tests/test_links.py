@@ -4,9 +4,14 @@ unknown, expired, revoked or spent link gets the same 404 page; the sender sees 
 
 import datetime as dt
 import re
+import time
+import uuid
 
 import pytest
+import redis
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -14,6 +19,7 @@ from maillage.access.enums import Category, Reason
 from maillage.access.models import AccessEvent
 from maillage.accounts.tests.factories import OrganisationFactory
 from maillage.consent.models import Consent
+from maillage.core.attempts import address_key
 from maillage.people.models import Involvement
 from maillage.referrals import links, services
 from maillage.referrals.enums import DeclineReason, Party, ReferralStatus
@@ -22,6 +28,7 @@ from maillage.referrals.tests.test_services import send
 
 pytestmark = pytest.mark.django_db
 
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 LINK = re.compile(r"https?://[^\s]+/referrals/link/([^/\s]+)/")
 
 
@@ -265,3 +272,156 @@ def test_the_link_works_as_many_days_as_set(scene, outside, settings):
     referral = send(scene, organisation=outside)
     link = ReferralLink.objects.get(referral=referral)
     assert before + dt.timedelta(days=3) <= link.expires_at <= timezone.now() + dt.timedelta(days=3)
+
+
+# --- rule 7: links are not for guessing -------------------------------------------------------------------------
+
+
+def _guess(client, address, token="b" * 64, **headers):
+    return client.get(_url(token), REMOTE_ADDR=address, **headers)
+
+
+def _throttled_rows(**filters):
+    return AccessEvent.objects.filter(reason=Reason.EXTERNAL_LINK_THROTTLED, **filters)
+
+
+class TestThrottled:
+    @pytest.fixture(autouse=True)
+    def _limits(self, settings):
+        settings.REFERRAL_LINK_ATTEMPTS = 3
+        settings.REFERRAL_LINK_ATTEMPTS_ALL = 100
+        settings.REFERRAL_LINK_ATTEMPTS_MINUTES = 15
+
+    def test_past_the_limit_an_address_is_refused_without_lookup_or_audit(
+        self, scene, outside, mailoutbox, django_capture_on_commit_callbacks, client, caplog
+    ):
+        referral, _, token = _sent(scene, outside, mailoutbox, django_capture_on_commit_callbacks)
+        expired = ReferralLink.objects.get(referral=referral)
+        attempts = [_guess(client, "203.0.113.5", "c" * 64), _guess(client, "203.0.113.5", "%00" + "x" * 300)]
+        ReferralLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+        attempts.append(_guess(client, "203.0.113.5", token))
+        assert [response.status_code for response in attempts] == [404, 404, 404]
+        assert AccessEvent.objects.filter(reason=Reason.EXTERNAL_LINK_INVALID).count() == 3
+        # The third failure used up the window: recorded once, naming no person, link or address.
+        throttled = _throttled_rows().get()
+        assert (throttled.person_id, throttled.actor_id, throttled.organisation_id) == (None, None, None)
+        assert throttled.outcome == "DENIED" and throttled.extra == {"everyone": False}
+        assert "203.0.113" not in str(throttled.extra) and token not in str(throttled.extra)
+        ReferralLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))
+        before = AccessEvent.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            refused = [
+                _guess(client, "203.0.113.5"),
+                client.post(_url(token), {"answer": "ACCEPTED"}, REMOTE_ADDR="203.0.113.5"),
+                _guess(client, "203.0.113.5", token),  # a working link, from the address that guessed
+            ]
+        for response in refused:
+            assert response.status_code == 429 and response["Cache-Control"] == "no-store"
+            assert response["Retry-After"] == str(15 * 60)
+            page = response.content.decode()
+            assert "Trop de tentatives" in page
+            assert outside.name not in page and "logement" not in page.lower()
+        assert not [q for q in queries.captured_queries if "referrallink" in q["sql"].lower()]
+        assert AccessEvent.objects.count() == before
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.SENT  # not opened
+        assert ReferralLink.objects.get(pk=expired.pk).times_opened == 0
+        # Another address is not affected.
+        assert _guess(client, "198.51.100.7", token).status_code == 200
+        # One log line, with the address and without the token.
+        lines = [r.getMessage() for r in caplog.records if r.name == "maillage.referrals.links"]
+        assert len(lines) == 1 and "203.0.113.5" in lines[0] and token not in lines[0]
+
+    def test_the_window_ends(self, scene, outside, mailoutbox, django_capture_on_commit_callbacks, client, settings):
+        settings.REFERRAL_LINK_ATTEMPTS_MINUTES = 1 / 60  # one second
+        _, _, token = _sent(scene, outside, mailoutbox, django_capture_on_commit_callbacks)
+        assert [_guess(client, "203.0.113.5").status_code for _n in range(4)] == [404, 404, 404, 429]
+        assert _guess(client, "203.0.113.5", token).status_code == 429
+        time.sleep(1.2)
+        assert _guess(client, "203.0.113.5", token).status_code == 200
+
+    def test_behind_the_proxy_each_client_counts_for_itself(
+        self, scene, outside, mailoutbox, django_capture_on_commit_callbacks, client, settings
+    ):
+        settings.LOGIN_TRUSTED_PROXIES = 1
+        _, _, token = _sent(scene, outside, mailoutbox, django_capture_on_commit_callbacks)
+        proxy = "10.0.0.1"
+        for _n in range(3):
+            assert _guess(client, proxy, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 404
+        assert _guess(client, proxy, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
+        # What the client writes itself, left of what the proxy saw, changes nothing.
+        spoofed = _guess(client, proxy, token, HTTP_X_FORWARDED_FOR="192.0.2.44, 203.0.113.5")
+        assert spoofed.status_code == 429
+        # Another client behind the same proxy is not refused.
+        assert _guess(client, proxy, token, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
+
+    def test_an_ipv6_client_counts_as_its_slash_64(
+        self, scene, outside, mailoutbox, django_capture_on_commit_callbacks, client
+    ):
+        _, _, token = _sent(scene, outside, mailoutbox, django_capture_on_commit_callbacks)
+        for suffix in ("1", "2", "3"):
+            assert _guess(client, f"2001:db8:0:1::{suffix}").status_code == 404
+        assert _guess(client, "2001:db8:0:1:ffff::9", token).status_code == 429
+        assert _guess(client, "2001:db8:0:2::1", token).status_code == 200
+
+    def test_many_addresses_meet_the_backstop_and_working_links_still_work(
+        self, scene, outside, mailoutbox, django_capture_on_commit_callbacks, client, settings, caplog
+    ):
+        settings.REFERRAL_LINK_ATTEMPTS_ALL = 3
+        _, _, token = _sent(scene, outside, mailoutbox, django_capture_on_commit_callbacks)
+        assert [_guess(client, f"203.0.113.{n}").status_code for n in range(1, 4)] == [404, 404, 404]
+        assert _throttled_rows(extra__everyone=True).count() == 1
+        before = AccessEvent.objects.count()
+        assert _guess(client, "203.0.113.4").status_code == 429
+        assert _guess(client, "203.0.113.5", "%00").status_code == 429
+        assert AccessEvent.objects.count() == before  # no audit row per attempt
+        assert _guess(client, "203.0.113.6", token).status_code == 200
+        assert AccessEvent.objects.filter(reason=Reason.EXTERNAL_LINK).exists()
+        lines = [r.getMessage() for r in caplog.records if r.name == "maillage.referrals.links"]
+        assert len(lines) == 1 and "all addresses" in lines[0]
+
+    def test_a_working_link_is_not_counted(
+        self, scene, outside, mailoutbox, django_capture_on_commit_callbacks, client
+    ):
+        _, _, token = _sent(scene, outside, mailoutbox, django_capture_on_commit_callbacks)
+        for _n in range(5):
+            assert _guess(client, "203.0.113.5", token).status_code == 200
+        assert not _throttled_rows().exists()
+
+
+def test_address_keys():
+    assert address_key("203.0.113.5") == "203.0.113.5"
+    assert address_key("::ffff:203.0.113.5") == "203.0.113.5"
+    assert address_key("2001:db8:0:1:ffff::9") == address_key("2001:db8:0:1::1") == "2001:db8:0:1::/64"
+    assert address_key(None) == address_key("") == ""
+    assert address_key("not an address") == "not an address"
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """The throttle's counts in this machine's Redis, under a key prefix of this test's own."""
+    prefix = f"maillage-test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": redis_url, "KEY_PREFIX": prefix}}
+    raw = redis.Redis.from_url(redis_url)
+    yield raw, prefix
+    for key in raw.scan_iter(f"{prefix}*"):
+        raw.delete(key)
+
+
+def test_on_redis_the_counts_are_shared_and_expire(
+    scene, outside, mailoutbox, django_capture_on_commit_callbacks, client, settings, redis_cache, redis_url
+):
+    raw, prefix = redis_cache
+    settings.REFERRAL_LINK_ATTEMPTS = 3
+    settings.REFERRAL_LINK_ATTEMPTS_MINUTES = 2 / 60  # two seconds
+    _, _, token = _sent(scene, outside, mailoutbox, django_capture_on_commit_callbacks)
+    assert [_guess(client, "203.0.113.5").status_code for _n in range(3)] == [404, 404, 404]
+    keys = [key.decode() for key in raw.scan_iter(f"{prefix}*")]
+    assert len(keys) == 2 and not [key for key in keys if "203.0.113" in key]
+    assert all(0 < raw.ttl(key) <= 2 for key in keys)
+    # Another server: another connection to the same Redis (a configuration of its own) counts the same.
+    settings.CACHES = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": redis_url, "KEY_PREFIX": prefix}}
+    assert _guess(client, "203.0.113.5", token).status_code == 429
+    assert _guess(client, "198.51.100.7", token).status_code == 200
+    time.sleep(2.2)
+    assert _guess(client, "203.0.113.5", token).status_code == 200
