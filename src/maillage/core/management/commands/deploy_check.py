@@ -32,6 +32,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -137,34 +138,43 @@ def prepare_scenario() -> dict:
         Membership.objects.create(user=user, organisation=organisation, role=Role.PROFESSIONAL)
         organisations.append(organisation)
         users.append(user)
-    person = Person.objects.create(first_name="Check", last_name=f"Person {suffix}", birth_date="1980-05-17")
-    InformationRecord.objects.create(
-        person=person, organisation=organisations[0], informed_by=users[0], method=InformationMethod.ORAL
-    )
-    for index, (organisation, user) in enumerate(zip(organisations, users, strict=True)):
-        Involvement.objects.create(
-            person=person,
-            organisation=organisation,
-            professional=user,
-            role=InvolvementRole.REFERENT if index == 0 else InvolvementRole.INTERVENING,
-            status=InvolvementStatus.ACTIVE,
+    persons, consents = [], []
+    # The second person's file stays shared: the writes made while an instance is killed go there.
+    for number in (1, 2):
+        person = Person.objects.create(
+            first_name="Check", last_name=f"Person {number} {suffix}", birth_date="1980-05-17"
         )
-    consent = Consent.objects.create(
-        person=person,
-        recipient_organisation=None,
-        purpose="Coordination of support",
-        categories=[Category.IDENTITY, Category.SOCIAL, Category.PROJECT, Category.COORDINATION],
-        legal_basis=LegalBasis.CARE_TEAM_SHARING,
-        how_given=HowGiven.ORAL_RECORDED,
-        starts_at=timezone.now() - timedelta(days=1),
-    )
+        InformationRecord.objects.create(
+            person=person, organisation=organisations[0], informed_by=users[0], method=InformationMethod.ORAL
+        )
+        for index, (organisation, user) in enumerate(zip(organisations, users, strict=True)):
+            Involvement.objects.create(
+                person=person,
+                organisation=organisation,
+                professional=user,
+                role=InvolvementRole.REFERENT if index == 0 else InvolvementRole.INTERVENING,
+                status=InvolvementStatus.ACTIVE,
+            )
+        consents.append(
+            Consent.objects.create(
+                person=person,
+                recipient_organisation=None,
+                purpose="Coordination of support",
+                categories=[Category.IDENTITY, Category.SOCIAL, Category.PROJECT, Category.COORDINATION],
+                legal_basis=LegalBasis.CARE_TEAM_SHARING,
+                how_given=HowGiven.ORAL_RECORDED,
+                starts_at=timezone.now() - timedelta(days=1),
+            )
+        )
+        persons.append(person)
     return {
         "email": users[0].email,
         "password": PASSWORD,
         "recovery_codes": mfa.recovery_codes_create(users[0]),
         "mentioned": users[1].pk,
-        "person": str(person.public_id),
-        "consent": consent.pk,
+        "person": str(persons[0].public_id),
+        "consent": consents[0].pk,
+        "other_person": str(persons[1].public_id),
     }
 
 
@@ -362,7 +372,7 @@ class DeploymentRun:
             marker.write_text(fingerprint)
         self.ports = {"A": free_port(), "B": free_port()}
         self.step(f"granian A on {HOST}:{self.ports['A']}, B on {HOST}:{self.ports['B']}, and one db_worker")
-        self.processes.granian([self.ports["A"], self.ports["B"]], workers=1, threads=2)
+        self.servers = self.processes.granian([self.ports["A"], self.ports["B"]], workers=1, threads=2)
         self.processes.spawn(
             "db_worker", [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "db_worker", "--no-reload"]
         )
@@ -474,6 +484,54 @@ class DeploymentRun:
             time.sleep(0.5)
         done = ", ".join(f"{status} {count}" for status, count in counts.items()) or "none"
         self.record(set(counts) == {"SUCCESSFUL"}, f"the worker ran the tasks the requests queued ({done})")
+        self.writes_survive_a_killed_instance(browser)
+
+    def writes_survive_a_killed_instance(self, browser: Browser, writers: int = 3, each: int = 8) -> None:
+        """Notes written through nginx in front of A and B by a few writers at once, instance B killed (SIGKILL)
+        while they write: every write answered with a redirect (saved) is in the primary afterwards."""
+        both, person = self.proxies["both"], self.plan["other_person"]
+        page, run = f"/coordination/persons/{person}/notes/new/", secrets.token_hex(4)
+        answers: dict[str, int] = {}
+
+        def write(writer: int) -> None:
+            own = Browser()
+            own.cookies = dict(browser.cookies)
+            for number in range(each):
+                body = f"Write {run} {writer}-{number}"
+                try:
+                    fields = own.form_fields(both, page)
+                    status, _h, _b = own.post(both, page, {**fields, "body": body, "category": "COORDINATION"})
+                except (CheckFailed, OSError):  # the form page refused, or no answer at all
+                    status = 0
+                answers[body] = status
+
+        threads = [threading.Thread(target=write, args=(writer,)) for writer in range(writers)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)
+        os.killpg(self.servers[1].pid, signal.SIGKILL)
+        for thread in threads:
+            thread.join(timeout=120)
+        saved = {body for body, status in answers.items() if status == 302}
+        query = f"SELECT body FROM coordination_note WHERE body LIKE 'Write {run} %'"  # noqa: S608 (hex digits)
+        stored = set(self.pair.sql(query, DATABASE).splitlines())
+        lost = saved - stored
+        refused = len(answers) - len(saved)
+        # Which instance took each write (nginx's access log): B took some before it was killed, A the rest.
+        by_instance = {"A": 0, "B": 0}
+        instance_of = {f"{HOST}:{port}": name for name, port in self.ports.items()}
+        for line in (self.folder / "nginx-both" / "logs" / "access.log").read_text().splitlines():
+            entry = json.loads(line)
+            if entry["method"] == "POST" and entry["path"] == page and entry["status"] == 302:
+                name = instance_of.get(entry["upstream"].split(",")[-1].strip())
+                if name:
+                    by_instance[name] += 1
+        self.record(
+            bool(saved) and not lost and len(answers) == writers * each,
+            f"instance B killed while {writers} writers wrote {len(answers)} notes through nginx: {len(saved)} saved "
+            f"(by A {by_instance['A']}, by B {by_instance['B']}), all {len(saved) - len(lost)} in the database, "
+            f"{len(lost)} lost; {refused} refused or unanswered",
+        )
 
     def stop(self) -> None:
         if self.stopped:
