@@ -23,6 +23,7 @@ from maillage.projects.enums import ActionStatus, Carrier, EventKind
 from maillage.projects.models import Objective, Project, ProjectAction, ProjectEvent
 
 SHARE_WITH_COORDINATION = 0.6
+REFERENT_CONTACTS = 0.92  # the share of the other followed persons who saw their referent lately
 NOTES = [
     "Rendez-vous pris au CPAS mardi : dossier de revenu d'intégration complété.",
     "La personne a visité un logement rue de la Gare, elle attend la réponse du propriétaire.",
@@ -84,14 +85,35 @@ class _Coordination:
         for objective in Objective.objects.filter(project__in=projects.values(), status="ACTIVE").order_by("pk"):
             objectives.setdefault(objective.project_id, objective)
         login_person = next((p for p in persons if p.user_id), None)
-        chosen = []
+        chosen, quiet = [], []
         for person in persons:
             referent = next((i for i in team.get(person.pk, []) if i.role == InvolvementRole.REFERENT), None)
             if referent is None:
                 continue
             if person is login_person or self.random.random() < SHARE_WITH_COORDINATION:
                 chosen.append((person, referent))
+            else:
+                quiet.append((person, referent))
         self.build(chosen, team, relatives, projects, objectives, login_person)
+        self.referent_contacts(quiet)
+
+    def referent_contacts(self, followed) -> None:
+        """Files without a coordination thread still see their referent now and then: most had a contact in the
+        last weeks; the others stay quiet, as some files do (analytics' abandonment signal finds those)."""
+        rnd = self.random
+        contacts = [
+            Contact(
+                person=person,
+                professional=referent.professional,
+                organisation=referent.organisation,
+                kind=rnd.choice(ContactKind.values),
+                happened_at=self.at(rnd.uniform(1, 50), rnd.randint(9, 16)),
+            )
+            for person, referent in followed
+            if rnd.random() < REFERENT_CONTACTS
+            for _ in range(rnd.randint(1, 3))
+        ]
+        self.territory.bulk_create(Contact, contacts, desc="referents' contacts")
 
     def build(self, chosen, team, relatives, projects, objectives, login_person) -> None:
         rnd = self.random

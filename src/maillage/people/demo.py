@@ -81,6 +81,7 @@ RELATION_DETAILS = {
 
 
 AGREEMENTS = (PersonAgreement.ORALLY, PersonAgreement.ON_PAPER)
+CARRIED_NEEDS = 0.93  # the share of open needs some involvement of the team carries (its life domains)
 
 
 def clear() -> None:
@@ -301,9 +302,22 @@ class _Generator:
                 grants.append(self.break_glass(person, chosen))
         involvements = self.territory.bulk_create(Involvement, involvements, desc="involvements")
         through = Involvement.life_domains.through
+        covered: dict[int, set[int]] = defaultdict(set)
         for involvement in involvements:
             for term in rnd.sample(self.terms, k=rnd.randint(1, 3)):
-                domains.append(through(involvement_id=involvement.pk, taxonomyterm_id=term.pk))
+                covered[involvement.pk].add(term.pk)
+        # Most open needs are carried by someone of the team: a network where they were not would flag nearly
+        # every person as abandoned (analytics' attention signals), and the demo's planted situations would drown.
+        team_of: dict[int, list[Involvement]] = defaultdict(list)
+        for involvement in involvements:
+            team_of[involvement.person_id].append(involvement)
+        for need in needs:
+            team = team_of.get(need.person_id)
+            carried = team and any(need.term_id in covered[involvement.pk] for involvement in team)
+            if need.closed_on is None and team and not carried and rnd.random() < CARRIED_NEEDS:
+                covered[rnd.choice(team).pk].add(need.term_id)
+        for involvement_id, term_ids in covered.items():
+            domains.extend(through(involvement_id=involvement_id, taxonomyterm_id=pk) for pk in sorted(term_ids))
         self.territory.bulk_create(through, domains, desc="life domains covered")
         by_person: dict[int, list[Involvement]] = defaultdict(list)
         for involvement in involvements:

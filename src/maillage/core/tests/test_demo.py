@@ -20,7 +20,8 @@ class TestDemoCommand:
         first = set(Organisation.objects.values_list("name", flat=True))
         call_command("demo", "--no-progress", "--organisations", "12", "--persons", "5", "--services", "10")
 
-        assert Organisation.objects.count() == 12
+        # The 12 asked for, and the few the analytics part plants (its situations): the same ones, not doubled.
+        assert Organisation.objects.count() == len(first) >= 12
         assert set(Organisation.objects.values_list("name", flat=True)) == first
         assert Territory.objects.filter(level=5).count() == 44
         assert "Demo territory generated (seed 2026)" in capsys.readouterr().out

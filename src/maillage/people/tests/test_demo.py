@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_persons_networks_consents_and_audit():
     generate_demo(DemoTerritory(seed=5, sizes={"organisations": 20, "services": 5, "persons": 150}, progress=False))
 
-    assert Person.objects.count() == 150
+    # The 150 asked for, and the few the analytics part plants for its situations (analytics/demo.py).
+    assert 150 < Person.objects.count() <= 150 + 20
     assert Need.objects.exists() and Relation.objects.exists()
     assert Involvement.objects.filter(status=InvolvementStatus.ENDED).exists()
     referents = Involvement.objects.filter(role=InvolvementRole.REFERENT, status=InvolvementStatus.ACTIVE)
