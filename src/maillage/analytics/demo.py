@@ -177,11 +177,11 @@ class _Situations:
         return person
 
     def _refer(self, person, sender, receiver, *, domain, status, days_ago, **fields):
-        from maillage.referrals.enums import Agreement
-        from maillage.referrals.models import Referral
+        from maillage.referrals.enums import Agreement, Party
+        from maillage.referrals.models import Referral, ReferralTransition
 
         sent = self.now - dt.timedelta(days=days_ago)
-        return Referral.objects.create(
+        referral = Referral.objects.create(
             public_id=self.territory.public_id(),
             person=person,
             life_domain=domain,
@@ -195,6 +195,24 @@ class _Situations:
             status_changed_at=sent,
             **fields,
         )
+        # Its history, as every referral has one: sent, then the answer it got (when it got one).
+        moves = [("DRAFT", "SENT", Party.SENDER, sender, sent)]
+        if referral.answered_at:
+            moves.append(("SENT", status, Party.RECEIVER, receiver, referral.answered_at))
+        ReferralTransition.objects.bulk_create(
+            ReferralTransition(
+                referral=referral,
+                person_id=person.pk,
+                from_status=frm,
+                to_status=to,
+                organisation=organisation,
+                party=party,
+                at=at,
+                reason=referral.get_decline_reason_display() if to == "DECLINED" else "",
+            )
+            for frm, to, party, organisation, at in moves
+        )
+        return referral
 
     # --- the situations --------------------------------------------------------------------------------------
 

@@ -46,10 +46,14 @@ def followed(*orgs, days=10, referent=None):
     return person
 
 
+def days_back(days: int) -> dt.datetime:
+    # At noon, local time, `days` days ago: days are counted in local dates, and a plain `now - n days` falls on
+    # the day after when it crosses a change of summer time late in the evening.
+    return timezone.make_aware(dt.datetime.combine(TODAY - dt.timedelta(days=days), dt.time(12)))
+
+
 def contact(person, org, days_ago=1):
-    Contact.objects.create(
-        person=person, organisation=org, kind=ContactKind.PHONE, happened_at=NOW - dt.timedelta(days=days_ago)
-    )
+    Contact.objects.create(person=person, organisation=org, kind=ContactKind.PHONE, happened_at=days_back(days_ago))
 
 
 def refer(person, sender, receiver, *, domain, status=ReferralStatus.SENT, days_ago=1):
