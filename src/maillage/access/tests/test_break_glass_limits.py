@@ -33,7 +33,7 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
 @pytest.fixture
 def person():
-    person = PersonFactory(first_name="Amélie", last_name="Fontaine")
+    person = PersonFactory(first_name="Amélie", last_name="Quernevalle")
     referent = MembershipFactory()
     InvolvementFactory(person=person, organisation=referent.organisation, professional=referent.user, referent=True)
     ConsentFactory(person=person)
@@ -189,7 +189,7 @@ class TestNothingToLearn:
 @pytest.fixture
 def week_of_grants(person, emergency):
     grant = _open(emergency, person.public_id)
-    closed = _open(emergency, PersonFactory(first_name="Bertrand", last_name="Lambot").public_id)
+    closed = _open(emergency, PersonFactory(first_name="Bertrand", last_name="Zolvenne").public_id)
     break_glass_close(actor_for(emergency), grant=closed)
     return grant, closed
 
@@ -215,7 +215,7 @@ class TestCoordinatorWeek:
         assert page.count('class="row-break-glass"') == 2
         assert "Urgences du Sud" in page and "Eva Urgentiste" in page and REASON in page
         assert masked_id(person.public_id) in page and str(person.public_id) not in page
-        assert "Fontaine" not in page and "Lambot" not in page
+        assert "Quernevalle" not in page and "Zolvenne" not in page
         assert "fermé avant la fin" in page and "ouvert" in page
         assert not AccessEvent.objects.filter(actor_id=coordinator.pk).exists()
 
@@ -260,7 +260,7 @@ class TestWeeklyDigest:
         assert message.subject == "Maillage: this week's emergency accesses"
         assert "- Urgences du Sud: 2" in message.body
         assert f"/access/break-glass/?week={week}" in message.body
-        for secret in (REASON, "Eva", "Urgentiste", "Fontaine", str(person.public_id), masked_id(person.public_id)):
+        for secret in (REASON, "Eva", "Urgentiste", "Quernevalle", str(person.public_id), masked_id(person.public_id)):
             assert secret not in message.body
 
     def test_the_command_covers_the_previous_week(self, coordinator):
