@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.access.enums import Action, Outcome, Reason, Recipient
 from maillage.access.models import AccessEvent
@@ -228,7 +229,7 @@ class TestEndingAnotherOrganisationsInvolvement:
         response = submit(
             client,
             end_url(network, network.partner_involvement),
-            {"ended_on": "2026-12-06", "end_reason": "OBJECTIVES_MET"},
+            {"ended_on": timezone.localdate().isoformat(), "end_reason": "OBJECTIVES_MET"},
         )
         assert response.status_code == 302
         proposed.refresh_from_db()
