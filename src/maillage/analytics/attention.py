@@ -138,6 +138,7 @@ def _chunk(ids: list[int], limits: Thresholds, now: dt.datetime) -> dict[int, Si
     from maillage.people.models import Involvement, Need
 
     today = timezone.localdate(now)
+    zone = timezone.get_current_timezone()  # once: looked up for each person, it cost more than the rest
     window = now - dt.timedelta(days=WINDOW_DAYS)
     result: dict[int, Signals] = {}
     followed_since: dict[int, dt.date] = {}
@@ -214,7 +215,7 @@ def _chunk(ids: list[int], limits: Thresholds, now: dt.datetime) -> dict[int, Si
     for person, row in result.items():
         row.organisations = len(row.organisation_ids)
         row.last_contact = last.get(person)
-        since = timezone.localdate(row.last_contact) if row.last_contact else followed_since[person]
+        since = row.last_contact.astimezone(zone).date() if row.last_contact else followed_since[person]
         row.quiet_days = max(0, (today - since).days)
         _decide(row, limits)
     return result

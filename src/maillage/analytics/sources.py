@@ -149,12 +149,15 @@ def _load_referrals(inputs: Inputs, start: dt.date, end: dt.date, *, hot_potato_
                 counts["no_capacity"] += 1
             elif reason == "OUT_OF_CRITERIA":
                 counts["out_of_criteria"] += 1
-        in_crisis = any(
-            began <= sent_at and (ended is None or sent_at <= ended) for began, ended in crises.get(person, ())
-        )
+        windows = crises.get(person)
+        if not windows:  # most persons: no crisis to look through
+            if urgency == URGENT:
+                counts["urgent"] += 1
+            continue
+        in_crisis = any(began <= sent_at and (ended is None or sent_at <= ended) for began, ended in windows)
         if urgency == URGENT or in_crisis:
             counts["urgent"] += 1
-        if any(began <= sent_at <= began + window for began, _ended in crises.get(person, ())):
+        if any(began <= sent_at <= began + window for began, _ended in windows):
             counts["after_crisis"] += 1
     _answer_times(inputs, ReferralTransition, referrals, {row[0]: row for row in rows})
     _hot_potatoes(inputs, rows)
