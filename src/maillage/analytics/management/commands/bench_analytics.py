@@ -1,19 +1,29 @@
-"""`make bench-analytics`: a synthetic region through the snapshot's stages, betweenness with igraph and with
-NetworkX on the same graph, and the coordinator's dashboard read from the stored snapshot.
+"""`make bench-analytics`: a synthetic region through the network snapshot, taken from real rows in PostgreSQL,
+betweenness with igraph and with NetworkX on the same graph, and the coordinator's dashboard read from the
+stored snapshot.
 
-1. The region is generated in memory (no person rows): organisations work locally, a person's organisations are
-   drawn near a home organisation; referrals go to neighbours, a fifth of them declined.
-2. The graph, indicator and alert stages are timed in memory; betweenness is timed with igraph, then NetworkX.
-3. The full snapshot and the dashboard: in a database of its own (`var/bench_analytics.sqlite3`, or the
-   PostgreSQL database named by `--postgres-url`, dropped and recreated; never the configured one), a child
-   process stores the organisations and the snapshot of the same region (`compute.take` with the synthetic
-   inputs, so its store stage is timed too), then times the coordinator's dashboard page and a bare
-   authenticated page (p50/p95) in the same run.
+1. The region (seeded, the same for the same sizes; `region_persons`, `region_referrals`): by default 5,000
+   organisations, 500,000 persons, 2,000,000 involvements and 1,000,000 referrals. Organisations work locally: a
+   person's organisations are drawn near a home organisation, the first one the referent's; referrals go to a
+   neighbour of the sender, a fifth of them declined (with a reason), all sent in the period.
+2. In memory (`synthetic_inputs`): the graph, indicator and alert stages are timed; betweenness is timed with
+   igraph, then NetworkX, on the same graph.
+3. In a database of its own (the PostgreSQL database named by `--postgres-url`, or `var/bench_analytics.sqlite3`,
+   dropped and recreated; never the configured one), a child process:
+   - on PostgreSQL (the default, and the one measured), loads the region as real rows (`Loader`: network
+     members, declared capacities, persons with invented French and Belgian names, involvements, needs,
+     contacts with the referents, coordination meetings, referrals with their history of transitions), timed
+     apart and not counted in the snapshot; then takes the snapshot from the database (`compute.take` without
+     inputs: the load stage reads the aggregates and the attention signals of every followed person), each
+     stage printed;
+   - on SQLite (`--database sqlite`), takes the snapshot from the synthetic inputs instead: loading millions of
+     rows into SQLite is impractical, and its load stage is not measured;
+   then times the coordinator's dashboard page and a bare authenticated page (p50/p95) in the same run.
 
 Ends with one line: BENCH analytics organisations=<n> persons=<n> snapshot_s=<x> dashboard_p95_ms=<x>
-betweenness_s=<x> networkx_betweenness_s=<x> speedup=<x> (then bare_page_p95_ms and the dashboard/bare ratio).
-`snapshot_s` is the stored snapshot's time (every stage, the store included) when a database is used, the
-in-memory stages' otherwise (`--database none`).
+betweenness_s=<x> networkx_betweenness_s=<x> speedup=<x> (then bare_page_p95_ms, the dashboard/bare ratio and
+the time the rows took to load, load_s). `snapshot_s` is the stored snapshot's time (every stage, the store
+included) when a database is used, the in-memory stages' otherwise (`--database none`).
 """
 
 import datetime as dt
@@ -178,11 +188,13 @@ class Command(BaseCommand):
         if dashboard is not None:
             self.stdout.write(
                 f"stored snapshot (stages {dashboard['stages']}) in {dashboard['snapshot_s']:.2f} s on "
-                f"{dashboard['db']}"
+                f"{dashboard['db']}, {dashboard['links']} links; child process peak memory "
+                f"{dashboard['max_rss_mb']:.0f} MB"
             )
             tail = (
                 f" bare_page_p95_ms={dashboard['bare_p95_ms']:.1f}"
                 f" dashboard_bare_ratio={dashboard['dashboard_p95_ms'] / dashboard['bare_p95_ms']:.2f}"
+                f" load_s={dashboard['load_s']:.1f}"
             )
         p95 = f"{dashboard['dashboard_p95_ms']:.1f}" if dashboard else "n/a"
         if dashboard is not None:
