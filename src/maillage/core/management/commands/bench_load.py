@@ -339,6 +339,40 @@ def prepare_plan(users: int) -> dict:
     return {"password": DEMO_PASSWORD, "logins": logins, "searches": SEARCHES}
 
 
+class BackendCpu:
+    """CPU seconds used by the bench database's backends from now to `stop()`, read every second: a backend ends
+    when its connection closes (CONN_MAX_AGE, a killed server) and takes its CPU time out of /proc with it, so two
+    snapshots miss what the backends that ended in between used (all but their last second is counted here)."""
+
+    def __init__(self, run: LoadRun) -> None:
+        self.run = run
+        self.first: dict[int, float] = {pid: cpu_seconds([pid]) for pid in run._database_pids()}
+        self.last = dict(self.first)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        import psycopg
+
+        base = self.run.options["postgres_url"].rsplit("/", 1)[0]
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            while not self.done.wait(1.0):
+                for pid in self.run._database_pids(connection):
+                    seconds = cpu_seconds([pid])
+                    if seconds:
+                        self.last[pid] = max(seconds, self.last.get(pid, 0.0))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join(timeout=10)
+        for pid in self.run._database_pids():
+            seconds = cpu_seconds([pid])
+            if seconds:
+                self.last[pid] = max(seconds, self.last.get(pid, 0.0))
+        return sum(seconds - self.first.get(pid, 0.0) for pid, seconds in self.last.items())
+
+
 class LoadRun:
     """The processes of one run, started in order and all stopped by `stop()`, whatever happened."""
 
@@ -497,6 +531,7 @@ class LoadRun:
             "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{time_cap}s", "--stop-timeout", "5",
             "--host", f"https://{HOST}:{HTTPS_PORT}", "--loglevel", "WARNING", "--exit-code-on-error", "0", user_class,
         ]  # fmt: skip
+        backends = BackendCpu(self)
         before = self._cpu_snapshot()
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, started_wall = time.monotonic(), time.time()
@@ -515,6 +550,7 @@ class LoadRun:
         if result.returncode != 0 or not timings_file.exists():
             raise CommandError(f"locust failed ({result.returncode}):\n{result.stderr[-3000:]}")
         after = self._cpu_snapshot()
+        after["parts"]["postgresql"] = before["parts"]["postgresql"] + backends.stop()
         children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         timings = json.loads(timings_file.read_text())
         by_route: dict[str, list] = {}
@@ -550,15 +586,15 @@ class LoadRun:
             "connections": self._connections(),
         }
 
-    def _database_pids(self) -> list[int]:
+    def _database_pids(self, connection=None) -> list[int]:
         import psycopg
 
         base, name = self.options["postgres_url"].rsplit("/", 1)
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        if connection is not None:
+            return [row[0] for row in connection.execute(query, [name]).fetchall()]
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            rows = connection.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
-            ).fetchall()
-        return [row[0] for row in rows]
+            return [row[0] for row in connection.execute(query, [name]).fetchall()]
 
     def _connections(self) -> int:
         return len(self._database_pids())
