@@ -1,5 +1,6 @@
 """The person's own space in Chromium on a 375 px phone: logged in with their username and PIN, the ecomap
-keeps readable labels in a frame that fits the screen, the language switch changes the space, and the person writes to their referent. axe on each page."""
+keeps readable labels in a frame that fits the screen, the language switch changes the space, and the person
+writes to their referent. axe on each page."""
 
 import pytest
 
