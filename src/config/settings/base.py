@@ -267,6 +267,7 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost", *(f"https://{host}" for host
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["maillage.core.formats"]  # English dates in the European order (core/formats/en)
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

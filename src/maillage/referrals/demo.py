@@ -95,8 +95,12 @@ def generate(territory: DemoTerritory) -> None:
         sent = now - dt.timedelta(days=rnd.randint(1, 90), hours=rnd.randint(0, 23))
         if status == S.EXPIRED:
             sent = now - dt.timedelta(days=rnd.randint(31, 60))
-        elif status == S.SENT and rnd.random() < 0.5:
-            sent = now - dt.timedelta(days=rnd.randint(6, 20))  # a reminder is due
+        elif status in (S.SENT, S.RECEIVED):
+            # Still waiting for an answer, so younger than the 30 days after which Maillage expires it: most were
+            # sent in the last fortnight (a reminder is due after 5 days); one in six waits past the 14 days that
+            # put its person on the referent's attention list.
+            days = rnd.randint(15, 25) if rnd.random() < 1 / 6 else rnd.randint(1, 12)
+            sent = now - dt.timedelta(days=days, hours=rnd.randint(0, 23))
         referral = Referral(
             public_id=territory.public_id(),
             person=person,

@@ -9,6 +9,22 @@ from maillage.accounts.models import Membership, Organisation, User
 
 TEST_PASSWORD = "correct horse battery staple"
 
+# Names the tests give their own persons and then look for (or check a page never shows). A user or person drawn
+# at random must never bear one: a random colleague named Fontaine once failed "Fontaine is not on the page".
+FIXTURE_NAMES = frozenset(
+    {"Fontaine", "Lambert", "Diallo", "Dubois", "Vandersteen", "Quatrefages", "Zolvenne", "Quernevalle"}
+    | {"Amélie", "Zoé", "Zébulon", "Louise", "Bruno", "Léa", "Eva", "Claire", "Chantal", "Amina", "Amandine"}
+    | {"Zéphyrine", "Philomène", "Ombeline", "Marc", "Denis", "Bertrand"}
+)
+
+
+def fictional_name(part: str) -> str:
+    """A French-speaking Belgian `first_name` or `last_name` from factory_boy's seeded Faker, never a fixture's."""
+    draw = getattr(factory.Faker._get_faker(locale="fr_BE"), part)
+    while (name := draw()) in FIXTURE_NAMES:
+        pass
+    return name
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -16,8 +32,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
-    first_name = factory.Faker("first_name", locale="fr_BE")
-    last_name = factory.Faker("last_name", locale="fr_BE")
+    first_name = factory.LazyFunction(lambda: fictional_name("first_name"))
+    last_name = factory.LazyFunction(lambda: fictional_name("last_name"))
     password = factory.django.Password(TEST_PASSWORD)
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from maillage.access.enums import Category
 from maillage.accounts.enums import UserKind
-from maillage.accounts.tests.factories import OrganisationFactory, UserFactory
+from maillage.accounts.tests.factories import OrganisationFactory, UserFactory, fictional_name
 from maillage.consent.enums import HowGiven, LegalBasis
 from maillage.consent.models import Consent, Objection
 from maillage.directory.models import Taxonomy, TaxonomyTerm
@@ -37,8 +37,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
-    first_name = factory.Faker("first_name", locale="fr_BE")
-    last_name = factory.Faker("last_name", locale="fr_BE")
+    first_name = factory.LazyFunction(lambda: fictional_name("first_name"))
+    last_name = factory.LazyFunction(lambda: fictional_name("last_name"))
     birth_date = dt.date(1980, 5, 17)
 
     class Params:
@@ -83,7 +83,7 @@ class RelationFactory(factory.django.DjangoModelFactory):
         model = Relation
 
     person = factory.SubFactory(PersonFactory)
-    name = factory.Faker("first_name", locale="fr_BE")
+    name = factory.LazyFunction(lambda: fictional_name("first_name"))
     kind = RelationKind.FAMILY
 
 
