@@ -75,7 +75,7 @@ deploy-check: install ## deploy-config, then the reference deployment on loopbac
 	@$(PG_SERVER_INSTALLED)
 	PATH="$$PATH:/usr/sbin" $(MANAGE) deploy_check $(DEPLOY_CHECK_ARGS)
 
-bench-load: install ## Load test on loopback: granian instances behind nginx, PostgreSQL, Redis, locust; BENCH load line
+bench-load: install ## Load test on loopback: granian instances behind nginx, PostgreSQL, Redis, locust; 5 minutes with writes, one instance killed; BENCH load line
 	@$(NGINX_INSTALLED)
 	PATH="$$PATH:/usr/sbin" $(MANAGE) bench_load $(BENCH_ARGS)
 

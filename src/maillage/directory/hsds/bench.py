@@ -7,7 +7,6 @@ then times varied searches through `directory.search.search_services` and, as th
 primary-key fetches of services.
 """
 
-import math
 import random
 import statistics
 import time
@@ -19,6 +18,7 @@ from django.db import connection
 from tqdm import tqdm
 
 from maillage.accounts.enums import OrganisationStatus
+from maillage.core.benchmarks import percentile
 from maillage.core.text import fold
 from maillage.directory.hsds import mapping
 from maillage.directory.hsds.importer import import_paths
@@ -248,14 +248,6 @@ def make_queries(count: int, communes: list[Territory], seed: int = 7) -> list[S
                 )
             )
     return queries
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    index = min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))
-    return ordered[index]
 
 
 @dataclass

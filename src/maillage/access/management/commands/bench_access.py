@@ -31,17 +31,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from maillage.core.benchmarks import percentile, timings_ms
+
 RESULT_PREFIX = "BENCH-RESULT "
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/maillage_bench_access"
 CHUNK = 100_000
 UNUSABLE = "!"  # an unusable password hash: benchmark users never log in with a password
 CATEGORIES_JSON = '["COORDINATION", "HEALTH", "IDENTITY", "PROJECT", "SOCIAL"]'
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 class Command(BaseCommand):
@@ -457,16 +453,8 @@ class Child:
             raise CommandError("No person followed by the benchmark professional")
         self.say(f"   professional follows {len(followed):,}+ persons; {len(persons)} sampled")
 
-        def timings(function, items) -> list[float]:
-            out = []
-            for item in items:
-                started = time.perf_counter()
-                function(item)
-                out.append((time.perf_counter() - started) * 1000)
-            return out
-
         actor = actor_for(user)  # built once per request by the middleware, outside the decision
-        decision = timings(lambda person: door.decide(actor, person, Action.VIEW, Category.SOCIAL), persons)
+        decision = timings_ms(lambda person: door.decide(actor, person, Action.VIEW, Category.SOCIAL), persons)
         client = Client()
         client.force_login(user)
         bare_url = reverse("core:home")
@@ -478,11 +466,11 @@ class Child:
             status = client.get(url).status_code
             if status != 200:
                 raise CommandError(f"{url} answered {status}")
-        person_page = timings(
+        person_page = timings_ms(
             lambda person: client.get(reverse("people:person_detail", args=[person.public_id])), persons
         )
-        person_list = timings(lambda _i: client.get(list_url), range(samples))
-        bare_page = timings(lambda _i: client.get(bare_url), range(samples))
+        person_list = timings_ms(lambda _i: client.get(list_url), range(samples))
+        bare_page = timings_ms(lambda _i: client.get(bare_url), range(samples))
 
         started = time.perf_counter()
         result = audit.verify()

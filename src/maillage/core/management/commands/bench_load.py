@@ -8,11 +8,21 @@ the same number of users and no think time (each user sends its next request as 
 1. the bare page (`/healthz`: TLS, nginx, granian and Django's middleware, no database, no template);
 2. the Monday-morning mix of professionals who log in (password and second factor), then search the public
    directory, open their dashboard, the page of a person they follow (through the door, audited) and their
-   organisation's referral inbox.
+   organisation's referral inbox, and write through the real forms: a note in a followed person's coordination
+   thread, a contact recorded (the form, its post with the form's one-time token, then the thread).
 
-Each phase stops by itself after a fixed number of requests or its time cap. Printed: p50/p95/p99 and throughput per
-route, errors, the CPU seconds each part used during the mix (application servers, PostgreSQL backends, nginx, the
-load generator), the database connections held, and one summary line:
+The bare phase stops after a number of requests or its time cap; the mix runs `--duration` seconds (300 by
+default; `--requests` caps it too). With two instances or more, one of them is killed partway through the mix
+(`--kill-at`, a third of the duration by default; 0: no kill): SIGKILL to its process tree, as a crash would, then
+restarted `--restart-after` seconds later (negative: left dead), while nginx serves through the others. The users
+send again what failed in flight (a post with the same form token: the server's once-only check answers the
+first result instead of writing twice). At the end, every write a user saw acknowledged (each carries a unique
+text) is looked for in the database.
+
+Printed: p50/p95/p99 and throughput per route, errors (what failed for good, during the kill and outside it) and
+the attempts retried, the CPU seconds each part used during the mix (application servers, PostgreSQL backends,
+nginx, the load generator), the database connections held, the writes line
+`writes_acknowledged=<n> writes_found=<n> lost=<n>`, and last one summary line:
 
 BENCH load instances=<n> rps=<x> p95_ms=<x> errors=<n> bare_rps=<x>
 
@@ -21,13 +31,17 @@ Loopback only; the database named by `--postgres-url` is the bench's own, never 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import resource
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +60,11 @@ HTTP_PORT = 18080
 # Shared with `make deploy-check`: collectstatic compresses every file (minutes here), so it runs only on a change.
 STATIC_ROOT = Path(settings.VAR_DIR) / "bench-load" / "static"
 STATIC_MARKER = ".bench-load-sources"
+# A failed attempt that the user sent again (the locustfile's reason for it): not an error by itself.
+RETRIED = "retried: "
+WRITE_TEXT = re.compile(r"bench-load [0-9a-f]{32}")
+# After the killed instance is back, nginx may still count it as failed for this long (fail_timeout=10s).
+KILL_WINDOW_AFTER = 15
 LOGIN_ROUTES = ("login", "login (form)", "login second factor", "login second factor (form)")
 SEARCHES = [
     "q=logement",
@@ -67,8 +86,22 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1, help="granian processes per instance (default 1)")
         parser.add_argument("--threads", type=int, default=4, help="blocking threads per process (default 4)")
         parser.add_argument("--users", type=int, default=16, help="concurrent simulated users (default 16)")
-        parser.add_argument("--requests", type=int, default=3000, help="requests of the mix phase (default 3000)")
-        parser.add_argument("--time-cap", type=int, default=60, help="seconds at most for the mix (default 60)")
+        parser.add_argument(
+            "--duration", "--time-cap", dest="time_cap", type=int, default=300, help="seconds of the mix (default 300)"
+        )
+        parser.add_argument("--requests", type=int, default=0, help="requests at most in the mix (default 0: no cap)")
+        parser.add_argument(
+            "--kill-at",
+            type=int,
+            default=None,
+            help="seconds into the mix when one instance is killed (default: a third of the duration; 0: no kill)",
+        )
+        parser.add_argument(
+            "--restart-after",
+            type=int,
+            default=5,
+            help="seconds before the killed instance is started again (default 5; negative: left dead)",
+        )
         parser.add_argument("--bare-requests", type=int, default=2000, help="requests of the bare phase")
         parser.add_argument("--bare-time-cap", type=int, default=15, help="seconds at most for the bare phase")
         parser.add_argument("--persons", type=int, default=400, help="persons of the demo territory (default 400)")
@@ -83,23 +116,33 @@ class Command(BaseCommand):
         for tool in ("nginx", "locust"):
             if not (deploy.nginx_binary() if tool == "nginx" else shutil.which("locust", path=_venv_path())):
                 raise CommandError(f"{tool} is missing: `make bench-load` installs both (nginx from Debian)")
+        if options["kill_at"] is None:
+            options["kill_at"] = options["time_cap"] // 3 if options["instances"] >= 2 else 0
+        if options["kill_at"] and options["instances"] < 2:
+            raise CommandError("--kill-at needs two instances or more: nothing would serve while one is down")
         run = LoadRun(options, self.stdout)
         try:
             run.start()
             bare = run.phase("bare", "BareUser", options["bare_requests"], options["bare_time_cap"])
-            mix = run.phase("mix", "ProfessionalUser", options["requests"], options["time_cap"])
+            mix = run.phase(
+                "mix", "ProfessionalUser", options["requests"], options["time_cap"], kill_at=options["kill_at"]
+            )
+            writes = run.writes_check()
         finally:
             run.stop()
-        self.report(options, bare, mix, run)
+        self.report(options, bare, mix, run, writes)
 
-    def report(self, options: dict, bare: dict, mix: dict, run: LoadRun) -> None:
+    def report(self, options: dict, bare: dict, mix: dict, run: LoadRun, writes: dict) -> None:
         write = self.stdout.write
         write("")
-        write(f"{'route':<30} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7}")
+        write(
+            f"{'route':<30} {'requests':>8} {'errors':>6} {'retried':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+            f"{'req/s':>7}"
+        )
         for row in [*bare["routes"], *mix["routes"]]:
             write(
-                f"{row['name']:<30} {row['requests']:>8} {row['errors']:>6} {row['p50']:>7.0f} {row['p95']:>7.0f} "
-                f"{row['p99']:>7.0f} {row['rps']:>7.1f}"
+                f"{row['name']:<30} {row['requests']:>8} {row['errors']:>6} {row['retried']:>7} {row['p50']:>7.0f} "
+                f"{row['p95']:>7.0f} {row['p99']:>7.0f} {row['rps']:>7.1f}"
             )
         pages, all_bare = mix["pages"], bare["all"]
         errors = mix["all"]["errors"] + all_bare["errors"]
@@ -112,6 +155,26 @@ class Command(BaseCommand):
             f"req/s, p95 {all_bare['p95']:.0f} ms; mix/bare throughput {ratio:.0%}"
         )
         write(f"errors: {errors} of {requests} requests ({errors / max(1, requests):.2%})")
+        kill = mix["kill"]
+        if kill:
+            back = (
+                f"started again and answering at +{kill['back'] - mix['started']:.1f} s"
+                if kill.get("back")
+                else "left dead"
+            )
+            write(
+                f"kill: instance on port {kill['port']} ({kill['processes']} processes) SIGKILLed at "
+                f"+{kill['killed'] - mix['started']:.1f} s of the mix, {back}; errors during the kill "
+                f"(until {KILL_WINDOW_AFTER} s after it was back): {mix['kill_errors']}, others: "
+                f"{errors - mix['kill_errors']}; attempts that failed in flight and were sent again: "
+                f"{mix['all']['retried']} ({mix['kill_retried']} during the kill)"
+            )
+        write(f"writes_acknowledged={writes['acknowledged']} writes_found={writes['found']} lost={writes['lost']}")
+        write(
+            f"writes: {writes['by_kind']}; acknowledged after a retry: {writes['retried']}; written twice: "
+            f"{writes['duplicates']}; in the database but not acknowledged (the run ended, or a user gave up): "
+            f"{writes['unacknowledged']}"
+        )
         cpu = mix["cpu"]
         total = sum(cpu.values())
         parts = ", ".join(
@@ -176,17 +239,49 @@ def summarise(name: str, timings: list[list]) -> dict:
     over the span from the first one's start to the last one's end."""
     durations = [row[2] for row in timings]
     if not timings:
-        return {"name": name, "requests": 0, "errors": 0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "rps": 0.0, "seconds": 0}
+        return {
+            "name": name,
+            "requests": 0,
+            "errors": 0,
+            "retried": 0,
+            "p50": 0.0,
+            "p95": 0.0,
+            "p99": 0.0,
+            "rps": 0.0,
+            "seconds": 0,
+        }
     seconds = max(row[1] for row in timings) - min(row[1] - row[2] / 1000 for row in timings)
     return {
         "name": name,
         "requests": len(timings),
-        "errors": sum(1 for row in timings if row[3]),
+        "errors": sum(1 for row in timings if row[3] and not row[3].startswith(RETRIED)),
+        "retried": sum(1 for row in timings if row[3].startswith(RETRIED)),
         "p50": percentile(durations, 0.50),
         "p95": percentile(durations, 0.95),
         "p99": percentile(durations, 0.99),
         "seconds": seconds,
         "rps": len(timings) / seconds if seconds > 0 else 0.0,
+    }
+
+
+def writes_summary(acknowledged: list[dict], stored: list[str]) -> dict:
+    """Acknowledged writes (kind, unique text, retried) against the unique texts found in the database."""
+    counts: dict[str, int] = {}
+    for text in stored:
+        counts[text] = counts.get(text, 0) + 1
+    texts = {write["text"] for write in acknowledged}
+    found = sum(1 for text in texts if text in counts)
+    kinds: dict[str, int] = {}
+    for write in acknowledged:
+        kinds[write["kind"]] = kinds.get(write["kind"], 0) + 1
+    return {
+        "acknowledged": len(texts),
+        "found": found,
+        "lost": len(texts) - found,
+        "retried": sum(1 for write in acknowledged if write["retried"]),
+        "duplicates": sum(1 for count in counts.values() if count > 1),
+        "unacknowledged": sum(1 for text in counts if text not in texts),
+        "by_kind": ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none",
     }
 
 
@@ -217,7 +312,14 @@ def prepare_plan(users: int) -> dict:
         visible = list(persons_visible_to(actor)[:200])
         categories = categories_for_many(actor, visible, Action.VIEW)
         persons = [str(person.public_id) for person in visible if Category.IDENTITY in categories[person.pk]][:20]
-        if not persons:
+        # Those in whose coordination thread they may write (a note, a contact).
+        creatable = categories_for_many(actor, visible, Action.CREATE)
+        writable = [
+            str(person.public_id)
+            for person in visible
+            if Category.IDENTITY in categories[person.pk] and Category.COORDINATION in creatable[person.pk]
+        ][:20]
+        if not persons or not writable:
             continue
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
@@ -226,6 +328,7 @@ def prepare_plan(users: int) -> dict:
                 "email": user.email,
                 "organisation": str(actor.organisation.public_id),
                 "persons": persons,
+                "writable": writable,
                 "recovery_codes": mfa.recovery_codes_create(user),
             }
         )
@@ -234,6 +337,40 @@ def prepare_plan(users: int) -> dict:
     if not logins:
         raise CommandError("No professional of the demo follows a person: nothing to load.")
     return {"password": DEMO_PASSWORD, "logins": logins, "searches": SEARCHES}
+
+
+class BackendCpu:
+    """CPU seconds used by the bench database's backends from now to `stop()`, read every second: a backend ends
+    when its connection closes (CONN_MAX_AGE, a killed server) and takes its CPU time out of /proc with it, so two
+    snapshots miss what the backends that ended in between used (all but their last second is counted here)."""
+
+    def __init__(self, run: LoadRun) -> None:
+        self.run = run
+        self.first: dict[int, float] = {pid: cpu_seconds([pid]) for pid in run._database_pids()}
+        self.last = dict(self.first)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        import psycopg
+
+        base = self.run.options["postgres_url"].rsplit("/", 1)[0]
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            while not self.done.wait(1.0):
+                for pid in self.run._database_pids(connection):
+                    seconds = cpu_seconds([pid])
+                    if seconds:
+                        self.last[pid] = max(seconds, self.last.get(pid, 0.0))
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join(timeout=10)
+        for pid in self.run._database_pids():
+            seconds = cpu_seconds([pid])
+            if seconds:
+                self.last[pid] = max(seconds, self.last.get(pid, 0.0))
+        return sum(seconds - self.first.get(pid, 0.0) for pid, seconds in self.last.items())
 
 
 class LoadRun:
@@ -247,6 +384,11 @@ class LoadRun:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
         self.servers: list[subprocess.Popen] = []
+        self.kill: dict = {}
+        self.kill_error: BaseException | None = None
+        # CPU seconds of the killed instance's processes, read just before the kill (gone from /proc after it).
+        self.killed_cpu = 0.0
+        self.writes_file = self.folder / "mix-writes.json"
         self.nginx: subprocess.Popen | None = None
         self.database_created = False
         instances, workers, threads = options["instances"], options["workers"], options["threads"]
@@ -343,31 +485,72 @@ class LoadRun:
         )
         self.say(f"bench-load: nginx on https://{HOST}:{HTTPS_PORT}/ (deploy/nginx/maillage.conf)")
 
-    def phase(self, name: str, user_class: str, requests: int, time_cap: int) -> dict:
+    def kill_instance(self, delay: float) -> None:
+        """After `delay` seconds, SIGKILL the first instance's whole process tree (as a crash would), then start
+        it again on the same port after `--restart-after` seconds (nginx sends its requests to the others)."""
+        try:
+            time.sleep(delay)
+            process, port = self.servers[0], FIRST_PORT
+            pids = process_tree(process.pid)
+            self.killed_cpu += cpu_seconds(pids)
+            os.killpg(process.pid, signal.SIGKILL)
+            for pid in pids:  # a process that left the group, if any
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            process.wait(timeout=10)
+            self.kill = {"port": port, "processes": len(pids), "killed": time.time()}
+            self.say(f"bench-load: killed the instance on port {port} ({len(pids)} processes, SIGKILL)")
+            restart = self.options["restart_after"]
+            if restart < 0:
+                return
+            time.sleep(restart)
+            log = self.folder / f"granian-{port}.log"
+            log.rename(self.folder / f"granian-{port}-killed.log")
+            self.servers[0] = self.loopback.granian(
+                [port], workers=self.options["workers"], threads=self.options["threads"]
+            )[0]
+            self.kill["back"] = time.time()
+            self.say(f"bench-load: the instance on port {port} is back ({time.time() - self.kill['killed']:.1f} s)")
+        except BaseException as error:  # reported by phase(), in the main thread
+            self.kill_error = error
+
+    def phase(self, name: str, user_class: str, requests: int, time_cap: int, kill_at: int = 0) -> dict:
         users = self.options["users"]
-        self.say(f"bench-load: {name} phase: {users} users, {requests} requests or {time_cap} s, whichever first")
+        cap = f"{requests} requests or {time_cap} s, whichever first" if requests else f"{time_cap} s"
+        self.say(f"bench-load: {name} phase: {users} users, {cap}")
         timings_file = self.folder / f"{name}-timings.json"
         env = {
             **self.env,
             "BENCH_LOAD_PLAN": str(self.plan),
             "BENCH_LOAD_MAX_REQUESTS": str(requests),
             "BENCH_LOAD_TIMINGS": str(timings_file),
+            "BENCH_LOAD_WRITES": str(self.writes_file) if name == "mix" else "",
         }
         command = [
             str(Path(sys.executable).parent / "locust"), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
             "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{time_cap}s", "--stop-timeout", "5",
             "--host", f"https://{HOST}:{HTTPS_PORT}", "--loglevel", "WARNING", "--exit-code-on-error", "0", user_class,
         ]  # fmt: skip
+        backends = BackendCpu(self)
         before = self._cpu_snapshot()
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.monotonic()
+        started, started_wall = time.monotonic(), time.time()
+        killer = None
+        if kill_at:
+            killer = threading.Thread(target=self.kill_instance, args=(kill_at,), daemon=True)
+            killer.start()
         result = subprocess.run(  # noqa: S603
             command, env=env, cwd=self.folder, capture_output=True, text=True, timeout=time_cap + 60, check=False
         )
         seconds = time.monotonic() - started
+        if killer is not None:
+            killer.join(timeout=180)
+            if self.kill_error is not None:
+                raise CommandError(f"the kill of an instance failed: {self.kill_error!r}")
         if result.returncode != 0 or not timings_file.exists():
             raise CommandError(f"locust failed ({result.returncode}):\n{result.stderr[-3000:]}")
         after = self._cpu_snapshot()
+        after["parts"]["postgresql"] = before["parts"]["postgresql"] + backends.stop()
         children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         timings = json.loads(timings_file.read_text())
         by_route: dict[str, list] = {}
@@ -383,7 +566,16 @@ class LoadRun:
                 failed[(row[0], row[3])] = failed.get((row[0], row[3]), 0) + 1
         for (route, reason), count in sorted(failed.items()):
             self.say(f"bench-load: {count} failed: {route}: {reason}")
+        kill = dict(self.kill) if kill_at else {}
+        during = []
+        if kill:
+            end = kill["back"] + KILL_WINDOW_AFTER if kill.get("back") else float("inf")
+            during = [row for row in timings if kill["killed"] <= row[1] <= end]
         return {
+            "started": started_wall,
+            "kill": kill,
+            "kill_errors": summarise("kill", during)["errors"],
+            "kill_retried": summarise("kill", during)["retried"],
             "routes": [summarise(route, rows) for route, rows in sorted(by_route.items())],
             "all": summarise("all", timings),
             "pages": summarise("pages", [row for row in timings if row[0] not in LOGIN_ROUTES]),
@@ -394,15 +586,15 @@ class LoadRun:
             "connections": self._connections(),
         }
 
-    def _database_pids(self) -> list[int]:
+    def _database_pids(self, connection=None) -> list[int]:
         import psycopg
 
         base, name = self.options["postgres_url"].rsplit("/", 1)
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        if connection is not None:
+            return [row[0] for row in connection.execute(query, [name]).fetchall()]
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            rows = connection.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
-            ).fetchall()
-        return [row[0] for row in rows]
+            return [row[0] for row in connection.execute(query, [name]).fetchall()]
 
     def _connections(self) -> int:
         return len(self._database_pids())
@@ -412,7 +604,7 @@ class LoadRun:
         servers = [pid for process in self.servers for pid in process_tree(process.pid)]
         nginx = process_tree(self.nginx.pid) if self.nginx else []
         parts = {
-            "application": cpu_seconds(servers),
+            "application": cpu_seconds(servers) + self.killed_cpu,
             "postgresql": cpu_seconds(self._database_pids()),
             "nginx": cpu_seconds(nginx),
         }
@@ -420,6 +612,23 @@ class LoadRun:
         idle = fields[3] + fields[4]
         ticks = os.sysconf("SC_CLK_TCK")
         return {"parts": parts, "machine": ((sum(fields) - idle) / ticks, sum(fields) / ticks)}
+
+    def writes_check(self) -> dict:
+        """Each write acknowledged to a user (its unique text), looked for in the bench database."""
+        import psycopg
+
+        acknowledged = json.loads(self.writes_file.read_text()) if self.writes_file.exists() else []
+        with psycopg.connect(self.options["postgres_url"]) as connection:
+            stored = [
+                text
+                for (value,) in connection.execute(
+                    "SELECT body FROM coordination_note WHERE body LIKE %s "
+                    "UNION ALL SELECT with_whom FROM coordination_contact WHERE with_whom LIKE %s",
+                    ["%bench-load %", "bench-load %"],
+                )
+                for text in WRITE_TEXT.findall(value)
+            ]
+        return writes_summary(acknowledged, stored)
 
     def stop(self) -> None:
         self.loopback.stop()

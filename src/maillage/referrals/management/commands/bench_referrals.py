@@ -22,13 +22,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.core.benchmarks import percentile, timings_ms
+
 RESULT_PREFIX = "BENCH-RESULT "
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/maillage_referrals"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 class Command(BaseCommand):
@@ -150,16 +147,8 @@ class Command(BaseCommand):
             if client.get(url).status_code != 200:
                 raise CommandError(f"{url} answered {client.get(url).status_code}")
 
-        def timings(function, items) -> list[float]:
-            out = []
-            for item in items:
-                began = time.perf_counter()
-                function(item)
-                out.append((time.perf_counter() - began) * 1000)
-            return out
-
-        inbox = timings(lambda _i: client.get(inbox_url), range(samples))
-        bare = timings(lambda _i: client.get(bare_url), range(samples))
+        inbox = timings_ms(lambda _i: client.get(inbox_url), range(samples))
+        bare = timings_ms(lambda _i: client.get(bare_url), range(samples))
         movable = list(
             Referral.objects.filter(receiver_organisation=receiver, status=ReferralStatus.SENT).values_list(
                 "public_id", "version"
@@ -173,7 +162,7 @@ class Command(BaseCommand):
             if response.status_code != 302:
                 raise CommandError(f"status change answered {response.status_code}")
 
-        transition = timings(move, movable)
+        transition = timings_ms(move, movable)
         for name, values in (("inbox", inbox), ("transition", transition), ("bare_page", bare)):
             self.stdout.write(
                 f"   {name:<11} p50={statistics.median(values):8.2f} ms  p95={percentile(values, 0.95):8.2f} ms"
