@@ -46,9 +46,16 @@ class Thresholds(VersionedModel):
         _("rigid criteria: share declined as out of criteria (%)"),
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "An organisation that declines at least this share of the referrals it receives as out of its criteria "
+            "may have criteria too rigid for the persons the network meets."
+        ),
     )
     rigid_min_referrals = models.PositiveSmallIntegerField(
-        _("rigid criteria: referrals received at least"), default=5, validators=[MinValueValidator(1)]
+        _("rigid criteria: referrals received at least"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("The share is judged only for an organisation that received at least this many referrals."),
     )
     crisis_only_min = models.PositiveSmallIntegerField(
         _("crisis-only link: joint work at least"),
@@ -60,40 +67,91 @@ class Thresholds(VersionedModel):
         _("broker: share of connections that depend on one organisation (%)"),
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "An organisation through which at least this share of the connections between the others go: if it "
+            "left, these partners would lose touch."
+        ),
     )
     silo_min_size = models.PositiveSmallIntegerField(
-        _("silo: organisations at least"), default=2, validators=[MinValueValidator(1)]
+        _("silo: organisations at least"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("A group of at least this many organisations that work together and with no one else."),
     )
     over_solicitation_organisations = models.PositiveSmallIntegerField(
-        _("over-solicitation: organisations involved at least"), default=5, validators=[MinValueValidator(2)]
+        _("over-solicitation: organisations involved at least"),
+        default=5,
+        validators=[MinValueValidator(2)],
+        help_text=_("A person followed by at least this many organisations at once."),
     )
     over_solicitation_contacts = models.PositiveSmallIntegerField(
-        _("over-solicitation: contacts and meetings in 30 days at least"), default=8, validators=[MinValueValidator(1)]
+        _("over-solicitation: contacts and meetings in 30 days at least"),
+        default=8,
+        validators=[MinValueValidator(1)],
+        help_text=_("A person with at least this many contacts and meetings about them in the last 30 days."),
     )
     over_solicitation_referrals = models.PositiveSmallIntegerField(
         _("over-solicitation: referrals sent for the person in 30 days at least"),
         default=4,
         validators=[MinValueValidator(1)],
+        help_text=_("A person for whom at least this many referrals were sent in the last 30 days."),
     )
     over_solicitation_own_share = models.PositiveSmallIntegerField(
         _("over-solicitation: share of actions carried by the person at most (%)"),
         default=20,
         validators=[MaxValueValidator(100)],
+        help_text=_(
+            "One of the three signals above counts only if the person carries at most this share of the open "
+            "actions of their project: a person who carries their own project is an actor, not a target."
+        ),
     )
     abandonment_days = models.PositiveSmallIntegerField(
-        _("abandonment: days without contact at least"), default=60, validators=[MinValueValidator(1)]
+        _("abandonment: days without contact at least"),
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A person nobody has been in contact with for this many days, or with a need open this long that no "
+            "organisation carries."
+        ),
     )
     referral_unanswered_days = models.PositiveSmallIntegerField(
-        _("abandonment: days a referral stays unanswered at least"), default=14, validators=[MinValueValidator(1)]
+        _("abandonment: days a referral stays unanswered at least"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("A person whose referral has waited this many days for an answer."),
     )
     hot_potato_hours = models.PositiveSmallIntegerField(
-        _("hot potato: hours after an urgent event"), default=72, validators=[MinValueValidator(1)]
+        _("hot potato: hours after an urgent event"),
+        default=72,
+        validators=[MinValueValidator(1)],
+        help_text=_("A referral sent within this many hours after a crisis began passes the situation on."),
     )
     hot_potato_min = models.PositiveSmallIntegerField(
-        _("hot potato: situations at least"), default=1, validators=[MinValueValidator(1)]
+        _("hot potato: situations at least"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "An organisation that passed on at least this many situations (referrals soon after a crisis, chains "
+            "of declines it started), or two partners who sent this many persons back and forth."
+        ),
     )
     unmet_min_persons = models.PositiveSmallIntegerField(
-        _("unmet need: persons at least"), default=1, validators=[MinValueValidator(1)]
+        _("unmet need: persons at least"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "At least this many persons with an open need in a commune where no service of that life domain has "
+            "room nearby."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -179,6 +179,7 @@ def walk_roles() -> list[Role]:
                 ("analytics dashboard", f"/analytics/network/{n}/"),
                 ("analytics map", f"/analytics/network/{n}/map/"),
                 ("analytics organisations", f"/analytics/network/{n}/organisations/"),
+                ("analytics thresholds", f"/analytics/network/{n}/thresholds/"),
                 ("trust surveys", f"/trust/network/{n}/"),
                 ("referral delays", f"/referrals/network/{n}/delays/"),
                 ("directory to validate", "/directory/pending/"),
