@@ -135,7 +135,7 @@ def _chunk(ids: list[int], limits: Thresholds, now: dt.datetime) -> dict[int, Si
     from maillage.coordination.enums import MeetingStatus
     from maillage.coordination.models import Contact, Meeting
     from maillage.people.enums import OPEN_NEED_STATUSES, InvolvementRole, InvolvementStatus
-    from maillage.people.models import Involvement, Need
+    from maillage.people.models import Involvement, Need, Person
 
     today = timezone.localdate(now)
     zone = timezone.get_current_timezone()  # once: looked up for each person, it cost more than the rest
@@ -143,7 +143,10 @@ def _chunk(ids: list[int], limits: Thresholds, now: dt.datetime) -> dict[int, Si
     result: dict[int, Signals] = {}
     followed_since: dict[int, dt.date] = {}
     wanted = set(ids)
-    involvements = Involvement.objects.active().filter(_among("person_id", ids), person__anonymised_at__isnull=True)
+    # The persons not anonymised as a subquery of their own, read by the same ids: joined to the involvements,
+    # PostgreSQL scanned every person for each chunk (it does not carry a range of ids across a join).
+    kept = Person.objects.filter(_among("pk", ids), anonymised_at__isnull=True).values("pk")
+    involvements = Involvement.objects.active().filter(_among("person_id", ids), person_id__in=kept)
     owner: dict[int, int] = {}  # involvement -> person
     for pk, person, organisation, role, started_on in involvements.values_list(
         "pk", "person_id", "organisation_id", "role", "started_on"
@@ -151,7 +154,9 @@ def _chunk(ids: list[int], limits: Thresholds, now: dt.datetime) -> dict[int, Si
         if person not in wanted:
             continue
         owner[pk] = person
-        row = result.setdefault(person, Signals(person_id=person))
+        row = result.get(person)
+        if row is None:  # not `setdefault`, which would build a Signals for each involvement
+            row = result[person] = Signals(person_id=person)
         if organisation not in row.organisation_ids:
             row.organisation_ids.append(organisation)
         if role == InvolvementRole.REFERENT:
