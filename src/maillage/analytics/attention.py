@@ -39,6 +39,7 @@ from maillage.analytics.sources import DECLINE_CHAIN
 
 WINDOW_DAYS = 30
 CHUNK = 2000
+DENSE_FROM = 100  # ids read as a range from this many, when dense (`_among`)
 
 # Reasons (rule 4), as stable keys.
 ORGANISATIONS, CONTACTS, REFERRALS = "organisations", "contacts", "referrals"
@@ -118,6 +119,14 @@ def signals(person_ids: Iterable[int], limits: Thresholds, *, now: dt.datetime |
     return found
 
 
+def _among(field: str, ids: list[int]) -> Q:
+    """`field` among the sorted `ids`: as a range when they are dense (most of the ids between the first and the
+    last), so that no long list of ids is built, sent and parsed; the caller keeps only the rows of `ids`."""
+    if len(ids) > DENSE_FROM and ids[-1] - ids[0] < 2 * len(ids):
+        return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[-1]})
+    return Q(**{f"{field}__in": ids})
+
+
 def persons_needing_attention(person_ids: Iterable[int], limits: Thresholds, *, now=None) -> list[Signals]:
     return [s for s in signals(person_ids, limits, now=now).values() if s.any]
 
@@ -125,18 +134,22 @@ def persons_needing_attention(person_ids: Iterable[int], limits: Thresholds, *, 
 def _chunk(ids: list[int], limits: Thresholds, now: dt.datetime) -> dict[int, Signals]:
     from maillage.coordination.enums import MeetingStatus
     from maillage.coordination.models import Contact, Meeting
-    from maillage.people.enums import OPEN_NEED_STATUSES, InvolvementRole
+    from maillage.people.enums import OPEN_NEED_STATUSES, InvolvementRole, InvolvementStatus
     from maillage.people.models import Involvement, Need
 
     today = timezone.localdate(now)
+    zone = timezone.get_current_timezone()  # once: looked up for each person, it cost more than the rest
     window = now - dt.timedelta(days=WINDOW_DAYS)
     result: dict[int, Signals] = {}
     followed_since: dict[int, dt.date] = {}
-    involvements = Involvement.objects.active().filter(person_id__in=ids, person__anonymised_at__isnull=True)
+    wanted = set(ids)
+    involvements = Involvement.objects.active().filter(_among("person_id", ids), person__anonymised_at__isnull=True)
     owner: dict[int, int] = {}  # involvement -> person
     for pk, person, organisation, role, started_on in involvements.values_list(
         "pk", "person_id", "organisation_id", "role", "started_on"
     ).order_by("person_id", "pk"):
+        if person not in wanted:
+            continue
         owner[pk] = person
         row = result.setdefault(person, Signals(person_id=person))
         if organisation not in row.organisation_ids:
@@ -151,25 +164,36 @@ def _chunk(ids: list[int], limits: Thresholds, now: dt.datetime) -> dict[int, Si
     carried: dict[int, set[int]] = defaultdict(set)
     through = Involvement.life_domains.through
     declared: set[int] = set()
-    for involvement, term, parent in through.objects.filter(involvement_id__in=list(owner)).values_list(
+    declarations = through.objects.filter(
+        _among("involvement__person_id", ids), involvement__status=InvolvementStatus.ACTIVE
+    )
+    for involvement, term, parent in declarations.values_list(
         "involvement_id", "taxonomyterm_id", "taxonomyterm__parent_id"
     ):
+        if involvement not in owner:
+            continue
         carried[owner[involvement]].update(t for t in (term, parent) if t)
         declared.add(involvement)
     open_ended = {person for involvement, person in owner.items() if involvement not in declared}
     last: dict[int, dt.datetime] = {}
-    contacts = Contact.objects.filter(person_id__in=ids, happened_at__lte=now).values("person_id")
+    contacts = Contact.objects.filter(_among("person_id", ids), happened_at__lte=now).values("person_id")
     for person, latest, recent in contacts.annotate(
         latest=Max("happened_at"), recent=Count("pk", filter=Q(happened_at__gte=window))
     ).values_list("person_id", "latest", "recent"):
+        if person not in result:
+            continue
         result[person].contacts += recent
         last[person] = latest
-    meetings = Meeting.objects.filter(person_id__in=ids, starts_at__lte=now).exclude(status=MeetingStatus.CANCELLED)
+    meetings = Meeting.objects.filter(_among("person_id", ids), starts_at__lte=now).exclude(
+        status=MeetingStatus.CANCELLED
+    )
     for person, latest, recent in (
         meetings.values("person_id")
         .annotate(latest=Max("starts_at"), recent=Count("pk", filter=Q(starts_at__gte=window)))
         .values_list("person_id", "latest", "recent")
     ):
+        if person not in result:
+            continue
         result[person].contacts += recent
         if person not in last or latest > last[person]:
             last[person] = latest
@@ -179,15 +203,19 @@ def _chunk(ids: list[int], limits: Thresholds, now: dt.datetime) -> dict[int, Si
     if apps.is_installed("maillage.projects"):
         _actions(result, ids)
     uncarried_before = today - dt.timedelta(days=limits.abandonment_days)
-    needs = Need.objects.filter(person_id__in=ids, status__in=OPEN_NEED_STATUSES, opened_on__lte=uncarried_before)
+    needs = Need.objects.filter(
+        _among("person_id", ids), status__in=OPEN_NEED_STATUSES, opened_on__lte=uncarried_before
+    )
     for person, term, parent in needs.values_list("person_id", "term_id", "term__parent_id"):
+        if person not in result:
+            continue
         domains = {t for t in (term, parent) if t}
         if person not in open_ended and not domains & carried[person] and not domains & under_way[person]:
             result[person].uncarried_needs += 1
     for person, row in result.items():
         row.organisations = len(row.organisation_ids)
         row.last_contact = last.get(person)
-        since = timezone.localdate(row.last_contact) if row.last_contact else followed_since[person]
+        since = row.last_contact.astimezone(zone).date() if row.last_contact else followed_since[person]
         row.quiet_days = max(0, (today - since).days)
         _decide(row, limits)
     return result
@@ -205,11 +233,13 @@ def _referrals(
     window = now - dt.timedelta(days=WINDOW_DAYS)
     unanswered_before = now - dt.timedelta(days=limits.referral_unanswered_days)
     runs: dict[tuple[int, int | None], int] = {}
-    rows = Referral.objects.filter(person_id__in=ids, sent_at__isnull=False, sent_at__lte=now)
+    rows = Referral.objects.filter(_among("person_id", ids), sent_at__isnull=False, sent_at__lte=now)
     for person, domain, parent, status, sent_at in rows.values_list(
         "person_id", "life_domain_id", "life_domain__parent_id", "status", "sent_at"
     ).order_by("person_id", "sent_at", "pk"):
-        row = result[person]
+        row = result.get(person)
+        if row is None:
+            continue
         if sent_at >= window:
             row.referrals += 1
         if status in waiting and sent_at <= unanswered_before:
@@ -230,10 +260,14 @@ def _actions(result: dict[int, Signals], ids: list[int]) -> None:
     from maillage.projects.enums import OPEN_ACTION_STATUSES, Carrier
     from maillage.projects.models import ProjectAction
 
-    actions = ProjectAction.objects.filter(person_id__in=ids, status__in=OPEN_ACTION_STATUSES).values("person_id")
-    for person, total, own in actions.annotate(
-        total=Count("pk"), own=Count("pk", filter=Q(carrier=Carrier.PERSON))
-    ).values_list("person_id", "total", "own"):
+    actions = ProjectAction.objects.filter(_among("person_id", ids), status__in=OPEN_ACTION_STATUSES)
+    for person, total, own in (
+        actions.values("person_id")
+        .annotate(total=Count("pk"), own=Count("pk", filter=Q(carrier=Carrier.PERSON)))
+        .values_list("person_id", "total", "own")
+    ):
+        if person not in result:
+            continue
         result[person].actions, result[person].own_actions = total, own
 
 

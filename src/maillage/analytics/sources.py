@@ -134,8 +134,8 @@ def _load_referrals(inputs: Inputs, start: dt.date, end: dt.date, *, hot_potato_
             "sent_at",
         ).order_by("sent_at", "pk")
     )
-    persons = {row[1] for row in rows}
-    crises = coordination_aggregates.crisis_windows(persons) if persons else {}
+    # The persons' crises in one query (a list of ids would be long at the scale of a region).
+    crises = coordination_aggregates.crisis_windows(referrals.values("person_id")) if rows else {}
     window = dt.timedelta(hours=hot_potato_hours)
     for _pk, person, _domain, sender, receiver, status, reason, urgency, sent_at in rows:
         counts = inputs.referrals.setdefault((sender, receiver), defaultdict(int))
@@ -149,42 +149,41 @@ def _load_referrals(inputs: Inputs, start: dt.date, end: dt.date, *, hot_potato_
                 counts["no_capacity"] += 1
             elif reason == "OUT_OF_CRITERIA":
                 counts["out_of_criteria"] += 1
-        in_crisis = any(
-            began <= sent_at and (ended is None or sent_at <= ended) for began, ended in crises.get(person, ())
-        )
+        windows = crises.get(person)
+        if not windows:  # most persons: no crisis to look through
+            if urgency == URGENT:
+                counts["urgent"] += 1
+            continue
+        in_crisis = any(began <= sent_at and (ended is None or sent_at <= ended) for began, ended in windows)
         if urgency == URGENT or in_crisis:
             counts["urgent"] += 1
-        if any(began <= sent_at <= began + window for began, _ended in crises.get(person, ())):
+        if any(began <= sent_at <= began + window for began, _ended in windows):
             counts["after_crisis"] += 1
-    _answer_times(inputs, ReferralTransition, [row[0] for row in rows], {row[0]: row for row in rows})
+    _answer_times(inputs, ReferralTransition, referrals, {row[0]: row for row in rows})
     _hot_potatoes(inputs, rows)
     inputs.referrals_counted = True
 
 
-def _answer_times(inputs: Inputs, transitions, ids: list[int], by_id: dict[int, tuple]) -> None:
+def _answer_times(inputs: Inputs, transitions, referrals, by_id: dict[int, tuple]) -> None:
     """The receivers' median time to answer, in hours: from the referral's move to SENT (its `sent_at` when no
-    such move is kept) to the receiver's first answer (accept, decline or waiting list)."""
+    such move is kept) to the receiver's first answer (accept, decline or waiting list). One query for all the
+    `referrals` (a query), each referral's first move to SENT and first answer read together."""
     from statistics import median
 
-    from django.db.models import Min
+    from django.db.models import Min, Q
 
-    sent: dict[int, dt.datetime] = {}
-    answered: dict[int, dt.datetime] = {}
-    for chunk in range(0, len(ids), 2000):
-        part = ids[chunk : chunk + 2000]
-        moves = (
-            transitions.objects.filter(referral_id__in=part, to_status__in=[*ANSWERS, "SENT"])
-            .values_list("referral_id", "to_status")
-            .annotate(first=Min("at"))
-            .order_by()
-        )
-        for referral, to_status, first in moves:
-            target = sent if to_status == "SENT" else answered
-            if referral not in target or first < target[referral]:
-                target[referral] = first
+    moves = (
+        transitions.objects.filter(referral__in=referrals.values("pk"), to_status__in=[*ANSWERS, "SENT"])
+        .values("referral_id")
+        .annotate(sent=Min("at", filter=Q(to_status="SENT")), answered=Min("at", filter=Q(to_status__in=ANSWERS)))
+        .values_list("referral_id", "sent", "answered")
+        .order_by()
+    )
     hours: dict[int, list[float]] = defaultdict(list)
-    for referral, at in answered.items():
-        began = sent.get(referral) or by_id[referral][8]
+    for referral, sent, at in moves:
+        if at is None or referral not in by_id:
+            continue
+        began = sent or by_id[referral][8]
         if began is not None and at >= began:
             hours[by_id[referral][4]].append((at - began).total_seconds() / 3600)
     inputs.answer_hours = {org: round(median(values), 1) for org, values in hours.items()}

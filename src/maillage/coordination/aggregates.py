@@ -39,13 +39,17 @@ def meetings_together(
 
 def crisis_windows(person_ids) -> dict[int, list[tuple[dt.datetime, dt.datetime | None]]]:
     """For network analytics (`analytics.sources`, which keeps person ids to itself): {person: [(crisis began,
-    ended or None)]} for these persons, to tell which referrals were sent in or soon after a crisis."""
+    ended or None)]} for these persons, to tell which referrals were sent in or soon after a crisis. `person_ids`
+    may be a query of person ids (then read in one query), or ids."""
+    from django.db.models import QuerySet
+
     found: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = {}
-    ids = list(person_ids)
-    for chunk in range(0, len(ids), 2000):
-        rows = CrisisEpisode.objects.filter(person_id__in=ids[chunk : chunk + 2000]).values_list(
-            "person_id", "started_at", "ended_at"
-        )
-        for person, began, ended in rows:
+    if isinstance(person_ids, QuerySet):
+        queries = [CrisisEpisode.objects.filter(person_id__in=person_ids)]
+    else:
+        ids = list(person_ids)
+        queries = [CrisisEpisode.objects.filter(person_id__in=ids[i : i + 2000]) for i in range(0, len(ids), 2000)]
+    for query in queries:
+        for person, began, ended in query.values_list("person_id", "started_at", "ended_at"):
             found.setdefault(person, []).append((began, ended))
     return found

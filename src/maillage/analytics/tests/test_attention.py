@@ -250,6 +250,35 @@ def test_the_signals_take_the_same_queries_for_3_or_30_persons():
     assert len(large.captured_queries) == len(small.captured_queries) <= 8
 
 
+def test_ids_read_as_a_range_give_the_same_signals(monkeypatch):
+    """Many dense ids are read as a range (`attention._among`): the persons of the range not asked for, and their
+    contacts, needs, referrals and actions, stay out, and the signals are those read by the list of ids."""
+    orgs = _members(NetworkFactory(), 5)
+    housing, employment = TaxonomyTermFactory(), TaxonomyTermFactory()
+    persons = []
+    for i in range(12):
+        person = followed(*orgs[: 1 + i % 5], days=90, referent=orgs[0] if i % 2 else None)
+        if i % 3:
+            contact(person, orgs[0], days_ago=1 + i * 7)
+        NeedFactory(person=person, term=housing, opened_on=TODAY - dt.timedelta(days=80))
+        if i % 4 == 0:
+            person.involvements.first().life_domains.add(employment)
+        refer(person, orgs[0], orgs[1], domain=housing, status=ReferralStatus.DECLINED, days_ago=3 + i)
+        refer(person, orgs[0], orgs[2], domain=housing, status=ReferralStatus.DECLINED, days_ago=2)
+        if i % 5 == 1:
+            actions(person, own=0, others=3)
+        persons.append(person.pk)
+    asked = [pk for i, pk in enumerate(persons) if i % 3 != 1]
+    by_list = attention.signals(asked, LIMITS)
+    monkeypatch.setattr(attention, "DENSE_FROM", 2)
+    with CaptureQueriesContext(connection) as queries:
+        by_range = attention.signals(asked, LIMITS)
+    assert sum('"person_id" >= ' in q["sql"] for q in queries.captured_queries) >= 6  # read as ranges
+    assert sorted(by_range) == sorted(by_list) == sorted(asked)
+    assert by_range == by_list
+    assert any(s.abandoned for s in by_list.values()) and any(s.over_solicited for s in by_list.values())
+
+
 class TestSnapshot:
     def test_counts_per_referent_organisation_and_alerts_without_the_person(self):
         network = NetworkFactory()

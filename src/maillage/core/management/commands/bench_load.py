@@ -49,6 +49,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.core import deploy, loopback
+from maillage.core.benchmarks import percentile
 from maillage.core.loopback import HOST, cpu_seconds, process_tree
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/maillage_bench_load"
@@ -225,13 +226,6 @@ def static_fingerprint() -> str:
             stat = Path(storage.path(path)).stat()
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def summarise(name: str, timings: list[list]) -> dict:
