@@ -44,13 +44,28 @@ def thresholds_for(network: Network) -> Thresholds:
     return found if found is not None else Thresholds(network=network)
 
 
-def take(network: Network, start: dt.date, end: dt.date, *, progress: Progress | None = None, inputs=None) -> Snapshot:
-    """Compute and store a snapshot of `network` over [start, end]. `inputs` replaces the database reads (bench)."""
-    snapshot = Snapshot.objects.create(network=network, period_start=start, period_end=end)
+def take(
+    network: Network,
+    start: dt.date,
+    end: dt.date,
+    *,
+    progress: Progress | None = None,
+    inputs=None,
+    snapshot: Snapshot | None = None,
+) -> Snapshot:
+    """Compute and store a snapshot of `network` over [start, end]. `inputs` replaces the database reads (bench).
+
+    `snapshot` is a row created beforehand (a coordinator's request, `snapshots.request`): it is filled instead of
+    a new one, and each stage is saved on it as it ends, so that the dashboard can say how far it got."""
+    shown = snapshot is not None
+    if snapshot is None:
+        snapshot = Snapshot.objects.create(network=network, period_start=start, period_end=end)
     stages: dict[str, float] = {}
 
     def stage(name: str, started: float) -> float:
         stages[name] = round(time.perf_counter() - started, 3)
+        if shown:
+            Snapshot.objects.filter(pk=snapshot.pk).update(stages=dict(stages))
         if progress:
             progress(name)
         return time.perf_counter()

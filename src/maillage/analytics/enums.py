@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 
 class SnapshotStatus(models.TextChoices):
+    QUEUED = "QUEUED", pgettext_lazy("snapshot status", "Waiting to be computed")
     RUNNING = "RUNNING", pgettext_lazy("snapshot status", "Being computed")
     DONE = "DONE", pgettext_lazy("snapshot status", "Ready")
     FAILED = "FAILED", pgettext_lazy("snapshot status", "Failed")

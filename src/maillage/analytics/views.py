@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from maillage.access.door import no_person_data
-from maillage.analytics import permissions, presenters, report, selectors
+from maillage.analytics import permissions, presenters, report, selectors, snapshots, snapshots_forms
 from maillage.analytics.enums import AlertKind
 from maillage.analytics.models import Snapshot
 from maillage.core.db_routing import lag_tolerant_view
@@ -53,8 +54,22 @@ def home(request: HttpRequest) -> HttpResponse:
 @lag_tolerant_view
 def dashboard(request: HttpRequest, public_id) -> HttpResponse:
     network = _network(request, public_id)
-    snapshot = _snapshot(request, network)
-    context = {"network": network, "snapshot": snapshot, "choices": selectors.choices(network)}
+    return render(request, "analytics/dashboard.html", dashboard_context(network, _snapshot(request, network)))
+
+
+def dashboard_context(network: Network, snapshot: Snapshot | None, compute_form=None) -> dict:
+    """The dashboard's page: the snapshot shown, the computation under way or failed, the "compute now" form."""
+    if compute_form is None:
+        start, end = snapshots.default_period(timezone.localdate())
+        compute_form = snapshots_forms.ComputeForm(initial={"start": start, "end": end})
+    context = {
+        "network": network,
+        "snapshot": snapshot,
+        "choices": selectors.choices(network),
+        "progress": snapshots.progress(network),
+        "compute_form": compute_form,
+        "poll_seconds": snapshots.POLL_SECONDS,
+    }
     if snapshot is not None:
         counts = selectors.alert_counts(snapshot)
         kinds = [k for k in AlertKind.values if k in counts] + sorted(k for k in counts if k not in AlertKind.values)
@@ -81,7 +96,7 @@ def dashboard(request: HttpRequest, public_id) -> HttpResponse:
             "brokers": presenters.organisation_rows(selectors.brokers(snapshot, HIGHLIGHTS), columns),
             "trend": presenters.trends(monthly) if monthly else None,
         }
-    return render(request, "analytics/dashboard.html", context)
+    return context
 
 
 @no_person_data
