@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import Http404
 
 REPLICA_APPS = frozenset({"directory", "territories", "analytics"})
 _lag_tolerant: contextvars.ContextVar[bool] = contextvars.ContextVar("maillage_lag_tolerant", default=False)
@@ -34,12 +35,21 @@ def lag_tolerant() -> Iterator[None]:
 
 
 def lag_tolerant_view(view):
-    """A view whose public or aggregate reads may come from the replica (see the module's rules)."""
+    """A view whose public or aggregate reads may come from the replica (see the module's rules).
+
+    A page not found there is looked for again on the primary: what was created a moment ago (a snapshot a worker
+    has just finished, a service just published) may not have reached the replica yet.
+    """
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        with lag_tolerant():
-            return view(*args, **kwargs)
+        try:
+            with lag_tolerant():
+                return view(*args, **kwargs)
+        except Http404:
+            if replica_alias() is None:
+                raise
+        return view(*args, **kwargs)
 
     return wrapped
 

@@ -10,12 +10,13 @@ from contextlib import ExitStack, contextmanager
 
 import pytest
 from django.db import connections, transaction
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 
 from maillage.access import door
 from maillage.accounts.actors import actor_for
 from maillage.accounts.tests.factories import MembershipFactory
-from maillage.core.db_routing import REPLICA_APPS, ReplicaRouter, lag_tolerant
+from maillage.core.db_routing import REPLICA_APPS, ReplicaRouter, lag_tolerant, lag_tolerant_view
 from maillage.directory.models import Service
 from maillage.directory.tests.factories import ServiceFactory
 from maillage.people.models import Person
@@ -60,6 +61,26 @@ class TestRouter:
         assert router.db_for_write(Service) == "default"
         assert router.allow_migrate("replica", "directory") is False
         assert router.allow_migrate("default", "directory") is None
+
+    def test_a_page_not_found_on_the_replica_is_looked_for_on_the_primary(self, settings, rf):
+        """A snapshot a worker finished a second ago may not be on the replica yet: the primary has it."""
+        tried = []
+
+        @lag_tolerant_view
+        def page(request, missing=False):
+            tried.append(ReplicaRouter().db_for_read(Service) or "default")
+            if missing or tried[-1] == "replica":
+                raise Http404
+            return HttpResponse("found")
+
+        settings.READ_REPLICA = "replica"
+        assert page(rf.get("/")).content == b"found"
+        assert tried == ["replica", "default"]
+        tried.clear()
+        settings.READ_REPLICA = None  # no replica: a page not found is not found, and asked once
+        with pytest.raises(Http404):
+            page(rf.get("/"), missing=True)
+        assert tried == ["default"]
 
     @pytest.mark.django_db(transaction=True, databases=BOTH)
     def test_inside_a_transaction_every_read_is_on_the_primary(self, settings):
