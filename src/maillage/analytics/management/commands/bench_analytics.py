@@ -47,14 +47,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from maillage.analytics import compute, sources
 from maillage.analytics import graph as graphs
 from maillage.analytics.models import Thresholds
+from maillage.core.benchmarks import percentile
 
 RESULT_PREFIX = "BENCH-RESULT "
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/maillage_analytics_bench"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 # Referral outcomes, by weight out of 100: a fifth declined (rule 1).
