@@ -139,7 +139,7 @@ class TestProfessional:
         client.force_login(professional.user)
         response = client.get("/", headers={"accept-language": "en"})
         assert "Files changed in the last two weeks" in response.text
-        assert f"changed on {timezone.localdate():%m/%d/%Y}" in response.text
+        assert f"changed on {timezone.localdate():%d/%m/%Y}" in response.text  # day first, as in Belgium
 
     def test_dates_are_in_the_french_format(self, client, professional):
         followed(professional.organisation, first_name="Amélie", last_name="Fontaine")

@@ -37,6 +37,8 @@ PUBLIC_GET_TEMPLATES = {
     # The network's practice library: words about practices and a life domain; reviews and sheets are checked
     # for personal data before they are shared (governance.privacy_check).
     "governance/templates/governance/sheet_list.html",
+    # The snapshot computation's status, polled by its ids (a network's, a snapshot's); nothing typed.
+    "analytics/templates/analytics/_compute.html",
 }
 
 
