@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy
 from maillage.analytics import compute, permissions, tasks
 from maillage.analytics.enums import SnapshotStatus
 from maillage.analytics.models import Snapshot
-from maillage.governance.models import GovernanceEvent, Network
+from maillage.governance.models import Network
+from maillage.governance.services import log_event
 
 DEFAULT_DAYS = 90  # as `maillage analytics compute`
 MAX_DAYS = 731  # two years
@@ -132,12 +133,6 @@ def request(actor: Any, network: Network, start: dt.date, end: dt.date) -> Snaps
         snapshot = Snapshot.objects.create(
             network=network, period_start=start, period_end=end, status=SnapshotStatus.QUEUED
         )
-        GovernanceEvent.objects.create(
-            network=network,
-            kind="analytics_snapshot_request",
-            actor=getattr(actor, "user", None),
-            organisation=getattr(actor, "organisation", None),
-            object_id=snapshot.pk,
-        )
+        log_event(actor, network, "analytics_snapshot_request", snapshot)
         transaction.on_commit(lambda: tasks.compute_requested.enqueue(snapshot.pk))
     return snapshot

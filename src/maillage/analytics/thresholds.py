@@ -24,7 +24,8 @@ from maillage.analytics import permissions
 from maillage.analytics.enums import AlertKind
 from maillage.analytics.models import Thresholds
 from maillage.core.versioning import stale_write
-from maillage.governance.models import GovernanceEvent, Network
+from maillage.governance.models import Network
+from maillage.governance.services import log_event
 
 # The situation each threshold detects (AlertKind), in the order of the page.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -103,13 +104,7 @@ def save(actor: Any, network: Network, *, version: int | None, **values: Any) ->
             row.updated_by = actor.user
             row.full_clean(exclude=["network"])
             row.save()
-        GovernanceEvent.objects.create(
-            network=network,
-            kind="analytics_thresholds_update",
-            actor=getattr(actor, "user", None),
-            organisation=getattr(actor, "organisation", None),
-            object_id=row.pk,
-        )
+        log_event(actor, network, "analytics_thresholds_update", row)
     return row
 
 

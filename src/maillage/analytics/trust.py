@@ -34,21 +34,12 @@ from django.utils.translation import gettext as _
 from maillage.analytics.models import TrustCampaign, TrustRating
 from maillage.core.text import collation_key
 from maillage.governance import permissions
-from maillage.governance.models import GovernanceEvent, Network
+from maillage.governance.models import Network
+from maillage.governance.services import log_event
 
 MIN_RATERS = 3
 OBSERVED_DAYS = 365
 SCORES = ("openness", "reliability", "shared_mission", "resources", "involvement")
-
-
-def _log(actor: Any, network: Network, kind: str, obj: Any) -> None:
-    GovernanceEvent.objects.create(
-        network=network,
-        kind=kind,
-        actor=getattr(actor, "user", None),
-        organisation=getattr(actor, "organisation", None),
-        object_id=obj.pk,
-    )
 
 
 def observed_partners(network: Network, start: dt.date, end: dt.date) -> list[tuple[int, int]]:
@@ -92,7 +83,7 @@ def campaign_open(
         TrustRating.objects.bulk_create(
             [TrustRating(campaign=campaign, rater_id=a, partner_id=b) for x, y in pairs for a, b in ((x, y), (y, x))]
         )
-        _log(actor, network, "trust_campaign_open", campaign)
+        log_event(actor, network, "trust_campaign_open", campaign)
     return campaign
 
 
@@ -120,7 +111,7 @@ def rating_answer(actor: Any, *, rating: TrustRating, version: int | None, **sco
         rating.updated_by = actor.user
         rating.full_clean()
         rating.save()
-        _log(actor, rating.campaign.network, "trust_rating_answer", rating)
+        log_event(actor, rating.campaign.network, "trust_rating_answer", rating)
     return rating
 
 

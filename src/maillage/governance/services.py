@@ -50,7 +50,8 @@ from maillage.governance.models import (
 )
 
 
-def _log(actor: Any, network: Network, kind: str, obj: Any = None) -> None:
+def log_event(actor: Any, network: Network, kind: str, obj: Any = None) -> None:
+    """One line of the network's governance log: what kind of change, by whom, for which organisation."""
     organisation = getattr(actor, "organisation", None)
     GovernanceEvent.objects.create(
         network=network,
@@ -111,7 +112,7 @@ def network_create(
         for college in College.values:
             if college != College.PROFESSIONAL:
                 CollegeRights.objects.create(network=network, college=college, may_sign=False)
-        _log(actor, network, "network_create", network)
+        log_event(actor, network, "network_create", network)
     return network
 
 
@@ -122,7 +123,7 @@ def network_update(actor: Any, network: Network, *, version: int | None, territo
         network.save()
         if territories is not None:
             network.territories.set(territories)
-        _log(actor, network, "network_update", network)
+        log_event(actor, network, "network_update", network)
     return network
 
 
@@ -137,7 +138,7 @@ def college_rights_update(
         row, created = CollegeRights.objects.get_or_create(network=network, college=college)
         _apply(row, None if created else version, rights)
         row.save()
-        _log(actor, network, "college_rights_update", row)
+        log_event(actor, network, "college_rights_update", row)
     return row
 
 
@@ -164,7 +165,7 @@ def member_add(
         )
         member.full_clean()
         member.save()
-        _log(actor, network, "member_add", member)
+        log_event(actor, network, "member_add", member)
     return member
 
 
@@ -175,7 +176,7 @@ def member_update(actor: Any, member: NetworkMember, *, version: int | None, **f
     with transaction.atomic():
         _apply(member, version, {**fields, "updated_by": actor.user})
         member.save()
-        _log(actor, member.network, "member_update", member)
+        log_event(actor, member.network, "member_update", member)
     return member
 
 
@@ -188,7 +189,7 @@ def signatory_set(actor: Any, member: NetworkMember, *, user: User | None, versi
     with transaction.atomic():
         _apply(member, version, {"signatory": user, "updated_by": actor.user})
         member.save()
-        _log(actor, member.network, "signatory_set", member)
+        log_event(actor, member.network, "signatory_set", member)
     return member
 
 
@@ -205,7 +206,7 @@ def presentation_save(actor: Any, member: NetworkMember, *, version: int | None,
         else:
             _apply(presentation, version, fields)
             presentation.save()
-        _log(actor, member.network, "presentation_save", presentation)
+        log_event(actor, member.network, "presentation_save", presentation)
     return presentation
 
 
@@ -251,7 +252,7 @@ def agreement_create(
         version = AgreementVersion(agreement=agreement, number=1, text=text, updated_by=actor.user)
         version.full_clean()
         version.save()
-        _log(actor, network, "agreement_create", agreement)
+        log_event(actor, network, "agreement_create", agreement)
     return agreement
 
 
@@ -268,7 +269,7 @@ def version_draft(actor: Any, agreement: Agreement, *, text: str, changes_summar
         )
         version.full_clean()
         version.save()
-        _log(actor, agreement.network, "version_draft", version)
+        log_event(actor, agreement.network, "version_draft", version)
     return version
 
 
@@ -281,7 +282,7 @@ def version_edit(
     with transaction.atomic():
         _apply(version, read_version, {"text": text, "changes_summary": changes_summary, "updated_by": actor.user})
         version.save()
-        _log(actor, version.agreement.network, "version_edit", version)
+        log_event(actor, version.agreement.network, "version_edit", version)
     return version
 
 
@@ -309,7 +310,7 @@ def consultation_open(
         current.consultation_ends_on = ends_on
         current.updated_by = actor.user
         current.save(update_fields=["status", "consultation_ends_on", "updated_by", "updated_at"])
-        _log(actor, version.agreement.network, "consultation_open", current)
+        log_event(actor, version.agreement.network, "consultation_open", current)
     return current
 
 
@@ -329,7 +330,7 @@ def version_comment(actor: Any, version: AgreementVersion, *, text: str) -> Vers
         raise ValidationError({"text": _("Write your comment.")})
     with transaction.atomic():
         comment = VersionComment.objects.create(version=version, member=member, author=actor.user, text=text.strip())
-        _log(actor, agreement.network, "version_comment", comment)
+        log_event(actor, agreement.network, "version_comment", comment)
     return comment
 
 
@@ -357,7 +358,7 @@ def version_adopt(
         current.save(
             update_fields=["status", "adopted_on", "adopted_by", "adoption_record", "updated_by", "updated_at"]
         )
-        _log(actor, version.agreement.network, "version_adopt", current)
+        log_event(actor, version.agreement.network, "version_adopt", current)
     return current
 
 
@@ -385,7 +386,7 @@ def version_sign(actor: Any, version: AgreementVersion) -> Signature:
                 signer_name=actor.user.get_full_name() or actor.user.email,
                 signer_title=membership.job_title,
             )
-            _log(actor, agreement.network, "version_sign", signature)
+            log_event(actor, agreement.network, "version_sign", signature)
     except IntegrityError:
         raise ValidationError(_("Your organisation has already signed this version.")) from None
     return signature
@@ -410,7 +411,7 @@ def agreement_renew(actor: Any, agreement: Agreement, *, ends_on: dt.date, read_
         current.renewal_reminded_at = None
         current.updated_by = actor.user
         current.save(update_fields=["ends_on", "renewal_reminded_at", "updated_by", "updated_at"])
-        _log(actor, agreement.network, "agreement_renew", current)
+        log_event(actor, agreement.network, "agreement_renew", current)
     return current
 
 
@@ -423,7 +424,7 @@ def body_create(actor: Any, network: Network, *, kind: str, name: str, purpose: 
         body = Body(network=network, kind=kind, name=name, purpose=purpose, updated_by=actor.user)
         body.full_clean()
         body.save()
-        _log(actor, network, "body_create", body)
+        log_event(actor, network, "body_create", body)
     return body
 
 
@@ -450,7 +451,7 @@ def mandate_add(
         mandate = Mandate(body=body, member=member, holder=holder, role=role, starts_on=starts_on, ends_on=ends_on)
         mandate.full_clean()
         mandate.save()
-        _log(actor, body.network, "mandate_add", mandate)
+        log_event(actor, body.network, "mandate_add", mandate)
     return mandate
 
 
@@ -482,7 +483,7 @@ def meeting_record(
         meeting.present.set(present)
         for position, text in enumerate((d.strip() for d in decisions if d.strip()), start=1):
             Decision.objects.create(meeting=meeting, text=text, position=position)
-        _log(actor, body.network, "meeting_record", meeting)
+        log_event(actor, body.network, "meeting_record", meeting)
     return meeting
 
 
@@ -521,7 +522,7 @@ def objective_create(actor: Any, network: Network, **fields: Any) -> Objective:
         objective = Objective(network=network, updated_by=actor.user, **fields)
         objective.full_clean()
         objective.save()
-        _log(actor, network, "objective_create", objective)
+        log_event(actor, network, "objective_create", objective)
     return objective
 
 
@@ -542,7 +543,7 @@ def measurement_take(actor: Any, objective: Objective, *, on: dt.date | None = N
                 "recorded_by": getattr(actor, "user", None),
             },
         )
-        _log(actor, objective.network, "measurement_take", measurement)
+        log_event(actor, objective.network, "measurement_take", measurement)
     return measurement
 
 
@@ -556,7 +557,7 @@ def measurement_enter(actor: Any, objective: Objective, *, on: dt.date, value: D
             measured_on=on,
             defaults={"value": value, "suppressed": False, "computed": False, "note": note, "recorded_by": actor.user},
         )
-        _log(actor, objective.network, "measurement_enter", measurement)
+        log_event(actor, objective.network, "measurement_enter", measurement)
     return measurement
 
 
@@ -595,7 +596,7 @@ def review_save(
         review.updated_by = actor.user
         review.full_clean()
         review.save()
-        _log(actor, network, "review_save", review)
+        log_event(actor, network, "review_save", review)
     return review
 
 
@@ -619,7 +620,7 @@ def review_share(actor: Any, review: ExperienceReview, *, flags_checked: bool = 
         current.shared_at = timezone.now()
         current.flags_dismissed = bool(current.flags)
         current.save(update_fields=["status", "shared_at", "flags_dismissed", "updated_at"])
-        _log(actor, review.network, "review_share", current)
+        log_event(actor, review.network, "review_share", current)
     return current
 
 
@@ -636,7 +637,7 @@ def review_comment(actor: Any, review: ExperienceReview, *, text: str) -> tuple[
         )
     with transaction.atomic():
         comment = ReviewComment.objects.create(review=review, member=member, author=actor.user, text=text.strip())
-        _log(actor, review.network, "review_comment", comment)
+        log_event(actor, review.network, "review_comment", comment)
     return comment, flags
 
 
@@ -678,7 +679,7 @@ def practice_sheet_save(
         PracticeSheetVersion.objects.create(
             sheet=sheet, number=number, text=text, changes_summary=changes_summary, author=actor.user
         )
-        _log(actor, network, "practice_sheet_save", sheet)
+        log_event(actor, network, "practice_sheet_save", sheet)
     return sheet
 
 
@@ -697,7 +698,7 @@ def event_create(actor: Any, network: Network, **fields: Any) -> PartnerEvent:
         event = PartnerEvent(network=network, host=host, updated_by=actor.user, **fields)
         event.full_clean()
         event.save()
-        _log(actor, network, "event_create", event)
+        log_event(actor, network, "event_create", event)
     return event
 
 
@@ -716,7 +717,7 @@ def event_register(actor: Any, event: PartnerEvent) -> EventRegistration:
         if event.registrations.count() >= event.capacity:
             raise ValidationError(_("This event is full."))
         registration = EventRegistration.objects.create(event=event, member=member, user=actor.user)
-        _log(actor, event.network, "event_register", registration)
+        log_event(actor, event.network, "event_register", registration)
     return registration
 
 
@@ -724,4 +725,4 @@ def event_unregister(actor: Any, event: PartnerEvent) -> None:
     with transaction.atomic():
         deleted, _rows = EventRegistration.objects.filter(event=event, user=actor.user).delete()
         if deleted:
-            _log(actor, event.network, "event_unregister", event)
+            log_event(actor, event.network, "event_unregister", event)
